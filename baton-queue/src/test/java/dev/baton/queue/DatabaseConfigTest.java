@@ -1,0 +1,64 @@
+package dev.baton.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.ServerSocket;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DatabaseConfigTest {
+
+    @Test
+    void libpqUrlBecomesJdbcWithCredentials() {
+        DatabaseConfig c = DatabaseConfig.parse("postgres://baton:s3cr%40t@db.internal:6543/jobs?sslmode=require");
+        assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:6543/jobs?sslmode=require");
+        assertThat(c.user()).isEqualTo("baton");
+        assertThat(c.password()).isEqualTo("s3cr@t");
+    }
+
+    @Test
+    void jdbcUrlIsTakenAsIs() {
+        assertThat(DatabaseConfig.parse("jdbc:postgresql://localhost/x").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://localhost/x");
+    }
+
+    @Test
+    void passwordNeverAppearsInToStringOrRedactedUrl() {
+        DatabaseConfig a = DatabaseConfig.parse("postgres://u:hunter2@h/db");
+        DatabaseConfig b = DatabaseConfig.parse("jdbc:postgresql://h/db?user=u&password=hunter2&ssl=true");
+        assertThat(a.toString()).doesNotContain("hunter2");
+        assertThat(b.toString()).doesNotContain("hunter2").contains("password=***");
+        assertThat(b.redactedUrl()).contains("ssl=true");
+    }
+
+    @Test
+    void unsupportedSchemeIsRejectedWithoutThePassword() {
+        assertThatThrownBy(() -> DatabaseConfig.parse("mysql://u:hunter2@h/db"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("database url:")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> DatabaseConfig.parse(" "))
+                .hasMessage("database url: must not be empty");
+    }
+
+    @Test
+    void absentEnvironmentVariableMeansEmbedded() {
+        assertThat(DatabaseConfig.fromEnvironment(Map.of())).isNull();
+        assertThat(DatabaseConfig.fromEnvironment(Map.of(DatabaseConfig.URL_ENV, "postgres://h/db"))).isNotNull();
+    }
+
+    @Test
+    void unreachableDatabaseNamesTheUrlAndTheCauseButNotThePassword() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        DatabaseConfig config = DatabaseConfig.parse("postgres://u:hunter2@127.0.0.1:" + closedPort + "/db");
+        assertThatThrownBy(() -> Database.open(config, 1, "unreachable"))
+                .isInstanceOf(DatabaseUnavailableException.class)
+                .hasMessageContaining("jdbc:postgresql://127.0.0.1:" + closedPort + "/db")
+                .hasMessageContaining("refused")
+                .hasMessageNotContaining("hunter2");
+    }
+}

@@ -1,0 +1,57 @@
+package dev.baton.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedDatabaseTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void durableServerHasFsyncAndSynchronousCommitOn() throws SQLException {
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(dir.resolve("pg"), 0, EmbeddedDatabase.Durability.DURABLE);
+                Connection c = connect(db)) {
+            assertThat(setting(c, "fsync")).isEqualTo("on");
+            assertThat(setting(c, "synchronous_commit")).isEqualTo("on");
+            assertThat(setting(c, "full_page_writes")).isEqualTo("on");
+        }
+    }
+
+    @Test
+    void dataSurvivesARestartOnTheSameDirectory() throws SQLException {
+        Path data = dir.resolve("pg");
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(data, 0, EmbeddedDatabase.Durability.DURABLE);
+                Connection c = connect(db);
+                Statement s = c.createStatement()) {
+            s.execute("create table kept (v text)");
+            s.execute("insert into kept values ('still here')");
+        }
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(data, 0, EmbeddedDatabase.Durability.DURABLE);
+                Connection c = connect(db);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select v from kept")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("still here");
+        }
+    }
+
+    private static Connection connect(EmbeddedDatabase db) throws SQLException {
+        return DriverManager.getConnection(db.config().jdbcUrl(), db.config().user(), db.config().password());
+    }
+
+    private static String setting(Connection c, String name) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("show " + name)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
