@@ -1,0 +1,81 @@
+package dev.baton.rollout;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * What a user deploys: the app spec of issue 5, parsed from YAML by {@link #parse(String)}.
+ *
+ * @param app the app's name (lowercase letters, digits and dashes)
+ * @param listen the proxy's public port
+ * @param instances the desired number of instances
+ * @param run the command line; {@code {port}} and {@code {version}} are filled in per instance
+ * @param env extra environment for every instance
+ * @param web readiness and liveness paths
+ * @param worker the job kinds the instances consume, or null when they consume none
+ * @param drain how an instance is taken away
+ * @param strategy how one version replaces another
+ * @param progressDeadline how long new instances may take to become ready before the deploy is rolled back
+ */
+public record AppSpec(String app, int listen, int instances, String run, Map<String, String> env, WebSpec web,
+                      WorkerSpec worker, DrainSpec drain, StrategySpec strategy, Duration progressDeadline) {
+    static final Pattern APP_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    public static final int MAX_INSTANCES = 100;
+    public static final Duration DEFAULT_PROGRESS_DEADLINE = Duration.ofMinutes(10);
+
+    public AppSpec {
+        if (app == null || !APP_NAME.matcher(app).matches()) {
+            throw new IllegalArgumentException("app: must be 1..63 lowercase letters, digits or dashes, got " + app);
+        }
+        if (listen < 1 || listen > 65535) {
+            throw new IllegalArgumentException("listen: must be a port 1..65535, got " + listen);
+        }
+        if (instances < 1 || instances > MAX_INSTANCES) {
+            throw new IllegalArgumentException("instances: must be 1.." + MAX_INSTANCES + ", got " + instances);
+        }
+        if (run == null || run.isBlank()) {
+            throw new IllegalArgumentException("run: must be a command line");
+        }
+        env = Map.copyOf(new TreeMap<>(env == null ? Map.of() : env));
+        if (web == null || drain == null || strategy == null) {
+            throw new IllegalArgumentException("web, drain and strategy: must be set (use the defaults)");
+        }
+        if (progressDeadline == null || !progressDeadline.isPositive()) {
+            throw new IllegalArgumentException("progress_deadline: must be a duration > 0, got " + progressDeadline);
+        }
+    }
+
+    /**
+     * Parses and validates a YAML spec.
+     *
+     * @throws SpecException listing every problem found
+     */
+    public static AppSpec parse(String yaml) {
+        return new SpecParser().parse(yaml);
+    }
+
+    /** Reads and parses a spec file. */
+    public static AppSpec load(Path file) throws IOException {
+        return parse(Files.readString(file));
+    }
+
+    /** The command line for one instance, with {@code {port}} and {@code {version}} filled in. */
+    public String command(String version, int port) {
+        return run.replace("{port}", Integer.toString(port)).replace("{version}", version);
+    }
+
+    /** Whether the instances consume jobs (and so take part in job shares). */
+    public boolean hasWorker() {
+        return worker != null;
+    }
+
+    /** The same spec with another strategy (e.g. {@code baton deploy --strategy}). */
+    public AppSpec withStrategy(StrategySpec s) {
+        return new AppSpec(app, listen, instances, run, env, web, worker, drain, s, progressDeadline);
+    }
+}
