@@ -1,0 +1,83 @@
+package dev.baton.worker;
+
+import dev.baton.queue.ClaimRequest;
+import dev.baton.queue.Job;
+import dev.baton.queue.JobQueue;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One pass of the claim loop: take the free slots, claim at most that many jobs of our kinds, start
+ * them, then wait for a notification, a freed slot or the poll interval.
+ */
+final class ClaimLoop implements BackgroundLoop.Body {
+
+    private final JobQueue queue;
+    private final JobRunner runner;
+    private final InFlight inFlight;
+    private final WakeSignal wake;
+    private final DatabaseHealth database;
+    private final WorkerConfig config;
+    private final Set<String> kinds;
+    private final BooleanSupplier claiming;
+    /** More work is likely waiting: the last claim was full, or a job was just enqueued. */
+    private volatile boolean backlog = true;
+
+    ClaimLoop(JobQueue queue, JobRunner runner, InFlight inFlight, WakeSignal wake, DatabaseHealth database,
+            WorkerConfig config, Set<String> kinds, BooleanSupplier claiming) {
+        this.queue = queue;
+        this.runner = runner;
+        this.inFlight = inFlight;
+        this.wake = wake;
+        this.database = database;
+        this.config = config;
+        this.kinds = Set.copyOf(kinds);
+        this.claiming = claiming;
+    }
+
+    /** A job of {@code kind} was enqueued somewhere. */
+    void jobEnqueued(String kind) {
+        if (kinds.contains(kind)) {
+            backlog = true;
+            wake.wake();
+        }
+    }
+
+    /** A handler finished; worth claiming again at once only if work is waiting. */
+    void slotFreed() {
+        if (backlog) {
+            wake.wake();
+        }
+    }
+
+    @Override
+    public void runOnce() throws InterruptedException {
+        if (!claiming.getAsBoolean()) {
+            wake.await(config.pollInterval());
+            return;
+        }
+        int free = inFlight.reserveFree();
+        if (free == 0) {
+            wake.await(config.pollInterval());
+            return;
+        }
+        int limit = Math.min(free, 1000);
+        List<Job> jobs;
+        try {
+            jobs = queue.claim(new ClaimRequest(config.id(), config.version(), kinds, config.queues(), limit));
+        } catch (RuntimeException e) {
+            inFlight.unreserve(free);
+            throw e;
+        }
+        database.reachable();
+        inFlight.unreserve(free - jobs.size());
+        for (Job job : jobs) {
+            runner.launch(job);
+        }
+        backlog = jobs.size() == limit;
+        if (!backlog) {
+            wake.await(config.pollInterval());
+        }
+    }
+}

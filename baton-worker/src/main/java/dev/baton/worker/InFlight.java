@@ -1,0 +1,78 @@
+package dev.baton.worker;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The jobs running now and the free slots. A slot is taken before a claim and given back when the
+ * handler's thread is done, so running handlers never exceed the concurrency limit.
+ */
+final class InFlight {
+
+    private final Semaphore slots;
+    private final Map<Long, Execution> running = new ConcurrentHashMap<>();
+    private final Runnable onSlotFreed;
+
+    InFlight(int concurrency, Runnable onSlotFreed) {
+        this.slots = new Semaphore(concurrency);
+        this.onSlotFreed = onSlotFreed;
+    }
+
+    /** Takes every free slot; give back the ones not used with {@link #unreserve}. */
+    int reserveFree() {
+        return slots.drainPermits();
+    }
+
+    void unreserve(int n) {
+        if (n > 0) {
+            slots.release(n);
+        }
+    }
+
+    /** A reserved slot becomes this execution's. */
+    void add(Execution e) {
+        running.put(e.job().id(), e);
+    }
+
+    /** The handler's thread is done: its slot is free again. */
+    void remove(Execution e) {
+        if (running.remove(e.job().id(), e)) {
+            slots.release();
+            synchronized (this) {
+                notifyAll();
+            }
+            onSlotFreed.run();
+        }
+    }
+
+    Execution get(long jobId) {
+        return running.get(jobId);
+    }
+
+    Set<Long> ids() {
+        return Set.copyOf(running.keySet());
+    }
+
+    List<Execution> snapshot() {
+        return List.copyOf(running.values());
+    }
+
+    int size() {
+        return running.size();
+    }
+
+    /** Waits until nothing runs or the deadline ({@link System#nanoTime()}) passes; true when empty. */
+    synchronized boolean awaitEmpty(long deadlineNanos) throws InterruptedException {
+        while (!running.isEmpty()) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000), 0);
+        }
+        return true;
+    }
+}

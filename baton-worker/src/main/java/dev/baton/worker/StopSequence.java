@@ -1,0 +1,65 @@
+package dev.baton.worker;
+
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The drain of a stopping worker, bounded by two deadlines. Soft: in-flight handlers run to their end
+ * (nothing new is claimed). Hard: the handlers still running are interrupted, and the jobs of any that
+ * do not end in time are released to the queue, attempt not counted, so another worker takes them at
+ * once instead of waiting for the lease to expire.
+ */
+final class StopSequence {
+
+    /** What the drain did. */
+    record Report(int inFlightAtStart, int interrupted, int forceReleased, int leftRunning, Duration took) {}
+
+    private static final Logger log = LoggerFactory.getLogger(StopSequence.class);
+    /** Part of the hard phase kept for releasing jobs whose handlers ignore interrupts. */
+    private static final Duration MAX_RELEASE_RESERVE = Duration.ofSeconds(1);
+
+    private final InFlight inFlight;
+    private final JobRunner runner;
+
+    StopSequence(InFlight inFlight, JobRunner runner) {
+        this.inFlight = inFlight;
+        this.runner = runner;
+    }
+
+    Report drain(long startNanos, Duration soft, Duration hard) throws InterruptedException {
+        int atStart = inFlight.size();
+        long softDeadline = startNanos + soft.toNanos();
+        if (inFlight.awaitEmpty(softDeadline)) {
+            return new Report(atStart, 0, 0, 0, since(startNanos));
+        }
+        List<Execution> late = inFlight.snapshot();
+        log.info("soft stop deadline ({}) passed with {} job(s) still running: interrupting them", soft, late.size());
+        for (Execution e : late) {
+            e.cancel(CancelReason.SHUTDOWN);
+        }
+        Duration reserve = hard.dividedBy(2).compareTo(MAX_RELEASE_RESERVE) < 0 ? hard.dividedBy(2) : MAX_RELEASE_RESERVE;
+        long hardDeadline = softDeadline + hard.toNanos();
+        if (inFlight.awaitEmpty(hardDeadline - reserve.toNanos())) {
+            return new Report(atStart, late.size(), 0, 0, since(startNanos));
+        }
+        int released = 0;
+        List<Execution> stuck = inFlight.snapshot();
+        for (Execution e : stuck) {
+            if (System.nanoTime() >= hardDeadline) {
+                break;
+            }
+            if (runner.forceRelease(e)) {
+                released++;
+            }
+        }
+        log.warn("{} handler(s) ignored the interrupt; released {} of their job(s); the rest are left to lease "
+                + "expiry", stuck.size(), released);
+        return new Report(atStart, late.size(), released, stuck.size(), since(startNanos));
+    }
+
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+}
