@@ -1,0 +1,552 @@
+package dev.baton.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One request's trip through the proxy: choose a READY backend, send the request, stream the
+ * response back, retry on another backend when that is safe. Lives on the client connection's
+ * event loop, as do the backend connections it uses, so it needs no synchronization.
+ *
+ * <p>Backpressure in both directions as in Netty's HexDumpProxy: with auto-read off, a side is read
+ * again only after what was last read from it has been written to the other side.
+ *
+ * <p>Retry rules: a request that never reached a backend (connection refused, or a pooled
+ * connection that turned out closed before any response byte) is retried for any method; one that
+ * did reach it only for idempotent methods and within the retry budget; never on a backend it has
+ * already tried; and only while its body is still available (small bodies are kept for replay).
+ */
+final class Exchange {
+
+    private final ProxyContext context;
+    private final FrontendHandler front;
+    private final Channel client;
+    private final HttpRequest request;
+    private final boolean keepAlive;
+    private final boolean idempotent;
+    private final boolean upgrade;
+    private final boolean head;
+    private final long startNanos = System.nanoTime();
+    private final List<Backend> tried = new ArrayList<>(2);
+    private final ArrayDeque<HttpContent> replay = new ArrayDeque<>();
+    private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
+
+    private String pin;
+    private String stickyVersion;
+    private boolean sticky;
+    private boolean replayable;
+    private long bodyBytes;
+    private boolean requestComplete;
+    private Routes.Version version;
+    private Backend backend;
+    private Backend counted;
+    private Channel upstream;
+    private boolean reused;
+    private boolean reached;
+    private boolean wroteBody;
+    private boolean responseStarted;
+    private boolean switching;
+    private boolean done;
+    private boolean holdingRetry;
+    private int attempt;
+    private int status;
+    private ScheduledFuture<?> timeout;
+    private ChannelFuture lastClientWrite;
+    private ChannelFuture lastBackendWrite;
+
+    Exchange(ProxyContext context, FrontendHandler front, Channel client, HttpRequest request) {
+        this.context = context;
+        this.front = front;
+        this.client = client;
+        this.request = request;
+        this.keepAlive = HttpUtil.isKeepAlive(request);
+        HttpMethod m = request.method();
+        this.idempotent = m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS
+                || m == HttpMethod.PUT || m == HttpMethod.DELETE || m == HttpMethod.TRACE;
+        this.head = m == HttpMethod.HEAD;
+        this.upgrade = request.headers().contains(HttpHeaderNames.UPGRADE)
+                && request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+        this.replayable = context.config.replayBufferBytes() > 0;
+    }
+
+    boolean acceptsRequestContent() {
+        return !requestComplete && !done;
+    }
+
+    // ---- client side ----------------------------------------------------------------------------
+
+    void start() {
+        context.retryBudget.requestStarted();
+        long length = HttpUtil.getContentLength(request, -1L);
+        if (length > context.config.maxBodyBytes()) {
+            requestComplete = true; // we will not read the body; the connection closes after the answer
+            reject(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body larger than " + context.config.maxBodyBytes()
+                    + " bytes", false);
+            return;
+        }
+        if (HttpUtil.is100ContinueExpected(request)) {
+            request.headers().remove(HttpHeaderNames.EXPECT);
+            client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
+        pin = request.headers().get(BatonProxy.VERSION_HEADER);
+        Routes routes = context.router.routes();
+        sticky = routes.table.sticky();
+        if (sticky) {
+            stickyVersion = StickyCookie.read(request);
+        }
+        String clientIp = client.remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "";
+        ForwardedHeaders.request(request, clientIp, upgrade);
+        tryNextBackend(routes);
+    }
+
+    void onClientContent(HttpContent content) {
+        if (done) {
+            content.release();
+            return;
+        }
+        bodyBytes += content.content().readableBytes();
+        if (content instanceof LastHttpContent) {
+            requestComplete = true;
+        }
+        if (bodyBytes > context.config.maxBodyBytes()) {
+            content.release();
+            requestComplete = true;
+            reject(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body larger than " + context.config.maxBodyBytes()
+                    + " bytes", false);
+            return;
+        }
+        if (replayable && bodyBytes > context.config.replayBufferBytes()) {
+            replayable = false;
+            releaseAll(replay);
+        }
+        if (replayable) {
+            replay.add(content);
+            pending.add(content.retainedDuplicate());
+        } else {
+            pending.add(content);
+        }
+        if (upstream != null) {
+            writePending();
+        }
+    }
+
+    void onClientReadComplete() {
+        if (done) {
+            return;
+        }
+        if (upstream != null) {
+            upstream.flush();
+            readClientWhenWritten();
+        }
+    }
+
+    void onClientBadInput(Throwable cause) {
+        requestComplete = true;
+        reject(HttpResponseStatus.BAD_REQUEST, "malformed request body", false);
+    }
+
+    void onClientClosed() {
+        if (done) {
+            return;
+        }
+        done = true;
+        dropUpstream(true);
+        finish();
+    }
+
+    private void readClientWhenWritten() {
+        if (requestComplete || done) {
+            return;
+        }
+        if (lastBackendWrite == null || lastBackendWrite.isDone()) {
+            client.read();
+        } else {
+            int a = attempt;
+            lastBackendWrite.addListener(f -> {
+                if (f.isSuccess() && !done && a == attempt && !requestComplete) {
+                    client.read();
+                }
+            });
+        }
+    }
+
+    // ---- choosing and connecting ----------------------------------------------------------------
+
+    private void tryNextBackend(Routes routes) {
+        Routes.Choice choice = routes.choose(pin, stickyVersion, tried);
+        if (choice == null) {
+            long waited = System.nanoTime() - startNanos;
+            if (tried.isEmpty() && waited < context.config.pauseLimit().toNanos()) {
+                // Hold the request while a switch completes (bounded by the pause limit).
+                client.eventLoop().schedule(() -> {
+                    if (!done) {
+                        tryNextBackend(context.router.routes());
+                    }
+                }, 20, TimeUnit.MILLISECONDS);
+                return;
+            }
+            if (tried.isEmpty()) {
+                reject(HttpResponseStatus.SERVICE_UNAVAILABLE, "no ready backend", true);
+            } else {
+                fail(HttpResponseStatus.BAD_GATEWAY, "backend unreachable");
+            }
+            return;
+        }
+        if (version == null) {
+            version = choice.version();
+            version.metrics.requestStarted();
+        } else {
+            version.metrics.retried();
+        }
+        attempt++;
+        backend = choice.backend();
+        tried.add(backend);
+        backend.requestStarted();
+        counted = backend;
+        reached = false;
+        wroteBody = false;
+        Channel pooled = backend.pooled(client.eventLoop());
+        if (pooled != null) {
+            reused = true;
+            useUpstream(pooled);
+            return;
+        }
+        reused = false;
+        int a = attempt;
+        Backend target = backend;
+        context.connect(target, client.eventLoop()).addListener((ChannelFutureListener) f -> {
+            if (done || a != attempt) {
+                if (f.isSuccess()) {
+                    f.channel().close();
+                }
+                return;
+            }
+            if (f.isSuccess()) {
+                target.track(f.channel());
+                useUpstream(f.channel());
+            } else {
+                target.markFailed("connect: " + f.cause());
+                retryOrFail(f.cause(), true);
+            }
+        });
+    }
+
+    private void useUpstream(Channel ch) {
+        upstream = ch;
+        ch.pipeline().get(BackendHandler.class).bind(this, backend);
+        armTimeout();
+        int a = attempt;
+        lastBackendWrite = ch.write(request);
+        lastBackendWrite.addListener(f -> {
+            if (f.isSuccess() && a == attempt) {
+                reached = true;
+            }
+        });
+        if (upgrade) {
+            // An upgrade request has no body; what follows on the connection belongs to the new protocol.
+            releaseAll(pending);
+        }
+        writePending();
+        ch.flush();
+        ch.read();
+        readClientWhenWritten();
+    }
+
+    private void writePending() {
+        HttpContent c;
+        while ((c = pending.poll()) != null) {
+            wroteBody |= c.content().isReadable();
+            lastBackendWrite = upstream.write(c);
+        }
+    }
+
+    private void armTimeout() {
+        cancelTimeout();
+        int a = attempt;
+        timeout = client.eventLoop().schedule(() -> {
+            if (!done && a == attempt && !responseStarted) {
+                dropUpstream(true);
+                fail(HttpResponseStatus.GATEWAY_TIMEOUT, "backend did not answer in time");
+            }
+        }, context.config.backendTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelTimeout() {
+        if (timeout != null) {
+            timeout.cancel(false);
+            timeout = null;
+        }
+    }
+
+    // ---- backend side ---------------------------------------------------------------------------
+
+    void onBackendRead(Object msg) {
+        if (done) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpResponse res) {
+            int code = res.status().code();
+            if (code >= 100 && code < 200 && code != 101) {
+                ReferenceCountUtil.release(msg); // we answered Expect: 100-continue ourselves
+                return;
+            }
+            cancelTimeout();
+            status = code;
+            responseStarted = true;
+            switching = code == 101 && upgrade;
+            ForwardedHeaders.response(res, keepAlive, switching);
+            if (sticky && (stickyVersion == null || !stickyVersion.equals(version.name))) {
+                StickyCookie.set(res, version.name);
+            }
+            front.headRequest(head);
+            lastClientWrite = client.write(res);
+            if (msg instanceof LastHttpContent) {
+                responseComplete();
+            }
+        } else if (msg instanceof HttpContent content) {
+            if (!responseStarted) {
+                content.release();
+                return;
+            }
+            lastClientWrite = client.write(content);
+            if (content instanceof LastHttpContent) {
+                responseComplete();
+            }
+        } else if (msg instanceof ByteBuf raw && switching) {
+            // Bytes of the upgraded protocol decoded in the same read as the 101: bypass the codec.
+            lastClientWrite = client.pipeline().firstContext().write(raw);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    void onBackendReadComplete() {
+        client.flush();
+        if (done || upstream == null) {
+            return;
+        }
+        Channel up = upstream;
+        if (lastClientWrite == null || lastClientWrite.isDone()) {
+            up.read();
+        } else {
+            lastClientWrite.addListener(f -> {
+                if (f.isSuccess() && up.isActive()) {
+                    up.read();
+                }
+            });
+        }
+    }
+
+    void onBackendClosed(Throwable cause) {
+        if (done) {
+            return;
+        }
+        dropUpstream(true);
+        if (responseStarted) {
+            // The response is cut; the client cannot be told otherwise than by closing.
+            done = true;
+            version.metrics.responded(502, System.nanoTime() - startNanos);
+            client.flush();
+            client.close();
+            finish();
+            return;
+        }
+        if (!reused && isReset(cause)) {
+            tried.get(tried.size() - 1).markFailed("connection reset: " + cause);
+        }
+        retryOrFail(cause, false);
+    }
+
+    private void retryOrFail(Throwable cause, boolean connectFailed) {
+        cancelTimeout();
+        endAttempt();
+        boolean neverReached = connectFailed || !reached || reused;
+        boolean bodyAvailable = replayable || !wroteBody;
+        boolean allowed = attempt < context.config.maxAttempts() && bodyAvailable
+                && (neverReached || (idempotent && takeRetry()));
+        if (allowed) {
+            if (replayable) {
+                releaseAll(pending);
+                for (HttpContent c : replay) {
+                    pending.add(c.retainedDuplicate());
+                }
+            }
+            tryNextBackend(context.router.routes());
+        } else {
+            fail(HttpResponseStatus.BAD_GATEWAY, "backend unreachable");
+        }
+    }
+
+    private boolean takeRetry() {
+        if (!holdingRetry) {
+            holdingRetry = context.retryBudget.tryAcquire();
+        }
+        return holdingRetry;
+    }
+
+    private static boolean isReset(Throwable cause) {
+        return cause != null && !(cause instanceof ConnectException)
+                && String.valueOf(cause.getMessage()).toLowerCase().contains("reset");
+    }
+
+    // ---- endings --------------------------------------------------------------------------------
+
+    private void responseComplete() {
+        done = true;
+        cancelTimeout();
+        version.metrics.responded(status, System.nanoTime() - startNanos);
+        Channel up = upstream;
+        Backend b = backend;
+        upstream = null;
+        if (switching) {
+            switchToRelay(up, b);
+        } else {
+            up.pipeline().get(BackendHandler.class).bind(null, b);
+            if (requestComplete && reusable()) {
+                b.release(up, context.config.maxIdlePerLoop());
+                if (up.isActive()) {
+                    up.read(); // notices the backend closing the idle connection
+                }
+            } else {
+                up.close();
+            }
+            endAttempt();
+        }
+        finish();
+        client.flush();
+        if (keepAlive && requestComplete && !switching) {
+            front.exchangeDone(this);
+        } else if (!switching) {
+            lastClientWrite.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private boolean reusable() {
+        return lastBackendWrite == null || !lastBackendWrite.isDone() || lastBackendWrite.isSuccess();
+    }
+
+    private void switchToRelay(Channel up, Backend b) {
+        AtomicBoolean ended = new AtomicBoolean();
+        b.upgradeStarted(); // before the request ends, so the backend never looks idle in between
+        endAttempt();
+        Runnable onClose = () -> {
+            if (ended.compareAndSet(false, true)) {
+                b.upgradeEnded();
+            }
+        };
+        ChannelPipeline cp = client.pipeline();
+        cp.addLast("relay", new Relay(up, onClose));
+        cp.remove(FrontendHandler.class);
+        cp.remove(Codecs.ResponseEncoder.class);
+        cp.remove(Codecs.StrictRequestDecoder.class);
+        ChannelPipeline bp = up.pipeline();
+        bp.addLast("relay", new Relay(client, onClose));
+        bp.remove(BackendHandler.class);
+        bp.remove(HttpClientCodec.class);
+        client.flush();
+        client.read();
+        up.read();
+    }
+
+    /** The proxy answers itself before any backend response; the request was not (fully) forwarded. */
+    private void reject(HttpResponseStatus s, String detail, boolean keepAliveAllowed) {
+        if (done) {
+            return;
+        }
+        dropUpstream(true);
+        done = true;
+        cancelTimeout();
+        if (version != null) {
+            version.metrics.responded(s.code(), System.nanoTime() - startNanos);
+        }
+        if (responseStarted) {
+            client.close();
+            finish();
+            return;
+        }
+        boolean ka = keepAliveAllowed && keepAlive && requestComplete;
+        var res = Responses.error(s, detail, ka);
+        if (s == HttpResponseStatus.SERVICE_UNAVAILABLE) {
+            res.headers().setInt(HttpHeaderNames.RETRY_AFTER, context.config.retryAfterSeconds());
+        }
+        front.headRequest(head);
+        ChannelFuture f = client.writeAndFlush(res);
+        finish();
+        if (ka) {
+            front.exchangeDone(this);
+        } else {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void fail(HttpResponseStatus s, String detail) {
+        reject(s, detail, true);
+    }
+
+    /** Detaches from the current backend connection; closes it when asked (it is in an unknown state). */
+    private void dropUpstream(boolean close) {
+        Channel up = upstream;
+        if (up != null) {
+            upstream = null;
+            up.pipeline().get(BackendHandler.class).bind(null, null);
+            if (close) {
+                up.close();
+            }
+        }
+        endAttempt();
+    }
+
+    /** The current attempt no longer counts as in flight on its backend. */
+    private void endAttempt() {
+        Backend b = counted;
+        if (b != null) {
+            counted = null;
+            b.requestEnded();
+        }
+    }
+
+    private void finish() {
+        releaseAll(replay);
+        releaseAll(pending);
+        if (version != null) {
+            version.metrics.requestEnded();
+        }
+        if (holdingRetry) {
+            context.retryBudget.release();
+            holdingRetry = false;
+        }
+        context.retryBudget.requestEnded();
+    }
+
+    private static void releaseAll(ArrayDeque<HttpContent> q) {
+        HttpContent c;
+        while ((c = q.poll()) != null) {
+            c.release();
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.baton.proxy;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection on the traffic port. Reads with auto-read off: the next request is read
+ * only when the current one is answered, so at most one exchange per connection is in progress;
+ * pipelined requests that were already decoded wait in a backlog.
+ */
+final class FrontendHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
+
+    private final ProxyContext context;
+    private final Codecs.ResponseEncoder encoder;
+    private final ArrayDeque<Object> backlog = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private Exchange current;
+    private boolean rejecting;
+
+    FrontendHandler(ProxyContext context, Codecs.ResponseEncoder encoder) {
+        this.context = context;
+        this.encoder = encoder;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        context.clientChannels.add(ctx.channel());
+        ctx.read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (rejecting) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (current != null && !current.acceptsRequestContent()) {
+            backlog.add(msg);
+            return;
+        }
+        if (msg instanceof HttpRequest req) {
+            if (req.decoderResult().isFailure()) {
+                ReferenceCountUtil.release(msg);
+                reject(req.decoderResult().cause());
+                return;
+            }
+            current = new Exchange(context, this, ctx.channel(), req);
+            current.start();
+        } else if (msg instanceof HttpContent content) {
+            if (content.decoderResult().isFailure()) {
+                content.release();
+                if (current != null) {
+                    current.onClientBadInput(content.decoderResult().cause());
+                } else {
+                    reject(content.decoderResult().cause());
+                }
+            } else if (current != null) {
+                current.onClientContent(content);
+            } else {
+                content.release();
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (current != null) {
+            current.onClientReadComplete();
+        } else if (!rejecting) {
+            ctx.read();
+        }
+    }
+
+    /** The exchange in progress is over; go on with the next request on this connection. */
+    void exchangeDone(Exchange e) {
+        if (current != e) {
+            return;
+        }
+        current = null;
+        while (!backlog.isEmpty() && (current == null || current.acceptsRequestContent())) {
+            channelRead(ctx, backlog.poll());
+        }
+        if (current == null && ctx.channel().isActive()) {
+            ctx.read();
+        }
+    }
+
+    /** Tells the encoder whether the response about to be written answers a HEAD request. */
+    void headRequest(boolean head) {
+        encoder.headRequest(head);
+    }
+
+    private void reject(Throwable cause) {
+        rejecting = true;
+        context.rejected.increment();
+        HttpResponseStatus status;
+        if (cause instanceof TooLongHttpHeaderException) {
+            status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+        } else if (cause instanceof TooLongHttpLineException) {
+            status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
+        } else if (cause instanceof TooLongFrameException) {
+            status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+        } else {
+            status = HttpResponseStatus.BAD_REQUEST;
+        }
+        log.debug("rejecting request from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        encoder.headRequest(false);
+        ctx.writeAndFlush(Responses.error(status, "malformed request", false)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && current == null) {
+            ctx.close();
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (current != null) {
+            current.onClientClosed();
+            current = null;
+        }
+        Object m;
+        while ((m = backlog.poll()) != null) {
+            ReferenceCountUtil.release(m);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("client connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

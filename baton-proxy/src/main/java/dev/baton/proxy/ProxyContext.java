@@ -1,0 +1,48 @@
+package dev.baton.proxy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.concurrent.atomic.LongAdder;
+
+/** What every connection of one proxy shares: settings, router, retry budget, backend bootstrap. */
+final class ProxyContext {
+
+    final ProxyConfig config;
+    final Router router;
+    final RetryBudget retryBudget;
+    final ChannelGroup clientChannels = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+    final LongAdder rejected = new LongAdder();
+    private final Bootstrap backendBootstrap;
+
+    ProxyContext(ProxyConfig config, Router router) {
+        this.config = config;
+        this.router = router;
+        this.retryBudget = new RetryBudget(config.retryBudgetRatio(), config.retryBudgetMin());
+        this.backendBootstrap = new Bootstrap()
+                .channel(Transport.channel())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast("http", new HttpClientCodec(4096, 64 * 1024, 16 * 1024));
+                        ch.pipeline().addLast("backend", new BackendHandler());
+                    }
+                });
+    }
+
+    /** Connects to {@code backend} on {@code loop}, the loop of the client connection. */
+    ChannelFuture connect(Backend backend, EventLoop loop) {
+        return backendBootstrap.clone(loop).connect(backend.socketAddress());
+    }
+}
