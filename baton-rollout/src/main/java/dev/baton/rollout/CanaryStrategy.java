@@ -1,0 +1,105 @@
+package dev.baton.rollout;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Canary: for each step, enough instances of the new version for its weight, then that weight of traffic
+ * and the same share of jobs, then a hold (a duration, or until promoted) while the analysis watches.
+ * A failing verdict rolls back at once. After the last step (100) the old version is drained and stopped.
+ */
+public final class CanaryStrategy implements Strategy {
+    private static final RollingSpec FIRST_DEPLOY = new RollingSpec(Amount.percent(100), Amount.of(0), Duration.ZERO);
+    private final CanarySpec spec;
+
+    public CanaryStrategy(CanarySpec spec) {
+        this.spec = spec;
+    }
+
+    @Override
+    public Step next(RolloutState s) {
+        Optional<Step> common = Decisions.common(s);
+        if (common.isPresent()) {
+            return common.get();
+        }
+        if (s.stableVersion() == null) {
+            return s.phase() == RolloutPhase.PROGRESSING
+                    ? RollingStrategy.converge(s, s.targetVersion(), FIRST_DEPLOY).orElse(new Step.Done(RolloutPhase.SUCCEEDED))
+                    : RollingStrategy.rollBack(s, FIRST_DEPLOY);
+        }
+        if (s.phase() == RolloutPhase.ROLLING_BACK) {
+            return BackToStable.next(s);
+        }
+        if (s.lastVerdict() != null && s.lastVerdict().failed()) {
+            return new Step.Rollback("analysis failed: " + s.lastVerdict().reason());
+        }
+        return s.stepIndex() < spec.steps().size() ? atStep(s) : finish(s);
+    }
+
+    private Step atStep(RolloutState s) {
+        String stable = s.stableVersion();
+        String canary = s.targetVersion();
+        int i = s.stepIndex();
+        CanaryStep step = spec.steps().get(i);
+        int n = s.spec().instances();
+        int need = Math.max(1, (n * step.weight() + 99) / 100);
+        int live = s.live(canary).size();
+        if (live < need) {
+            return new Step.StartInstances(canary, need - live);
+        }
+        if (s.ready(canary).size() < need) {
+            return Decisions.awaitReady(s, canary, need);
+        }
+        Map<String, Integer> split = Decisions.split(stable, canary, step.weight());
+        if (!split.equals(s.weights())) {
+            return new Step.SetWeights(split);
+        }
+        if (s.spec().hasWorker() && !split.equals(s.jobShares())) {
+            return new Step.SetJobShares(split);
+        }
+        AnalysisSpec analysis = spec.analysis();
+        Instant nextAnalysis = null;
+        if (analysis != null && step.weight() > 0 && !step.pause().equals(PauseSpec.NONE)) {
+            nextAnalysis = s.lastVerdict() == null ? s.now() : s.lastVerdict().at().plus(analysis.interval());
+            if (!nextAnalysis.isAfter(s.now())) {
+                return new Step.Analyse(canary, stable);
+            }
+        }
+        String holding = "step " + (i + 1) + "/" + spec.steps().size() + " at " + step.weight() + "%";
+        if (step.pause().forever()) {
+            if (s.promoteRequested()) {
+                return new Step.Advance(i + 1);
+            }
+            return nextAnalysis == null ? Step.Pause.forever(holding + ": waiting for promote")
+                    : new Step.Pause(Duration.between(s.now(), nextAnalysis), holding + ": waiting for promote");
+        }
+        Instant end = s.stepSince().plus(step.pause().duration());
+        if (!s.now().isBefore(end) || s.promoteRequested()) {
+            return new Step.Advance(i + 1);
+        }
+        Instant wake = nextAnalysis != null && nextAnalysis.isBefore(end) ? nextAnalysis : end;
+        return new Step.Pause(Duration.between(s.now(), wake), holding);
+    }
+
+    private Step finish(RolloutState s) {
+        if (s.promotedAt() == null) {
+            return new Step.Promote();
+        }
+        List<String> old = s.live().stream().filter(i -> !i.version().equals(s.targetVersion()))
+                .map(InstanceView::id).toList();
+        if (!old.isEmpty()) {
+            return new Step.DrainAndStop(old, "replaced by " + s.targetVersion());
+        }
+        Map<String, Integer> all = Step.split(s.targetVersion(), 100);
+        if (!all.equals(s.weights())) {
+            return new Step.SetWeights(all);
+        }
+        if (s.spec().hasWorker() && !s.jobShares().isEmpty()) {
+            return new Step.SetJobShares(Map.of());
+        }
+        return new Step.Done(RolloutPhase.SUCCEEDED);
+    }
+}
