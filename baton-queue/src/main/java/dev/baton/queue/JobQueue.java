@@ -1,6 +1,9 @@
 package dev.baton.queue;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,93 +15,193 @@ import java.util.Set;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 
-/** The durable job queue on PostgreSQL. */
+/**
+ * The durable job queue on PostgreSQL, shared safely by workers of several versions.
+ *
+ * <p>Every time comparison uses {@code clock.instant()}, passed to SQL as a parameter (never the
+ * server's {@code now()}), so tests move time instead of sleeping. The tables must exist: call
+ * {@link QueueSchema#migrate} first. Thread-safe; one instance per process is enough.
+ */
 public final class JobQueue {
 
+    private final DataSource ds;
+    private final Enqueuer enqueuer;
+    private final Claimer claimer;
+    private final Settler settler;
+    private final Rescuer rescuer;
+    private final Maintenance maintenance;
+    private final StatsQueries stats;
+    private final PgJobRouting routing;
+    private final PgWorkerRegistry workers;
+
     public JobQueue(DataSource ds, QueueConfig config, Clock clock) {
+        if (ds == null) {
+            throw new IllegalArgumentException("dataSource: must not be null");
+        }
+        if (config == null) {
+            throw new IllegalArgumentException("config: must not be null");
+        }
+        if (clock == null) {
+            throw new IllegalArgumentException("clock: must not be null");
+        }
+        this.ds = ds;
+        PgJobRouting[] routingRef = new PgJobRouting[1];
+        this.workers = new PgWorkerRegistry(ds, clock, config.workerTimeout(), () -> routingRef[0].invalidate());
+        this.routing = new PgJobRouting(ds, workers);
+        routingRef[0] = routing;
+        this.enqueuer = new Enqueuer(clock);
+        this.claimer = new Claimer(ds, clock, config.leaseDuration(), routing);
+        this.settler = new Settler(ds, clock, config);
+        this.rescuer = new Rescuer(ds, clock);
+        this.maintenance = new Maintenance(ds, clock, config.completedRetention());
+        this.stats = new StatsQueries(ds, clock);
     }
 
+    /** Enqueues one job in its own transaction. */
     public Enqueued enqueue(JobRequest r) {
-        throw new UnsupportedOperationException("not yet");
+        return Sql.auto(ds, "enqueue", c -> enqueuer.enqueue(c, r));
     }
 
+    /**
+     * Enqueues one job inside the caller's transaction: it exists only if the caller commits.
+     * Never commits, rolls back or closes {@code tx}.
+     */
     public Enqueued enqueue(Connection tx, JobRequest r) {
-        throw new UnsupportedOperationException("not yet");
+        if (tx == null) {
+            throw new IllegalArgumentException("tx: must not be null");
+        }
+        try {
+            return enqueuer.enqueue(tx, r);
+        } catch (SQLException e) {
+            throw new QueueException("enqueue failed: " + e.getMessage(), e);
+        }
     }
 
+    /** Enqueues all jobs in one transaction with a few statements; results are in request order. */
     public List<Enqueued> enqueueAll(List<JobRequest> rs) {
-        throw new UnsupportedOperationException("not yet");
+        return Sql.inTransaction(ds, "enqueue batch", c -> enqueuer.enqueueAll(c, rs));
     }
 
+    /**
+     * Claims up to {@code req.limit()} jobs of the kinds the caller handles, highest priority first,
+     * then oldest run-at, then id, in one statement. Each comes back RUNNING with a lease owned by
+     * {@code req.workerId()}, attempt +1 and fence +1. Honours job routing (see {@link JobRouting}).
+     */
     public List<Job> claim(ClaimRequest req) {
-        throw new UnsupportedOperationException("not yet");
+        return claimer.claim(req);
     }
 
+    /** Extends the leases {@code workerId} still holds; returns the ids it still holds. */
     public Set<Long> heartbeat(String workerId, Collection<Long> jobIds) {
-        throw new UnsupportedOperationException("not yet");
+        return settler.heartbeat(workerId, jobIds);
     }
 
+    /** Marks the job completed; false when the caller no longer holds it (fenced). */
     public boolean complete(Job job) {
-        throw new UnsupportedOperationException("not yet");
+        return settler.complete(requireJob(job));
     }
 
+    /**
+     * Completes a batch in one statement, each job fenced on its own claim.
+     *
+     * @return the ids that were completed; the others were no longer held by their claimer
+     */
     public Set<Long> completeAll(List<Job> jobs) {
-        throw new UnsupportedOperationException("not yet");
+        return settler.completeAll(jobs);
     }
 
+    /**
+     * Records the failure; the job retries after the retry policy's backoff, or is discarded when this
+     * was its last attempt. {@link FailOutcome#FENCED} when the caller no longer holds it.
+     */
     public FailOutcome fail(Job job, String error) {
-        throw new UnsupportedOperationException("not yet");
+        return settler.fail(requireJob(job), error);
     }
 
+    /** The handler asked to run the job again after {@code delay}; the attempt is not counted. */
     public boolean retryLater(Job job, Duration delay, String reason) {
-        throw new UnsupportedOperationException("not yet");
+        return settler.retryLater(requireJob(job), delay, reason);
     }
 
+    /** Dead-letters the job now, with {@code reason} in its error history. */
     public boolean discard(Job job, String reason) {
-        throw new UnsupportedOperationException("not yet");
+        return settler.discard(requireJob(job), reason);
     }
 
+    /** Gives the job back, runnable at once, without counting the attempt (a worker shutting down). */
     public boolean release(Job job) {
-        throw new UnsupportedOperationException("not yet");
+        return settler.release(requireJob(job));
     }
 
+    /**
+     * Returns jobs whose lease expired to the queue (discarded when out of attempts), recording
+     * {@code "lease expired (owner …)"}. Only the holder of an advisory lock rescues; others get 0.
+     * Never touches a job that is not RUNNING with an expired lease at the moment it is updated.
+     */
     public int rescueExpired() {
-        throw new UnsupportedOperationException("not yet");
+        return rescuer.rescueExpired();
     }
 
+    /** Dead letters back to AVAILABLE now, attempts reset; returns how many. */
     public int retryDiscarded(Collection<Long> ids) {
-        throw new UnsupportedOperationException("not yet");
+        return maintenance.retryDiscarded(ids);
     }
 
+    /**
+     * After a canary rollback: jobs {@code version} failed (now waiting for a retry) or discarded since
+     * {@code since} become runnable now, and the attempts that version burned are given back.
+     */
     public int retryFailedBy(String version, Instant since) {
-        throw new UnsupportedOperationException("not yet");
+        return maintenance.retryFailedBy(version, since);
     }
 
+    /** Deletes completed jobs finished longer than the configured retention ago; returns how many. */
     public int prune() {
-        throw new UnsupportedOperationException("not yet");
+        return maintenance.prune();
     }
 
     public Optional<Job> find(long id) {
-        throw new UnsupportedOperationException("not yet");
+        return Sql.auto(ds, "find job " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + JobRows.COLUMNS + " FROM baton_jobs j WHERE j.id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(JobRows.read(rs)) : Optional.empty();
+                }
+            }
+        });
     }
 
+    /** Depth by kind and queue (completed jobs excluded); reads only unfinished rows. */
     public QueueStats stats() {
-        throw new UnsupportedOperationException("not yet");
+        return stats.stats();
     }
 
+    /** Per worker version since {@code since}: completed, failed attempts, discarded, durations. */
     public Map<String, VersionJobStats> versionStats(Instant since) {
-        throw new UnsupportedOperationException("not yet");
+        return stats.versionStats(since);
     }
 
     public JobRouting routing() {
-        throw new UnsupportedOperationException("not yet");
+        return routing;
     }
 
     public WorkerRegistry workers() {
-        throw new UnsupportedOperationException("not yet");
+        return workers;
     }
 
+    /**
+     * Calls {@code onNewJobOfKind} with the kind of every job enqueued (and due) from now on, from a
+     * dedicated connection taken from the pool for as long as the listener is open. Close it to stop.
+     */
     public AutoCloseable listen(Consumer<String> onNewJobOfKind) {
-        throw new UnsupportedOperationException("not yet");
+        return new JobListener(ds, onNewJobOfKind).start();
+    }
+
+    private static Job requireJob(Job job) {
+        if (job == null) {
+            throw new IllegalArgumentException("job: must not be null");
+        }
+        return job;
     }
 }

@@ -1,0 +1,94 @@
+package dev.baton.queue;
+
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import javax.sql.DataSource;
+
+/** Commands on finished jobs: retry dead letters, retry what a rolled-back version failed, prune. */
+final class Maintenance {
+
+    private static final int PRUNE_BATCH = 10_000;
+
+    /** A dead letter whose key was taken by a newer live job stays dead: the newer job does its work. */
+    private static final String KEY_FREE = "(j.unique_key IS NULL OR NOT EXISTS (SELECT 1 FROM baton_jobs o "
+            + "WHERE o.unique_key = j.unique_key AND o.state IN " + Sql.UNFINISHED + "))";
+
+    private final DataSource ds;
+    private final Clock clock;
+    private final Duration retention;
+
+    Maintenance(DataSource ds, Clock clock, Duration retention) {
+        this.ds = ds;
+        this.clock = clock;
+        this.retention = retention;
+    }
+
+    int retryDiscarded(Collection<Long> ids) {
+        if (ids == null || ids.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException("ids: must not be null or contain null");
+        }
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        Instant now = clock.instant();
+        return Sql.auto(ds, "retry discarded jobs", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE baton_jobs j SET state = 'AVAILABLE', "
+                    + "attempt = 0, run_at = ?, finished_at = NULL WHERE j.id = ANY(?) AND j.state = 'DISCARDED' AND "
+                    + KEY_FREE)) {
+                ps.setObject(1, Sql.ts(now));
+                ps.setArray(2, Sql.longs(c, ids));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Jobs that {@code version} failed (waiting for a retry) or discarded since {@code since} run again
+     * now, and the attempts that version burned are given back: its failures were its own fault.
+     */
+    int retryFailedBy(String version, Instant since) {
+        if (version == null || version.isBlank()) {
+            throw new IllegalArgumentException("version: must not be empty");
+        }
+        if (since == null) {
+            throw new IllegalArgumentException("since: must not be null");
+        }
+        Instant now = clock.instant();
+        return Sql.auto(ds, "retry jobs failed by " + version, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE baton_jobs j SET state = 'AVAILABLE', "
+                    + "run_at = ?, finished_at = NULL, attempt = greatest(0, j.attempt - f.burned) "
+                    + "FROM (SELECT b.id, count(*) AS burned FROM baton_jobs b, jsonb_array_elements(b.errors) e "
+                    + "WHERE b.last_error_at >= ? AND b.state IN ('AVAILABLE', 'DISCARDED') "
+                    + "AND e->>'version' = ? AND e->>'outcome' IN ('failed', 'lease_expired', 'discarded') "
+                    + "AND (e->>'at')::timestamptz >= ? GROUP BY b.id) f "
+                    + "WHERE j.id = f.id AND j.state IN ('AVAILABLE', 'DISCARDED') "
+                    + "AND (j.state = 'AVAILABLE' OR " + KEY_FREE + ")")) {
+                ps.setObject(1, Sql.ts(now));
+                ps.setObject(2, Sql.ts(since));
+                ps.setString(3, version);
+                ps.setObject(4, Sql.ts(since));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    int prune() {
+        Instant cutoff = clock.instant().minus(retention);
+        int total = 0;
+        int deleted;
+        do {
+            deleted = Sql.auto(ds, "prune completed jobs", c -> {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM baton_jobs WHERE id IN (SELECT id "
+                        + "FROM baton_jobs WHERE state = 'COMPLETED' AND finished_at < ? LIMIT " + PRUNE_BATCH + ")")) {
+                    ps.setObject(1, Sql.ts(cutoff));
+                    return ps.executeUpdate();
+                }
+            });
+            total += deleted;
+        } while (deleted == PRUNE_BATCH);
+        return total;
+    }
+}

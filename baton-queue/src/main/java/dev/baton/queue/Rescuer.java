@@ -1,0 +1,81 @@
+package dev.baton.queue;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Instant;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts jobs whose lease expired back in the queue (or discards them when out of attempts).
+ *
+ * <p>Only one process rescues at a time: the holder of a transaction-scoped advisory lock; the others
+ * return at once. The rows are picked and updated in the same statement, and the UPDATE re-checks
+ * {@code state = 'RUNNING' AND lease_expires_at < now} on the locked row, so a job completed or
+ * heartbeated a moment earlier is never touched (the bug where a rescuer overwrote a completed job
+ * came from deciding on a stale read and writing later).
+ */
+final class Rescuer {
+
+    private static final Logger log = LoggerFactory.getLogger(Rescuer.class);
+    static final long RESCUE_LOCK = 0x626174_6f6e_0002L;
+    private static final int BATCH = 1_000;
+
+    private static final String RESCUE = "UPDATE baton_jobs j SET "
+            + "state = CASE WHEN j.attempt >= j.max_attempts THEN 'DISCARDED' ELSE 'AVAILABLE' END, "
+            + "finished_at = CASE WHEN j.attempt >= j.max_attempts THEN ?::timestamptz END, "
+            + "last_error_at = ?, "
+            + "errors = j.errors || jsonb_build_array(jsonb_build_object('attempt', j.attempt, 'at', ?::text, "
+            + "'error', 'lease expired (owner ' || coalesce(j.lease_owner, '?') || ')', 'version', j.version, "
+            + "'outcome', 'lease_expired')), "
+            + "lease_owner = NULL, lease_expires_at = NULL "
+            + "WHERE j.state = 'RUNNING' AND j.lease_expires_at < ? AND j.id IN ("
+            + "SELECT id FROM baton_jobs WHERE state = 'RUNNING' AND lease_expires_at < ? "
+            + "ORDER BY lease_expires_at LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED)";
+
+    private final DataSource ds;
+    private final Clock clock;
+
+    Rescuer(DataSource ds, Clock clock) {
+        this.ds = ds;
+        this.clock = clock;
+    }
+
+    int rescueExpired() {
+        int total = 0;
+        int rescued;
+        do {
+            rescued = rescueBatch();
+            total += rescued;
+        } while (rescued == BATCH);
+        if (total > 0) {
+            log.info("rescued {} jobs whose lease expired", total);
+        }
+        return total;
+    }
+
+    /** One batch in one transaction; 0 when another process holds the rescue lock. */
+    private int rescueBatch() {
+        Instant now = clock.instant();
+        return Sql.inTransaction(ds, "rescue expired jobs", c -> {
+            try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+                lock.setLong(1, RESCUE_LOCK);
+                try (ResultSet rs = lock.executeQuery()) {
+                    if (!rs.next() || !rs.getBoolean(1)) {
+                        return 0;
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(RESCUE)) {
+                ps.setObject(1, Sql.ts(now));
+                ps.setObject(2, Sql.ts(now));
+                ps.setString(3, now.toString());
+                ps.setObject(4, Sql.ts(now));
+                ps.setObject(5, Sql.ts(now));
+                return ps.executeUpdate();
+            }
+        });
+    }
+}

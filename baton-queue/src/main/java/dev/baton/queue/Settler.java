@@ -1,0 +1,172 @@
+package dev.baton.queue;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * Ends or extends attempts. Every statement here is fenced on (id, RUNNING, lease owner, fence): a
+ * worker whose lease expired and whose job was rescued or claimed again matches no row, so its late
+ * call changes nothing and reports so.
+ */
+final class Settler {
+
+    private static final String FENCE = " WHERE j.id = ? AND j.state = 'RUNNING' AND j.lease_owner = ? AND j.fence = ?";
+    private static final String CLEAR_LEASE = "lease_owner = NULL, lease_expires_at = NULL";
+
+    private final DataSource ds;
+    private final Clock clock;
+    private final QueueConfig config;
+
+    Settler(DataSource ds, Clock clock, QueueConfig config) {
+        this.ds = ds;
+        this.clock = clock;
+        this.config = config;
+    }
+
+    Set<Long> heartbeat(String workerId, Collection<Long> jobIds) {
+        if (workerId == null || workerId.isBlank()) {
+            throw new IllegalArgumentException("workerId: must not be empty");
+        }
+        if (jobIds == null || jobIds.isEmpty()) {
+            return Set.of();
+        }
+        Instant now = clock.instant();
+        return Sql.auto(ds, "heartbeat", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE baton_jobs SET lease_expires_at = ? "
+                    + "WHERE id = ANY(?) AND state = 'RUNNING' AND lease_owner = ? RETURNING id")) {
+                ps.setObject(1, Sql.ts(now.plus(config.leaseDuration())));
+                ps.setArray(2, Sql.longs(c, jobIds));
+                ps.setString(3, workerId);
+                Set<Long> held = new HashSet<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        held.add(rs.getLong(1));
+                    }
+                }
+                return held;
+            }
+        });
+    }
+
+    boolean complete(Job job) {
+        return update(job, "complete", "state = 'COMPLETED', finished_at = ?, " + CLEAR_LEASE,
+                clock.instant()) == 1;
+    }
+
+    /** One statement for the whole batch, each job fenced on its own claim. */
+    Set<Long> completeAll(List<Job> jobs) {
+        if (jobs == null || jobs.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException("jobs: must not be null or contain null");
+        }
+        if (jobs.isEmpty()) {
+            return Set.of();
+        }
+        Instant now = clock.instant();
+        return Sql.auto(ds, "complete " + jobs.size() + " jobs", c -> {
+            List<Long> ids = new ArrayList<>(jobs.size());
+            List<Long> fences = new ArrayList<>(jobs.size());
+            List<String> owners = new ArrayList<>(jobs.size());
+            for (Job job : jobs) {
+                ids.add(job.id());
+                fences.add(job.fence());
+                owners.add(job.leaseOwner());
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE baton_jobs j SET state = 'COMPLETED', "
+                    + "finished_at = ?, " + CLEAR_LEASE + " FROM unnest(?::bigint[], ?::bigint[], ?::text[]) "
+                    + "AS t(id, fence, owner) WHERE j.id = t.id AND j.state = 'RUNNING' "
+                    + "AND j.lease_owner = t.owner AND j.fence = t.fence RETURNING j.id")) {
+                ps.setObject(1, Sql.ts(now));
+                ps.setArray(2, Sql.longs(c, ids));
+                ps.setArray(3, Sql.longs(c, fences));
+                ps.setArray(4, Sql.texts(c, owners));
+                Set<Long> completed = new HashSet<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        completed.add(rs.getLong(1));
+                    }
+                }
+                return completed;
+            }
+        });
+    }
+
+    FailOutcome fail(Job job, String error) {
+        Instant now = clock.instant();
+        Instant retryAt = now.plus(config.retryPolicy().backoff(Math.max(1, job.attempt())));
+        String sql = "UPDATE baton_jobs j SET "
+                + "state = CASE WHEN j.attempt >= j.max_attempts THEN 'DISCARDED' ELSE 'AVAILABLE' END, "
+                + "run_at = CASE WHEN j.attempt >= j.max_attempts THEN j.run_at ELSE ? END, "
+                + "finished_at = CASE WHEN j.attempt >= j.max_attempts THEN ?::timestamptz END, "
+                + "last_error_at = ?, " + CLEAR_LEASE + ", " + ErrorHistory.APPEND + FENCE + " RETURNING j.state";
+        return Sql.auto(ds, "fail job " + job.id(), c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setObject(1, Sql.ts(retryAt));
+                ps.setObject(2, Sql.ts(now));
+                ps.setObject(3, Sql.ts(now));
+                ps.setString(4, now.toString());
+                ps.setString(5, ErrorHistory.message(error));
+                ps.setString(6, ErrorHistory.Outcome.FAILED.json());
+                bindFence(ps, 7, job);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return FailOutcome.FENCED;
+                    }
+                    return JobState.valueOf(rs.getString(1)) == JobState.DISCARDED
+                            ? FailOutcome.DISCARDED : FailOutcome.RETRYING;
+                }
+            }
+        });
+    }
+
+    boolean retryLater(Job job, Duration delay, String reason) {
+        Durations.checkNonNegative("delay", delay);
+        Instant now = clock.instant();
+        return update(job, "retry job later", "state = 'AVAILABLE', attempt = j.attempt - 1, run_at = ?, "
+                + CLEAR_LEASE + ", " + ErrorHistory.APPEND,
+                now.plus(delay), now.toString(), ErrorHistory.message(reason), ErrorHistory.Outcome.RETRY_LATER.json())
+                == 1;
+    }
+
+    boolean discard(Job job, String reason) {
+        Instant now = clock.instant();
+        return update(job, "discard job", "state = 'DISCARDED', finished_at = ?, last_error_at = ?, "
+                + CLEAR_LEASE + ", " + ErrorHistory.APPEND,
+                now, now, now.toString(), ErrorHistory.message(reason), ErrorHistory.Outcome.DISCARDED.json()) == 1;
+    }
+
+    /** Back in its old place in the queue (run_at unchanged), the attempt given back. */
+    boolean release(Job job) {
+        return update(job, "release job", "state = 'AVAILABLE', attempt = j.attempt - 1, " + CLEAR_LEASE) == 1;
+    }
+
+    private int update(Job job, String what, String set, Object... params) {
+        if (job == null) {
+            throw new IllegalArgumentException("job: must not be null");
+        }
+        return Sql.auto(ds, what + " " + job.id(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE baton_jobs j SET " + set + FENCE)) {
+                int i = 1;
+                for (Object p : params) {
+                    ps.setObject(i++, p instanceof Instant t ? Sql.ts(t) : p);
+                }
+                bindFence(ps, i, job);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private static void bindFence(PreparedStatement ps, int i, Job job) throws java.sql.SQLException {
+        ps.setLong(i, job.id());
+        ps.setString(i + 1, job.leaseOwner());
+        ps.setLong(i + 2, job.fence());
+    }
+}
