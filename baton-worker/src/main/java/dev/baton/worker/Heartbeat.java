@@ -56,13 +56,14 @@ final class Heartbeat implements BackgroundLoop.Body {
     }
 
     private void lost(long id) {
-        Execution e = inFlight.get(id);
-        // Settled (or settling) between the snapshot and the heartbeat: nothing was lost.
-        if (e == null || e.settlementTaken()) {
-            return;
+        for (Execution e : inFlight.get(id)) {
+            // Settled (or settling) between the snapshot and the heartbeat: nothing was lost.
+            if (e.settlementTaken()) {
+                continue;
+            }
+            log.warn("job {} ({}): lease lost (expired and rescued, or taken over); interrupting its handler, its "
+                    + "result will not be recorded", id, e.job().kind());
+            e.cancel(CancelReason.LEASE_LOST);
         }
-        log.warn("job {} ({}): lease lost (expired and rescued, or taken over); interrupting its handler, its "
-                + "result will not be recorded", id, e.job().kind());
-        e.cancel(CancelReason.LEASE_LOST);
     }
 }

@@ -1,8 +1,8 @@
 package dev.baton.worker;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
@@ -13,7 +13,9 @@ import java.util.concurrent.Semaphore;
 final class InFlight {
 
     private final Semaphore slots;
-    private final Map<Long, Execution> running = new ConcurrentHashMap<>();
+    // Keyed by execution, not job id: after a lease expires this worker may claim the same job again
+    // while its first handler is still winding down.
+    private final Set<Execution> running = ConcurrentHashMap.newKeySet();
     private final Runnable onSlotFreed;
 
     InFlight(int concurrency, Runnable onSlotFreed) {
@@ -34,12 +36,12 @@ final class InFlight {
 
     /** A reserved slot becomes this execution's. */
     void add(Execution e) {
-        running.put(e.job().id(), e);
+        running.add(e);
     }
 
     /** The handler's thread is done: its slot is free again. */
     void remove(Execution e) {
-        if (running.remove(e.job().id(), e)) {
+        if (running.remove(e)) {
             slots.release();
             synchronized (this) {
                 notifyAll();
@@ -48,16 +50,16 @@ final class InFlight {
         }
     }
 
-    Execution get(long jobId) {
-        return running.get(jobId);
+    List<Execution> get(long jobId) {
+        return running.stream().filter(e -> e.job().id() == jobId).toList();
     }
 
     Set<Long> ids() {
-        return Set.copyOf(running.keySet());
+        return running.stream().map(e -> e.job().id()).collect(Collectors.toUnmodifiableSet());
     }
 
     List<Execution> snapshot() {
-        return List.copyOf(running.values());
+        return List.copyOf(running);
     }
 
     int size() {
