@@ -1,0 +1,33 @@
+package dev.baton.rollout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A {@link RolloutStore} in memory: for tests and for runs that need not survive a restart. */
+public final class InMemoryRolloutStore implements RolloutStore {
+    private final Map<String, RolloutState> states = new ConcurrentHashMap<>();
+    private final List<RolloutEvent> events = new ArrayList<>();
+
+    @Override
+    public void save(RolloutState state) {
+        states.put(state.id(), state);
+    }
+
+    @Override
+    public synchronized void append(RolloutEvent event) {
+        events.add(event);
+    }
+
+    @Override
+    public Optional<RolloutState> load(String rolloutId) {
+        return Optional.ofNullable(states.get(rolloutId));
+    }
+
+    @Override
+    public synchronized List<RolloutEvent> events(String rolloutId) {
+        return events.stream().filter(e -> e.rolloutId().equals(rolloutId)).toList();
+    }
+}

@@ -1,0 +1,295 @@
+package dev.baton.rollout;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries a rollout out: asks the {@link Strategy} for the next {@link Step}, records it, performs it
+ * through the ports, records the result and the new state, and repeats until {@link Step.Done}. A step
+ * that throws is recorded as failed and the loop asks again after a short back-off; it never dies
+ * silently. {@link #promote()} and {@link #abort(String)} may be called from any thread.
+ */
+public final class RolloutEngine {
+    private static final Logger log = LoggerFactory.getLogger(RolloutEngine.class);
+    static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
+    static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
+
+    private final Strategy strategy;
+    private final RolloutPorts ports;
+    private final Clock clock;
+    private final Waiter waiter;
+    private final Removal removal;
+    private final Set<String> crashed = ConcurrentHashMap.newKeySet();
+    private final AtomicReference<String> abortRequest = new AtomicReference<>();
+    private volatile boolean promoteRequest;
+    private volatile RolloutState state;
+    private volatile long failures;
+
+    public RolloutEngine(Strategy strategy, RolloutPorts ports, Clock clock, Waiter waiter) {
+        this.strategy = strategy;
+        this.ports = ports;
+        this.clock = clock;
+        this.waiter = waiter;
+        this.removal = new Removal(ports.driver(), ports.traffic(), clock);
+        ports.driver().onCrash((instance, code) -> {
+            crashed.add(instance.id());
+            waiter.wakeUp();
+        });
+    }
+
+    /** Skips the current pause (or promotes a blue-green waiting on preview). */
+    public void promote() {
+        promoteRequest = true;
+        waiter.wakeUp();
+    }
+
+    /** Rolls back as soon as the current step ends (pauses and waits end at once). */
+    public void abort(String reason) {
+        abortRequest.compareAndSet(null, reason == null || reason.isBlank() ? "by request" : reason);
+        waiter.wakeUp();
+    }
+
+    /** The latest state, for status displays. */
+    public RolloutState current() {
+        return state;
+    }
+
+    /** Steps that threw so far. */
+    public long failures() {
+        return failures;
+    }
+
+    /**
+     * Resumes a stored rollout after a controller restart: adopts the instances that still run, marks the
+     * others FAILED (the strategy replaces them), re-publishes routes and weights, then {@link #run}s.
+     */
+    public RolloutState resume(RolloutState stored) throws InterruptedException {
+        List<InstanceView> views = new ArrayList<>();
+        for (InstanceView v : stored.instances()) {
+            Optional<Instance> adopted = v.state().live() ? ports.driver().adopt(v.instance()) : Optional.empty();
+            views.add(adopted.isPresent() ? v : v.with(InstanceState.FAILED, clock.instant()));
+        }
+        RolloutState s = stored.toBuilder().instances(views).build();
+        event(s, RolloutEvent.Kind.COMMAND, "resume", "adopted " + views.stream().filter(v -> v.state().live()).count()
+                + " of " + views.size() + " instances");
+        syncRoutes(s);
+        if (!s.weights().isEmpty()) {
+            ports.traffic().setWeights(s.weights());
+        }
+        return run(s);
+    }
+
+    /** Runs the rollout to its end on the calling thread; returns the final state. */
+    public RolloutState run(RolloutState initial) throws InterruptedException {
+        state = initial;
+        while (true) {
+            RolloutState s = absorbSignals(state.toBuilder().now(clock.instant()).build());
+            state = s;
+            Step step = strategy.next(s);
+            String name = step.getClass().getSimpleName();
+            event(s, RolloutEvent.Kind.STEP_STARTED, name, step.toString());
+            ports.store().save(s);
+            try {
+                String detail = execute(step);
+                event(state, RolloutEvent.Kind.STEP_DONE, name, detail);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                failures++;
+                log.warn("rollout {}: {} failed (failure {}), retrying: {}", s.id(), step, failures, e.toString());
+                log.debug("step failure", e);
+                event(state, RolloutEvent.Kind.STEP_FAILED, name, String.valueOf(e));
+                waiter.awaitUntil(clock.instant().plus(RETRY_BACKOFF), this::signalled);
+            }
+            ports.store().save(state);
+            if (step instanceof Step.Done) {
+                return state;
+            }
+        }
+    }
+
+    private boolean signalled() {
+        return promoteRequest || abortRequest.get() != null && state.abortReason() == null || !crashed.isEmpty();
+    }
+
+    private RolloutState absorbSignals(RolloutState s) {
+        RolloutState.Builder b = s.toBuilder();
+        if (promoteRequest) {
+            promoteRequest = false;
+            b.promoteRequested(true);
+            event(s, RolloutEvent.Kind.COMMAND, "promote", "");
+        }
+        String abort = abortRequest.get();
+        if (abort != null && s.abortReason() == null) {
+            b.abortReason(abort);
+            event(s, RolloutEvent.Kind.COMMAND, "abort", abort);
+        }
+        if (!crashed.isEmpty()) {
+            Set<String> ids = Set.copyOf(crashed);
+            crashed.removeAll(ids);
+            b.instances(s.instances().stream().map(i -> ids.contains(i.id()) && i.state() != InstanceState.DRAINING
+                    ? i.with(InstanceState.FAILED, s.now()) : i).toList());
+        }
+        return b.build();
+    }
+
+    private String execute(Step step) throws Exception {
+        Instant now = clock.instant();
+        RolloutState s = state;
+        switch (step) {
+            case Step.StartInstances st -> {
+                for (int i = 0; i < st.count(); i++) {
+                    Instance started = ports.driver().start(st.version());
+                    List<InstanceView> all = new ArrayList<>(state.instances());
+                    all.add(new InstanceView(started, InstanceState.STARTING, null));
+                    state = state.toBuilder().instances(all).build();
+                }
+                return "started " + st.count() + " of " + st.version();
+            }
+            case Step.AwaitReady a -> {
+                return awaitReady(a);
+            }
+            case Step.SetWeights w -> {
+                syncRoutes(s);
+                ports.traffic().setWeights(w.weights());
+                state = s.toBuilder().weights(w.weights()).stepSince(now).progressAt(now).build();
+                return w.weights().toString();
+            }
+            case Step.SetJobShares j -> {
+                if (j.shares().isEmpty()) {
+                    ports.jobs().clear();
+                } else {
+                    ports.jobs().setShares(new LinkedHashMap<>(j.shares()));
+                }
+                state = s.toBuilder().jobShares(j.shares()).build();
+                return j.shares().isEmpty() ? "cleared" : j.shares().toString();
+            }
+            case Step.SetPreview p -> {
+                ports.traffic().setPreview(p.version());
+                state = s.toBuilder().previewVersion(p.version()).build();
+                return String.valueOf(p.version());
+            }
+            case Step.SmokeCheck c -> {
+                boolean ok = ports.smoke().passes(c.version(), c.path());
+                state = s.toBuilder().smokePassed(ok).build();
+                return ok ? "passed" : "failed";
+            }
+            case Step.DrainAndStop d -> {
+                return drainAndStop(d);
+            }
+            case Step.Pause p -> {
+                waiter.awaitUntil(p.isForever() ? null : now.plus(p.duration()), this::signalled);
+                return "waited until " + clock.instant();
+            }
+            case Step.Analyse a -> {
+                AnalysisVerdict v = analyse(a, s, now);
+                state = s.toBuilder().lastVerdict(v).build();
+                return v.outcome() + ": " + v.reason();
+            }
+            case Step.Advance a -> {
+                state = s.toBuilder().stepIndex(a.toStep()).stepSince(now).progressAt(now).promoteRequested(false).build();
+                return "step " + (a.toStep() + 1);
+            }
+            case Step.Promote p -> {
+                state = s.toBuilder().promotedAt(now).progressAt(now).promoteRequested(false).build();
+                return s.targetVersion() + " is stable";
+            }
+            case Step.RetryFailedJobs r -> {
+                int n = ports.jobs().retryFailedBy(r.version(), r.since());
+                state = s.toBuilder().failedJobsRetried(true).build();
+                return n + " jobs back in the queue";
+            }
+            case Step.Rollback r -> {
+                state = s.toBuilder().phase(RolloutPhase.ROLLING_BACK).reason(r.reason()).build();
+                log.warn("rollout {}: rolling back: {}", s.id(), r.reason());
+                return r.reason();
+            }
+            case Step.Done d -> {
+                state = s.toBuilder().phase(d.outcome()).build();
+                return d.outcome().name();
+            }
+        }
+    }
+
+    private String awaitReady(Step.AwaitReady a) throws InterruptedException {
+        while (true) {
+            Instant now = clock.instant();
+            List<InstanceView> views = new ArrayList<>();
+            boolean progressed = false;
+            for (InstanceView v : state.instances()) {
+                if (v.version().equals(a.version()) && v.state() == InstanceState.STARTING) {
+                    InstanceState probed = ports.driver().probe(v.instance());
+                    progressed |= probed == InstanceState.READY;
+                    views.add(probed == InstanceState.STARTING ? v : v.with(probed, now));
+                } else {
+                    views.add(v);
+                }
+            }
+            RolloutState.Builder b = state.toBuilder().instances(views);
+            if (progressed) {
+                b.progressAt(now);
+            }
+            state = b.build();
+            int ready = state.ready(a.version()).size();
+            if (progressed) {
+                syncRoutes(state);
+            }
+            if (ready >= a.count() || !state.failed().isEmpty() || !now.isBefore(a.deadline()) || signalled()) {
+                return ready + "/" + a.count() + " of " + a.version() + " ready";
+            }
+            Instant next = now.plus(PROBE_INTERVAL);
+            waiter.awaitUntil(next.isBefore(a.deadline()) ? next : a.deadline(), this::signalled);
+        }
+    }
+
+    private String drainAndStop(Step.DrainAndStop d) throws Exception {
+        List<Instance> targets = state.instances().stream().filter(v -> d.instanceIds().contains(v.id()))
+                .map(InstanceView::instance).toList();
+        state = state.toBuilder().instances(state.instances().stream().map(v -> d.instanceIds().contains(v.id())
+                && v.state().live() ? v.with(InstanceState.DRAINING, clock.instant()) : v).toList()).build();
+        ports.store().save(state);
+        List<String> outcomes = removal.remove(targets, state.spec().drain());
+        state = state.toBuilder().instances(state.instances().stream()
+                .filter(v -> !d.instanceIds().contains(v.id())).toList()).build();
+        syncRoutes(state);
+        return d.reason() + ": " + String.join(", ", outcomes);
+    }
+
+    private AnalysisVerdict analyse(Step.Analyse a, RolloutState s, Instant now) {
+        if (!(s.spec().strategy() instanceof CanarySpec canary) || canary.analysis() == null) {
+            return new AnalysisVerdict(AnalysisVerdict.Outcome.INCONCLUSIVE, "no analysis configured", now);
+        }
+        Map<String, HttpStats> http = ports.traffic().metrics();
+        Map<String, JobStats> jobs = s.spec().hasWorker() ? ports.jobs().stats(s.startedAt()) : Map.of();
+        return Analysis.judge(canary.analysis(), http.getOrDefault(a.canary(), HttpStats.NONE),
+                http.getOrDefault(a.stable(), HttpStats.NONE), jobs.getOrDefault(a.canary(), JobStats.NONE),
+                jobs.getOrDefault(a.stable(), JobStats.NONE), now);
+    }
+
+    /** Publishes the READY instances of every version as the proxy's backends. */
+    private void syncRoutes(RolloutState s) {
+        Map<String, List<Backend>> routes = new TreeMap<>();
+        for (InstanceView v : s.instances()) {
+            if (v.ready()) {
+                routes.computeIfAbsent(v.version(), k -> new ArrayList<>()).add(Backend.of(v.instance()));
+            }
+        }
+        ports.traffic().setRoutes(routes);
+    }
+
+    private void event(RolloutState s, RolloutEvent.Kind kind, String step, String detail) {
+        ports.store().append(new RolloutEvent(s.id(), clock.instant(), kind, step, detail));
+    }
+}

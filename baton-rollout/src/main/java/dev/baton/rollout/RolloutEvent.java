@@ -1,0 +1,8 @@
+package dev.baton.rollout;
+
+import java.time.Instant;
+
+/** One line of a rollout's history: a step started, finished or failed, with what came of it. */
+public record RolloutEvent(String rolloutId, Instant at, Kind kind, String step, String detail) {
+    public enum Kind { STEP_STARTED, STEP_DONE, STEP_FAILED, COMMAND }
+}

@@ -1,0 +1,189 @@
+package dev.baton.rollout;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+
+/**
+ * In-memory ports for engine tests: pure logic, no processes and no proxy (those have their own tests
+ * against real processes). Every call goes into one journal so tests can check the order of effects.
+ */
+final class Fakes {
+    final List<String> journal = Collections.synchronizedList(new ArrayList<>());
+    final ManualClock clock = new ManualClock(Simulation.T0);
+    final Driver driver = new Driver();
+    final Traffic traffic = new Traffic();
+    final Jobs jobs = new Jobs();
+    final InMemoryRolloutStore store = new InMemoryRolloutStore();
+    /** Runs when the engine would wait forever; it should send a command (or the test fails instead of hanging). */
+    Runnable onForever = () -> { throw new AssertionError("engine would wait forever"); };
+
+    RolloutPorts ports() {
+        return new RolloutPorts(driver, traffic, jobs, store, (v, p) -> {
+            journal.add("smoke " + v + p);
+            return true;
+        });
+    }
+
+    /** Moves the manual clock instead of sleeping. */
+    final Waiter waiter = new Waiter() {
+        @Override
+        public void awaitUntil(Instant deadline, BooleanSupplier wake) {
+            if (wake.getAsBoolean()) {
+                return;
+            }
+            if (deadline == null) {
+                onForever.run();
+                if (!wake.getAsBoolean()) {
+                    throw new AssertionError("engine would wait forever");
+                }
+                return;
+            }
+            clock.advanceTo(deadline);
+        }
+
+        @Override
+        public void wakeUp() {}
+    };
+
+    final class Driver implements InstanceDriver {
+        final Map<String, Instance> running = new ConcurrentHashMap<>();
+        final Set<String> neverReady = new HashSet<>();
+        final Set<String> failingVersions = new HashSet<>();
+        int probesUntilReady = 2;
+        private final Map<String, Integer> probes = new ConcurrentHashMap<>();
+        private int counter;
+        CrashListener listener;
+
+        @Override
+        public Instance start(String version) {
+            Instance i = new Instance(version + "-" + (++counter), version, "127.0.0.1", 41000 + counter, 500 + counter,
+                    clock.instant());
+            running.put(i.id(), i);
+            journal.add("start " + i.id());
+            return i;
+        }
+
+        @Override
+        public InstanceState probe(Instance i) {
+            if (!running.containsKey(i.id())) {
+                return InstanceState.FAILED;
+            }
+            if (neverReady.contains(i.version())) {
+                return InstanceState.STARTING;
+            }
+            return probes.merge(i.id(), 1, Integer::sum) >= probesUntilReady ? InstanceState.READY : InstanceState.STARTING;
+        }
+
+        @Override
+        public StopOutcome stop(Instance i, Duration grace) {
+            journal.add("stop " + i.id() + " grace " + Durations.format(grace));
+            return running.remove(i.id()) == null ? StopOutcome.ALREADY_STOPPED : StopOutcome.EXITED;
+        }
+
+        @Override
+        public List<Instance> recorded() {
+            return List.copyOf(running.values());
+        }
+
+        @Override
+        public Optional<Instance> adopt(Instance recorded) {
+            return Optional.ofNullable(running.get(recorded.id()));
+        }
+
+        @Override
+        public void onCrash(CrashListener l) {
+            listener = l;
+        }
+
+        void crash(String id) {
+            Instance i = running.remove(id);
+            journal.add("crash " + id);
+            listener.crashed(i, 3);
+        }
+    }
+
+    final class Traffic implements TrafficControl {
+        volatile Map<String, List<Backend>> routes = Map.of();
+        volatile Map<String, Integer> weights = Map.of();
+        Map<String, HttpStats> metrics = new LinkedHashMap<>();
+
+        @Override
+        public void setRoutes(Map<String, List<Backend>> r) {
+            routes = r;
+        }
+
+        @Override
+        public void setWeights(Map<String, Integer> w) {
+            journal.add("weights " + w);
+            weights = w;
+        }
+
+        @Override
+        public void setPreview(String version) {
+            journal.add("preview " + version);
+        }
+
+        @Override
+        public void drain(Backend b) {
+            journal.add("drain " + b.id());
+        }
+
+        @Override
+        public boolean awaitIdle(Backend b, Duration timeout) {
+            journal.add("idle " + b.id());
+            return true;
+        }
+
+        @Override
+        public Map<String, HttpStats> metrics() {
+            return metrics;
+        }
+    }
+
+    final class Jobs implements JobShares {
+        volatile Map<String, Integer> shares = Map.of();
+
+        @Override
+        public void setShares(LinkedHashMap<String, Integer> s) {
+            journal.add("shares " + s);
+            shares = s;
+        }
+
+        @Override
+        public void clear() {
+            journal.add("shares cleared");
+            shares = Map.of();
+        }
+
+        @Override
+        public int retryFailedBy(String version, Instant since) {
+            journal.add("retry failed jobs of " + version);
+            return 7;
+        }
+
+        @Override
+        public Map<String, JobStats> stats(Instant since) {
+            return Map.of();
+        }
+    }
+
+    /** Starts {@code n} instances of {@code version} as already READY and routed, as after an earlier deploy. */
+    List<InstanceView> running(String version, int n) {
+        List<InstanceView> out = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            out.add(new InstanceView(driver.start(version), InstanceState.READY, clock.instant()));
+        }
+        journal.clear();
+        return out;
+    }
+}
