@@ -23,10 +23,12 @@ final class ProxyFixture implements AutoCloseable {
     }
 
     ProxyFixture(ProxyConfig.Builder config) throws InterruptedException {
-        proxy = new BatonProxy(config
-                .ioThreads(2)
-                .healthCheck(new HealthCheck("/health", Duration.ofMillis(100), Duration.ofSeconds(1), 1, 2))
-                .build()).start();
+        this(config.healthCheck(new HealthCheck("/health", Duration.ofMillis(100), Duration.ofSeconds(1), 1, 2)), 0);
+    }
+
+    /** With the builder's health check as it is (null: none, backends READY at once). */
+    ProxyFixture(ProxyConfig.Builder config, int unused) throws InterruptedException {
+        proxy = new BatonProxy(config.ioThreads(2).build()).start();
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientExecutor)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }

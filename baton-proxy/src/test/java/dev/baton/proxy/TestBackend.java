@@ -69,7 +69,7 @@ final class TestBackend implements AutoCloseable {
                         connections.add(ch);
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
                                 new WebSocketServerProtocolHandler("/ws"), new Handler(),
-                                new WebSocketEcho());
+                                new WebSocketEcho(), new QuietClose());
                     }
                 }).bind("127.0.0.1", port).sync().channel();
         this.port = ((java.net.InetSocketAddress) server.localAddress()).getPort();
@@ -198,6 +198,14 @@ final class TestBackend implements AutoCloseable {
             } else {
                 ctx.writeAndFlush(res);
             }
+        }
+    }
+
+    /** Clients (the proxy) may close mid-request on purpose in these tests. */
+    private static final class QuietClose extends io.netty.channel.ChannelInboundHandlerAdapter {
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
         }
     }
 
