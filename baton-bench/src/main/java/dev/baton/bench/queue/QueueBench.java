@@ -1,0 +1,174 @@
+package dev.baton.bench.queue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.baton.queue.Database;
+import dev.baton.queue.EmbeddedDatabase;
+import dev.baton.queue.JobQueue;
+import dev.baton.queue.JobRequest;
+import dev.baton.queue.QueueConfig;
+import dev.baton.queue.QueueSchema;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code baton bench queue}: the durable queue against the floor PostgreSQL sets, on an embedded
+ * durable PostgreSQL in a temporary directory.
+ *
+ * <ol>
+ *   <li>burn-down: fill the queue with no-op jobs, then N threads claim in batches and complete each
+ *       batch in one statement, once with the plain SQL (the floor) and once through {@code JobQueue};
+ *   <li>steady: enqueue at a fixed rate while the same threads work, measuring pick-up latency.
+ * </ol>
+ */
+@Command(name = "queue", mixinStandardHelpOptions = true,
+        description = "Burn-down and steady-rate runs of the durable queue, against the plain-SQL floor.")
+public final class QueueBench implements Callable<Integer> {
+
+    static final String KIND = "bench.noop";
+
+    @Option(names = "--quick", description = "A run under a minute: 10,000 jobs, shorter steady run.")
+    boolean quick;
+
+    @Option(names = "--json", description = "Print one JSON object on standard output and nothing else there.")
+    boolean json;
+
+    @Option(names = "--jobs", description = "Jobs per burn-down (default 100,000; 10,000 with --quick).")
+    Integer jobs;
+
+    @Option(names = "--threads", defaultValue = "8", description = "Consumer threads (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--batch", defaultValue = "10", description = "Jobs per claim (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--rate", description = "Steady-run enqueue rate, jobs/s (default 5,000; 2,000 with --quick).")
+    Integer rate;
+
+    @Option(names = "--seconds", description = "Steady-run length (default 20 s; 8 s with --quick).")
+    Integer seconds;
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        int total = jobs != null ? jobs : quick ? 10_000 : 100_000;
+        int steadyRate = rate != null ? rate : quick ? 2_000 : 5_000;
+        int steadySeconds = seconds != null ? seconds : quick ? 8 : 20;
+        PrintStream out = System.out;
+        Path dataDir = Files.createTempDirectory("baton-bench-pg");
+        try (Progress progress = new Progress(System.err);
+             EmbeddedDatabase db = EmbeddedDatabase.start(dataDir, 0, EmbeddedDatabase.Durability.DURABLE);
+             HikariDataSource ds = Database.open(db.config(), threads + 4, "bench")) {
+            progress.say("embedded PostgreSQL (durable: fsync and synchronous_commit on) in %s", dataDir);
+            QueueSchema.migrate(ds);
+            JobQueue queue = new JobQueue(ds, QueueConfig.defaults(), Clock.systemUTC());
+            QueueBenchReport report = new QueueBenchReport(total, threads, batch, Machine.describe(ds));
+
+            int warmUp = Math.min(total, 5_000);
+            progress.say("warm-up: %,d jobs each way", warmUp);
+            burnDown("warm-up floor", warmUp, queue, ds, progress, true);
+            burnDown("warm-up queue", warmUp, queue, ds, progress, false);
+
+            int rounds = quick ? 1 : 2;
+            for (int round = 1; round <= rounds; round++) {
+                report.floor.add(burnDown("floor " + round, total, queue, ds, progress, true));
+                report.queue.add(burnDown("queue " + round, total, queue, ds, progress, false));
+            }
+            report.enqueuePerSecond = lastEnqueueRate;
+
+            reset(ds);
+            progress.say("steady: %,d jobs/s for %d s", steadyRate, steadySeconds);
+            report.steady = new SteadyRun(queue, threads, batch).run(steadyRate, steadySeconds, progress);
+
+            if (json) {
+                out.println(new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                        .writeValueAsString(report.toMap()));
+            } else {
+                report.print(out);
+            }
+            return 0;
+        } finally {
+            deleteRecursively(dataDir);
+        }
+    }
+
+    private double lastEnqueueRate;
+
+    private BurnDown.Result burnDown(String label, int n, JobQueue queue, javax.sql.DataSource ds, Progress progress,
+                                     boolean floor) throws Exception {
+        reset(ds);
+        long start = System.nanoTime();
+        List<JobRequest> chunk = new ArrayList<>(10_000);
+        for (int i = 0; i < n; i++) {
+            chunk.add(JobRequest.of(KIND, "{}"));
+            if (chunk.size() == 10_000 || i == n - 1) {
+                queue.enqueueAll(chunk);
+                chunk.clear();
+            }
+        }
+        lastEnqueueRate = n / ((System.nanoTime() - start) / 1e9);
+        checkpoint(ds);
+        BurnDown.Result result = BurnDown.run(label, threads, n, i -> floor
+                ? new FloorWorker(ds, "floor-" + i, batch)
+                : new QueueWorker(queue, "queue-" + i, batch), progress);
+        progress.say("%-18s %,d jobs in %.2f s = %,.0f jobs/s", label, result.jobs(), result.seconds(),
+                result.jobsPerSecond());
+        return result;
+    }
+
+    private void validate() {
+        if (threads < 1 || threads > 64) {
+            throw new IllegalArgumentException("--threads: must be within 1..64, got " + threads);
+        }
+        if (batch < 1 || batch > 1000) {
+            throw new IllegalArgumentException("--batch: must be within 1..1000, got " + batch);
+        }
+        if (jobs != null && jobs < 1) {
+            throw new IllegalArgumentException("--jobs: must be at least 1, got " + jobs);
+        }
+        if (rate != null && (rate < 1 || rate > 1_000_000)) {
+            throw new IllegalArgumentException("--rate: must be within 1..1000000, got " + rate);
+        }
+        if (seconds != null && (seconds < 1 || seconds > 3600)) {
+            throw new IllegalArgumentException("--seconds: must be within 1..3600, got " + seconds);
+        }
+    }
+
+    /** Each run starts from an empty table, so dead rows of the previous run do not weigh on it. */
+    private static void reset(javax.sql.DataSource ds) throws Exception {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("TRUNCATE baton_jobs");
+        }
+    }
+
+    private static void checkpoint(javax.sql.DataSource ds) throws Exception {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("VACUUM ANALYZE baton_jobs");
+            s.execute("CHECKPOINT");
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
