@@ -190,11 +190,17 @@ class WorkerTest {
     @Test
     void hardStopInterruptsHandlersAndReleasesTheirJobsWithoutCountingAnAttempt() throws Exception {
         CountDownLatch stubbornMayEnd = new CountDownLatch(1);
+        CountDownLatch politeInterrupted = new CountDownLatch(1);
         AtomicInteger started = new AtomicInteger();
         Worker w = start(config("w1").withConcurrency(4), Map.of(
                 "polite", ctx -> {
                     started.incrementAndGet();
-                    Thread.sleep(Duration.ofHours(1));
+                    try {
+                        Thread.sleep(Duration.ofHours(1));
+                    } catch (InterruptedException e) {
+                        politeInterrupted.countDown();
+                        throw e;
+                    }
                     return JobResult.complete();
                 },
                 "stubborn", ctx -> {
@@ -218,6 +224,7 @@ class WorkerTest {
         stubbornMayEnd.countDown();
 
         assertThat(took).isLessThan(Duration.ofMillis(200 + 2000 + 1000));
+        assertThat(politeInterrupted.getCount()).as("the handler was interrupted").isZero();
         for (long id : List.of(polite, stubborn)) {
             assertThat(job(id).state()).isEqualTo(JobState.AVAILABLE);
             assertThat(job(id).attempt()).isZero();
