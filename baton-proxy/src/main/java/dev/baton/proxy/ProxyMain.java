@@ -1,0 +1,150 @@
+package dev.baton.proxy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the proxy as its own process, so traffic keeps flowing when the control plane stops.
+ *
+ * <pre>
+ * java -cp … dev.baton.proxy.ProxyMain --listen 0.0.0.0:8080 --admin 127.0.0.1:9901 \
+ *     --token-file /etc/baton/proxy.token --state-file .baton/proxy/routes.json
+ * </pre>
+ *
+ * Each option can also come from the environment: {@code BATON_PROXY_LISTEN}, {@code BATON_PROXY_ADMIN},
+ * {@code BATON_PROXY_TOKEN_FILE}, {@code BATON_PROXY_STATE_FILE}, {@code BATON_PROXY_DRAIN_TIMEOUT_MS}.
+ * The last route table is restored from the state file on start and written there on every change.
+ * Prints {@code baton-proxy listening traffic=host:port admin=host:port} on standard output once ready.
+ */
+public final class ProxyMain {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyMain.class);
+
+    private ProxyMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts;
+        try {
+            opts = options(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("baton-proxy: " + e.getMessage());
+            System.err.println("usage: ProxyMain --listen host:port --admin host:port --token-file FILE "
+                    + "[--state-file FILE] [--drain-timeout-ms N]");
+            System.exit(2);
+            return;
+        }
+        Running running = start(opts);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.close(Duration.ofSeconds(10));
+            stopped.countDown();
+        }, "baton-proxy-shutdown"));
+        System.out.println("baton-proxy listening traffic=" + hostPort(running.proxy.address())
+                + " admin=" + hostPort(running.admin.address()));
+        System.out.flush();
+        stopped.await();
+    }
+
+    /** The proxy and its admin server, started. */
+    record Running(BatonProxy proxy, AdminServer admin) {
+        void close(Duration grace) {
+            admin.close();
+            proxy.stop(grace);
+        }
+    }
+
+    static Running start(Map<String, String> opts) throws IOException, InterruptedException {
+        String token = Files.readString(Path.of(opts.get("token-file")), StandardCharsets.UTF_8).strip();
+        ProxyConfig.Builder config = ProxyConfig.builder().listen(address("listen", opts.get("listen")));
+        if (opts.containsKey("drain-timeout-ms")) {
+            config.drainTimeout(Duration.ofMillis(Long.parseLong(opts.get("drain-timeout-ms"))));
+        }
+        BatonProxy proxy = new BatonProxy(config.build());
+        if (opts.containsKey("state-file")) {
+            RouteTableStore store = new RouteTableStore(Path.of(opts.get("state-file")));
+            store.load().ifPresent(t -> {
+                log.info("restoring route table from {}", store.file());
+                proxy.setRouteTable(t);
+            });
+            proxy.onRouteTableChange(t -> {
+                try {
+                    store.save(t);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("could not persist the route table to " + store.file(), e);
+                }
+            });
+        }
+        proxy.start();
+        AdminServer admin;
+        try {
+            admin = new AdminServer(proxy, address("admin", opts.get("admin")), token).start();
+        } catch (RuntimeException | InterruptedException e) {
+            proxy.close();
+            throw e;
+        }
+        return new Running(proxy, admin);
+    }
+
+    static Map<String, String> options(String[] args, Map<String, String> env) {
+        Map<String, String> opts = new HashMap<>();
+        opts.put("admin", "127.0.0.1:9901");
+        for (String key : new String[] {"listen", "admin", "token-file", "state-file", "drain-timeout-ms"}) {
+            String v = env.get("BATON_PROXY_" + key.toUpperCase().replace('-', '_'));
+            if (v != null && !v.isBlank()) {
+                opts.put(key, v);
+            }
+        }
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("unexpected argument '" + a + "'");
+            }
+            String key = a.substring(2);
+            if (!key.matches("listen|admin|token-file|state-file|drain-timeout-ms")) {
+                throw new IllegalArgumentException("unknown option '" + a
+                        + "'; allowed: --listen, --admin, --token-file, --state-file, --drain-timeout-ms");
+            }
+            opts.put(key, args[++i]);
+        }
+        if (!opts.containsKey("listen")) {
+            throw new IllegalArgumentException("--listen: required (host:port, or BATON_PROXY_LISTEN)");
+        }
+        if (!opts.containsKey("token-file")) {
+            throw new IllegalArgumentException("--token-file: required; the admin API always needs a token");
+        }
+        address("listen", opts.get("listen"));
+        address("admin", opts.get("admin"));
+        return opts;
+    }
+
+    /** {@code host:port} or a bare port (loopback); port 0 lets the OS choose. */
+    private static InetSocketAddress address(String field, String text) {
+        int colon = text == null ? -1 : text.lastIndexOf(':');
+        String host = colon < 0 ? "127.0.0.1" : text.substring(0, colon);
+        String port = colon < 0 ? String.valueOf(text) : text.substring(colon + 1);
+        try {
+            int p = Integer.parseInt(port);
+            if (p < 0 || p > 65535 || host.isBlank()) {
+                throw new NumberFormatException();
+            }
+            return new InetSocketAddress(host, p);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + field + ": must be host:port with port 0-65535, was '" + text + "'");
+        }
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        return a.getHostString() + ":" + a.getPort();
+    }
+}

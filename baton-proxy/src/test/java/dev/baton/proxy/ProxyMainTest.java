@@ -1,0 +1,50 @@
+package dev.baton.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProxyMainTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void restartedProxyRestoresItsLastRouteTableFromTheStateFile() throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "0123456789abcdef-token\n");
+        Path state = dir.resolve("state/routes.json");
+        Map<String, String> opts = ProxyMain.options(new String[] {"--listen", "127.0.0.1:0", "--admin",
+                "127.0.0.1:0", "--token-file", token.toString(), "--state-file", state.toString()}, Map.of());
+        RouteTable table = new RouteTable(List.of(new VersionRoute("v1", 30, List.of("127.0.0.1:7001")),
+                new VersionRoute("v2", 70, List.of("127.0.0.1:7002"))), true);
+
+        ProxyMain.Running first = ProxyMain.start(opts);
+        try {
+            first.proxy().setRouteTable(table);
+        } finally {
+            first.close(java.time.Duration.ZERO);
+        }
+        assertThat(Files.list(state.getParent()).map(p -> p.getFileName().toString())).containsExactly("routes.json");
+
+        ProxyMain.Running second = ProxyMain.start(opts);
+        try {
+            assertThat(second.proxy().routeTable()).isEqualTo(table);
+        } finally {
+            second.close(java.time.Duration.ZERO);
+        }
+    }
+
+    @Test
+    void refusesToStartWithoutAnAdminToken() {
+        assertThatThrownBy(() -> ProxyMain.options(new String[] {"--listen", "127.0.0.1:0"}, Map.of()))
+                .hasMessageContaining("--token-file");
+        assertThatThrownBy(() -> ProxyMain.options(new String[] {"--listen", "nope", "--token-file", "t"}, Map.of()))
+                .hasMessageContaining("--listen");
+    }
+}
