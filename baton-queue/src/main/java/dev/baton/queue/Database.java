@@ -2,8 +2,6 @@ package dev.baton.queue;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.sql.Connection;
-import java.sql.SQLException;
 
 /** Opens connection pools to Baton's PostgreSQL with errors that say what failed and why. */
 public final class Database {
@@ -28,15 +26,13 @@ public final class Database {
         hikari.setMinimumIdle(Math.min(2, maxPoolSize));
         hikari.setPoolName(poolName);
         hikari.setConnectionTimeout(10_000);
-        // Fail inside open(), not at the first query, so the caller gets one clear message.
-        hikari.setInitializationFailTimeout(-1);
-        HikariDataSource dataSource = new HikariDataSource(hikari);
-        try (Connection c = dataSource.getConnection()) {
-            c.isValid(5);
-        } catch (SQLException e) {
-            dataSource.close();
+        // Try one connection inside open(), not at the first query, so the caller gets one clear
+        // message at once instead of a pool that retries silently.
+        hikari.setInitializationFailTimeout(1);
+        try {
+            return new HikariDataSource(hikari);
+        } catch (RuntimeException e) {
             throw new DatabaseUnavailableException(config, e);
         }
-        return dataSource;
     }
 }

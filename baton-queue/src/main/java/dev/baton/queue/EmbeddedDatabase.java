@@ -3,8 +3,12 @@ package dev.baton.queue;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,12 +32,64 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
 
+    /** {@code null} when this process adopted a server that another process started. */
     private final EmbeddedPostgres postgres;
     private final Path dataDirectory;
+    private final int port;
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDirectory) {
+    private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDirectory, int port) {
         this.postgres = postgres;
         this.dataDirectory = dataDirectory;
+        this.port = port;
+    }
+
+    /**
+     * Reuses the server already running on this data directory, or starts one.
+     *
+     * <p>The server outlives a control plane that is killed (PostgreSQL runs as its own daemon), and
+     * the workers keep using it. A restarted control plane must join that server rather than start a
+     * second one on the same directory, which PostgreSQL would refuse. An adopted server is not
+     * stopped by {@link #close()}: this process did not start it.
+     */
+    public static EmbeddedDatabase startOrAdopt(Path dataDirectory, int port, Durability durability) {
+        return running(dataDirectory)
+                .map(p -> {
+                    log.info("adopting the embedded PostgreSQL already running in {} on port {}", dataDirectory, p);
+                    return new EmbeddedDatabase(null, dataDirectory, p);
+                })
+                .orElseGet(() -> start(dataDirectory, port, durability));
+    }
+
+    /** The port of a live server on this data directory, read from its {@code postmaster.pid}. */
+    static Optional<Integer> running(Path dataDirectory) {
+        Path pidFile = dataDirectory.resolve("postmaster.pid");
+        if (!Files.isRegularFile(pidFile)) {
+            return Optional.empty();
+        }
+        try {
+            // postmaster.pid: pid, data directory, start time, port, socket directory, ...
+            List<String> lines = Files.readAllLines(pidFile);
+            if (lines.size() < 4) {
+                return Optional.empty();
+            }
+            long pid = Long.parseLong(lines.get(0).strip());
+            int port = Integer.parseInt(lines.get(3).strip());
+            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && accepts(port)) {
+                return Optional.of(port);
+            }
+        } catch (IOException | NumberFormatException e) {
+            log.debug("ignoring unreadable {}: {}", pidFile, e.toString());
+        }
+        return Optional.empty();
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -50,6 +106,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setServerConfig("full_page_writes", onOff)
                     .setServerConfig("synchronous_commit", onOff)
                     .setServerConfig("max_connections", "200")
+                    // The launcher looks for tables to vacuum every second, not every minute: a queue
+                    // table needs vacuuming often (see migration V002).
+                    .setServerConfig("autovacuum_naptime", "1s")
                     .setServerConfig("listen_addresses", "127.0.0.1");
             if (port > 0) {
                 builder.setPort(port);
@@ -62,7 +121,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     dataDirectory == null ? "a temporary directory" : dataDirectory);
             EmbeddedPostgres postgres = builder.start();
             log.info("embedded PostgreSQL listening on 127.0.0.1:{}", postgres.getPort());
-            return new EmbeddedDatabase(postgres, dataDirectory);
+            return new EmbeddedDatabase(postgres, dataDirectory, postgres.getPort());
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL in "
                     + (dataDirectory == null ? "a temporary directory" : dataDirectory) + ": " + e.getMessage(), e);
@@ -71,20 +130,28 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /** The JDBC coordinates of the {@code postgres} database on this server. */
     public DatabaseConfig config() {
-        return new DatabaseConfig(postgres.getJdbcUrl("postgres", "postgres"), "postgres", null);
+        return new DatabaseConfig("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", null);
     }
 
     public int port() {
-        return postgres.getPort();
+        return port;
+    }
+
+    /** Whether this process joined a server that another process started. */
+    public boolean adopted() {
+        return postgres == null;
     }
 
     public Path dataDirectory() {
         return dataDirectory;
     }
 
-    /** Stops the server; its data stays on disk. Safe to call twice. */
+    /** Stops the server if this process started it; its data stays on disk. Safe to call twice. */
     @Override
     public void close() {
+        if (postgres == null) {
+            return;
+        }
         try {
             postgres.close();
         } catch (IOException e) {

@@ -44,6 +44,32 @@ class EmbeddedDatabaseTest {
         }
     }
 
+    @Test
+    void aServerLeftRunningByAKilledOwnerIsAdoptedNotStartedTwice() throws SQLException {
+        Path data = dir.resolve("pg");
+        try (EmbeddedDatabase first = EmbeddedDatabase.start(data, 0, EmbeddedDatabase.Durability.DURABLE)) {
+            try (Connection c = connect(first); Statement s = c.createStatement()) {
+                s.execute("create table marker (v int)");
+            }
+            // The owner "dies" without closing: a second owner must join the same server.
+            EmbeddedDatabase second = EmbeddedDatabase.startOrAdopt(data, 0, EmbeddedDatabase.Durability.DURABLE);
+            assertThat(second.adopted()).isTrue();
+            assertThat(second.port()).isEqualTo(first.port());
+            try (Connection c = connect(second); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("select count(*) from marker")) {
+                assertThat(rs.next()).isTrue();
+            }
+            second.close(); // must not stop a server it did not start
+            try (Connection c = connect(first)) {
+                assertThat(c.isValid(2)).isTrue();
+            }
+        }
+        EmbeddedDatabase third = EmbeddedDatabase.startOrAdopt(data, 0, EmbeddedDatabase.Durability.DURABLE);
+        try (third) {
+            assertThat(third.adopted()).as("nothing runs any more, so it starts its own").isFalse();
+        }
+    }
+
     private static Connection connect(EmbeddedDatabase db) throws SQLException {
         return DriverManager.getConnection(db.config().jdbcUrl(), db.config().user(), db.config().password());
     }
