@@ -1,5 +1,6 @@
 package dev.baton.bench;
 
+import dev.baton.bench.proxy.ProxyBench;
 import dev.baton.bench.queue.QueueBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "Benchmarks, each measured against a baseline in the same run.",
         subcommands = {
             QueueBench.class,
-            // proxy: dev.baton.bench.proxy.ProxyBench
+            ProxyBench.class,
         })
 public final class BenchCommand implements Runnable {
 
