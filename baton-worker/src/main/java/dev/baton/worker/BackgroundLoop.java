@@ -30,6 +30,7 @@ final class BackgroundLoop implements AutoCloseable {
     private final DatabaseHealth database;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread thread;
+    private volatile Runnable wakeUp = () -> {};
     private long consecutiveFailures;
     private long lastWarningNanos;
 
@@ -45,6 +46,12 @@ final class BackgroundLoop implements AutoCloseable {
         this.thread = Thread.ofPlatform().name("baton-worker-" + name).daemon().unstarted(this::run);
     }
 
+    /** How {@link #close} wakes a body that waits by itself (interval zero). */
+    BackgroundLoop wakeUpWith(Runnable r) {
+        this.wakeUp = r;
+        return this;
+    }
+
     BackgroundLoop start() {
         thread.start();
         return this;
@@ -57,6 +64,7 @@ final class BackgroundLoop implements AutoCloseable {
     /** Stops after the current iteration, waiting for it at most {@code timeout}. */
     void close(Duration timeout) {
         closed.countDown();
+        wakeUp.run();
         if (thread.isAlive() && Thread.currentThread() != thread) {
             try {
                 thread.join(timeout);

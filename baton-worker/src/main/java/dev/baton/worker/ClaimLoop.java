@@ -39,9 +39,14 @@ final class ClaimLoop implements BackgroundLoop.Body {
     /** A job of {@code kind} was enqueued somewhere. */
     void jobEnqueued(String kind) {
         if (kinds.contains(kind)) {
-            backlog = true;
-            wake.wake();
+            workWaiting();
         }
+    }
+
+    /** Jobs came back to the queue (e.g. rescued): claim now rather than at the next poll. */
+    void workWaiting() {
+        backlog = true;
+        wake.wake();
     }
 
     /** A handler finished; worth claiming again at once only if work is waiting. */
@@ -54,7 +59,7 @@ final class ClaimLoop implements BackgroundLoop.Body {
     @Override
     public void runOnce() throws InterruptedException {
         if (!claiming.getAsBoolean()) {
-            wake.await(config.pollInterval());
+            wake.await(config.pollInterval()); // until closed: the stop sequence wakes us
             return;
         }
         int free = inFlight.reserveFree();

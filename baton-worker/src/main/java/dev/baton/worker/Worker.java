@@ -114,7 +114,8 @@ public final class Worker implements AutoCloseable {
                 throw e;
             }
             state = WorkerState.RUNNING;
-            claiming = new BackgroundLoop("claim", Duration.ZERO, claimLoop, metrics, database).start();
+            claiming = new BackgroundLoop("claim", Duration.ZERO, claimLoop, metrics, database)
+                    .wakeUpWith(wake::wake).start();
             heartbeat = new BackgroundLoop("heartbeat", config.heartbeatInterval(),
                     new Heartbeat(queue, inFlight, database, config.id(), this::registration), metrics, database)
                     .start();
@@ -233,7 +234,6 @@ public final class Worker implements AutoCloseable {
         log.info("worker {} stopping: readiness 503, no new claims; {} job(s) in flight get {} to finish, then {} "
                 + "to be interrupted and released", config.id(), inFlight.size(), soft, hard);
         removeHook();
-        wake.wake();
         claiming.close(soft.plus(hard));
         closeQuietly(listener);
         rescue.close(Duration.ofSeconds(1));
@@ -264,7 +264,7 @@ public final class Worker implements AutoCloseable {
         database.reachable();
         if (rescued > 0) {
             log.info("rescued {} job(s) whose lease had expired", rescued);
-            claimLoop.jobEnqueued(kinds().iterator().next());
+            claimLoop.workWaiting();
         }
     }
 
