@@ -55,7 +55,7 @@ public final class QueueBench implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "10", description = "Jobs per claim (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--rate", description = "Steady-run enqueue rate, jobs/s (default 5,000; 2,000 with --quick).")
+    @Option(names = "--rate", description = "Steady-run enqueue rate, jobs/s (default 2,000).")
     Integer rate;
 
     @Option(names = "--seconds", description = "Steady-run length (default 20 s; 8 s with --quick).")
@@ -65,7 +65,7 @@ public final class QueueBench implements Callable<Integer> {
     public Integer call() throws Exception {
         validate();
         int total = jobs != null ? jobs : quick ? 10_000 : 100_000;
-        int steadyRate = rate != null ? rate : quick ? 2_000 : 5_000;
+        int steadyRate = rate != null ? rate : 2_000;
         int steadySeconds = seconds != null ? seconds : quick ? 8 : 20;
         PrintStream out = System.out;
         Path dataDir = Files.createTempDirectory("baton-bench-pg");
