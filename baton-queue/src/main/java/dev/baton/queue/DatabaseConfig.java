@@ -2,6 +2,7 @@ package dev.baton.queue;
 
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
@@ -69,6 +70,23 @@ public record DatabaseConfig(String jdbcUrl, String user, String password) {
     public static DatabaseConfig fromEnvironment(Map<String, String> env) {
         String url = env.get(URL_ENV);
         return url == null || url.isBlank() ? null : parse(url);
+    }
+
+    /**
+     * One JDBC URL that carries the user and password too: the form to hand to another process
+     * (for example as {@value #URL_ENV}), which {@link #parse(String)} reads back unchanged.
+     */
+    public String urlWithCredentials() {
+        StringBuilder url = new StringBuilder(jdbcUrl);
+        char separator = jdbcUrl.contains("?") ? '&' : '?';
+        if (user != null && !jdbcUrl.contains("user=")) {
+            url.append(separator).append("user=").append(URLEncoder.encode(user, StandardCharsets.UTF_8));
+            separator = '&';
+        }
+        if (password != null && !jdbcUrl.contains("password=")) {
+            url.append(separator).append("password=").append(URLEncoder.encode(password, StandardCharsets.UTF_8));
+        }
+        return url.toString();
     }
 
     /** The URL with any password in it replaced by {@code ***}. */

@@ -18,6 +18,16 @@ class DatabaseConfigTest {
     }
 
     @Test
+    void urlWithCredentialsCarriesUserAndPasswordAndParsesBackToTheSameServer() {
+        DatabaseConfig c = new DatabaseConfig("jdbc:postgresql://h:5/db?ssl=true", "u", "p&w");
+        String url = c.urlWithCredentials();
+        assertThat(url).isEqualTo("jdbc:postgresql://h:5/db?ssl=true&user=u&password=p%26w");
+        assertThat(DatabaseConfig.parse(url).jdbcUrl()).isEqualTo(url);
+        assertThat(new DatabaseConfig("jdbc:postgresql://h/db", null, null).urlWithCredentials())
+                .isEqualTo("jdbc:postgresql://h/db");
+    }
+
+    @Test
     void jdbcUrlIsTakenAsIs() {
         assertThat(DatabaseConfig.parse("jdbc:postgresql://localhost/x").jdbcUrl())
                 .isEqualTo("jdbc:postgresql://localhost/x");

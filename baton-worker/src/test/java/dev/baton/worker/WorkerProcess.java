@@ -2,16 +2,13 @@ package dev.baton.worker;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.baton.queue.DatabaseConfig;
 import dev.baton.queue.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,17 +75,7 @@ final class WorkerProcess implements AutoCloseable {
 
     /** The shared test database as one URL, credentials included, as an operator would pass it. */
     private static String databaseUrl() {
-        DatabaseConfig c = TestDatabase.config();
-        StringBuilder url = new StringBuilder(c.jdbcUrl());
-        char sep = c.jdbcUrl().contains("?") ? '&' : '?';
-        if (c.user() != null && !c.jdbcUrl().contains("user=")) {
-            url.append(sep).append("user=").append(URLEncoder.encode(c.user(), StandardCharsets.UTF_8));
-            sep = '&';
-        }
-        if (c.password() != null && !c.jdbcUrl().contains("password=")) {
-            url.append(sep).append("password=").append(URLEncoder.encode(c.password(), StandardCharsets.UTF_8));
-        }
-        return url.toString();
+        return TestDatabase.config().urlWithCredentials();
     }
 
     private void awaitStarted() {
