@@ -1,5 +1,6 @@
 package dev.baton.queue;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -30,6 +31,7 @@ final class JobListener implements AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
     private volatile boolean closed;
     private volatile boolean listening;
+    private volatile int backendPid;
 
     JobListener(DataSource ds, Consumer<String> onKind) {
         if (onKind == null) {
@@ -50,6 +52,11 @@ final class JobListener implements AutoCloseable {
         return listening;
     }
 
+    /** The server process of the listening connection (for tests that kill it). */
+    int backendPid() {
+        return backendPid;
+    }
+
     /** Connection and callback failures so far. */
     long failures() {
         return failures.get();
@@ -58,24 +65,19 @@ final class JobListener implements AutoCloseable {
     private void run() {
         long backoffMillis = 100;
         while (!closed) {
-            try (Connection c = ds.getConnection()) {
-                c.setAutoCommit(true);
+            Connection c = null;
+            try {
+                c = ds.getConnection();
+                listenUntilClosed(c);
+                // The connection goes back to the pool: a listener that never reads would hold up
+                // PostgreSQL's notification queue for everyone.
                 try (Statement s = c.createStatement()) {
-                    s.execute("LISTEN " + Enqueuer.CHANNEL);
+                    s.execute("UNLISTEN *");
                 }
-                PGConnection pg = c.unwrap(PGConnection.class);
-                listening = true;
-                backoffMillis = 100;
-                while (!closed) {
-                    PGNotification[] notes = pg.getNotifications(WAIT_MILLIS);
-                    if (notes != null) {
-                        for (PGNotification n : notes) {
-                            deliver(n.getParameter());
-                        }
-                    }
-                }
+                c.close();
             } catch (SQLException | RuntimeException e) {
                 listening = false;
+                discard(c);
                 if (closed) {
                     break;
                 }
@@ -83,9 +85,48 @@ final class JobListener implements AutoCloseable {
                 log.warn("job listener lost its connection ({}); reconnecting in {} ms", e.getMessage(), backoffMillis);
                 sleep(backoffMillis);
                 backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF.toMillis());
+                continue;
             }
+            backoffMillis = 100;
         }
         listening = false;
+    }
+
+    private void listenUntilClosed(Connection c) throws SQLException {
+        c.setAutoCommit(true);
+        try (Statement s = c.createStatement()) {
+            s.execute("LISTEN " + Enqueuer.CHANNEL);
+        }
+        PGConnection pg = c.unwrap(PGConnection.class);
+        backendPid = pg.getBackendPID();
+        listening = true;
+        while (!closed) {
+            PGNotification[] notes = pg.getNotifications(WAIT_MILLIS);
+            if (notes != null) {
+                for (PGNotification n : notes) {
+                    deliver(n.getParameter());
+                }
+            }
+        }
+    }
+
+    /**
+     * Errors from the unwrapped driver connection bypass the pool's own broken-connection check, so
+     * a failed connection is evicted explicitly; otherwise the pool would hand it straight back.
+     */
+    private void discard(Connection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            if (ds instanceof HikariDataSource hikari) {
+                hikari.evictConnection(c);
+            } else {
+                c.close();
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.debug("closing the failed listener connection: {}", e.getMessage());
+        }
     }
 
     private void deliver(String kind) {

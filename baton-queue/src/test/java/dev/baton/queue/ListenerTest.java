@@ -69,4 +69,21 @@ class ListenerTest extends QueueTestSupport {
             assertThat(woken).doesNotContain("later");
         }
     }
+
+    @Test
+    void listenerReconnectsAfterItsConnectionIsKilled() throws Exception {
+        List<String> woken = new CopyOnWriteArrayList<>();
+        try (JobListener listener = (JobListener) queue.listen(woken::add)) {
+            await().atMost(Duration.ofSeconds(30)).until(listener::listening);
+            try (Connection c = ds.getConnection(); var s = c.createStatement();
+                 var rs = s.executeQuery("SELECT pg_terminate_backend(" + listener.backendPid() + ")")) {
+                rs.next();
+                assertThat(rs.getBoolean(1)).isTrue();
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> listener.failures() >= 1 && listener.listening());
+
+            queue.enqueue(JobRequest.of("after-reconnect", "{}"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> woken.contains("after-reconnect"));
+        }
+    }
 }
