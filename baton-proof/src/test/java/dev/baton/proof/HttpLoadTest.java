@@ -160,8 +160,11 @@ class HttpLoadTest {
         HttpLoadResult result = load.stop();
 
         assertThat(result.summary().unknown()).isEqualTo(result.sent());
+        // The client's timer is coarse and may fire a few milliseconds early.
         assertThat(result.requests()).allSatisfy(r -> assertThat(r.latencyNanos())
-                .isGreaterThanOrEqualTo(Duration.ofMillis(300).toNanos()));
+                .isGreaterThanOrEqualTo(Duration.ofMillis(250).toNanos()));
+        assertThat(result.requests()).allSatisfy(r -> assertThat(r.reason()).isIn("timed out",
+                "no answer when the load stopped"));
     }
 
     @Test
