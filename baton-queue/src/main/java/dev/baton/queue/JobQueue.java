@@ -52,7 +52,7 @@ public final class JobQueue {
         this.enqueuer = new Enqueuer(clock);
         this.claimer = new Claimer(ds, clock, config.leaseDuration(), routing);
         this.settler = new Settler(ds, clock, config);
-        this.rescuer = new Rescuer(ds, clock);
+        this.rescuer = new Rescuer(ds, clock, config.workerTimeout());
         this.maintenance = new Maintenance(ds, clock, config.completedRetention());
         this.stats = new StatsQueries(ds, clock);
     }
@@ -137,6 +137,7 @@ public final class JobQueue {
      * Returns jobs whose lease expired to the queue (discarded when out of attempts), recording
      * {@code "lease expired (owner …)"}. Only the holder of an advisory lock rescues; others get 0.
      * Never touches a job that is not RUNNING with an expired lease at the moment it is updated.
+     * Also forgets workers not seen for ten worker timeouts (crashed workers never deregister).
      */
     public int rescueExpired() {
         return rescuer.rescueExpired();

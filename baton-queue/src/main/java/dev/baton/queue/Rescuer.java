@@ -3,6 +3,7 @@ package dev.baton.queue;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -35,12 +36,17 @@ final class Rescuer {
             + "SELECT id FROM baton_jobs WHERE state = 'RUNNING' AND lease_expires_at < ? "
             + "ORDER BY lease_expires_at LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED)";
 
+    /** Workers not seen for this many worker timeouts are forgotten by the rescuer. */
+    static final int FORGET_AFTER_TIMEOUTS = 10;
+
     private final DataSource ds;
     private final Clock clock;
+    private final Duration workerTimeout;
 
-    Rescuer(DataSource ds, Clock clock) {
+    Rescuer(DataSource ds, Clock clock, Duration workerTimeout) {
         this.ds = ds;
         this.clock = clock;
+        this.workerTimeout = workerTimeout;
     }
 
     int rescueExpired() {
@@ -67,6 +73,11 @@ final class Rescuer {
                         return 0;
                     }
                 }
+            }
+            // Crashed workers never deregister; keep the registry from growing without bound.
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM baton_workers WHERE last_seen < ?")) {
+                ps.setObject(1, Sql.ts(now.minus(workerTimeout.multipliedBy(FORGET_AFTER_TIMEOUTS))));
+                ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement(RESCUE)) {
                 ps.setObject(1, Sql.ts(now));

@@ -38,4 +38,27 @@ class WorkerRegistryTest extends QueueTestSupport {
         queue.workers().deregister("w1");
         assertThat(queue.workers().live()).isEmpty();
     }
+
+    @Test
+    void theRescuerForgetsWorkersGoneForTenTimeouts() {
+        queue.workers().register(worker("crashed", "v1"));
+        clock.advance(QueueConfig.defaults().workerTimeout().multipliedBy(10).minusSeconds(1));
+        queue.workers().register(worker("alive", "v1"));
+        queue.rescueExpired();
+        assertThat(rows()).isEqualTo(2);
+
+        clock.advance(Duration.ofSeconds(2));
+        queue.rescueExpired();
+        assertThat(rows()).isEqualTo(1);
+    }
+
+    private static long rows() {
+        try (var c = ds.getConnection(); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT count(*) FROM baton_workers")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -29,8 +29,14 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
-/** The benchmark's backend: answers every request with the same 13-byte body, keep-alive, as fast as it can. */
+/**
+ * The benchmark's backend: answers every request with the same 13-byte body, keep-alive, as fast as
+ * it can. Runs as its own process ({@link #main}), so it competes for the cores like the proxies do.
+ */
 final class FastBackend implements AutoCloseable {
+
+    /** What {@link #main} prints on standard output once it accepts connections. */
+    static final String READY = "fast-backend listening";
 
     private static final ByteBuf BODY = Unpooled.unreleasableBuffer(
             Unpooled.directBuffer().writeBytes("Hello, Baton!".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
@@ -51,6 +57,16 @@ final class FastBackend implements AutoCloseable {
                         ch.pipeline().addLast(new HttpServerCodec(), new Answer());
                     }
                 }).bind("127.0.0.1", 0).sync().channel();
+    }
+
+    /** {@code FastBackend [threads]}: serves until SIGTERM; prints {@code fast-backend listening port=N}. */
+    public static void main(String[] args) throws InterruptedException {
+        int threads = args.length > 0 ? Integer.parseInt(args[0]) : 1;
+        FastBackend backend = new FastBackend(threads);
+        Runtime.getRuntime().addShutdownHook(new Thread(backend::close, "fast-backend-stop"));
+        System.out.println(READY + " port=" + backend.port() + " threads=" + threads);
+        System.out.flush();
+        backend.server.closeFuture().sync();
     }
 
     int port() {

@@ -2,12 +2,11 @@ package dev.baton.bench.proxy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.baton.proxy.BatonProxy;
-import dev.baton.proxy.ProxyConfig;
-import dev.baton.proxy.RouteTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,21 +15,28 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code baton bench proxy}: wrk against one fast backend three ways in the same run — direct,
- * through HAProxy (the baseline) and through Baton — and the ratios Baton/HAProxy and Baton/direct.
- * Each target gets a warm-up run first, not counted.
+ * {@code baton bench proxy}: wrk against one fast backend three ways — direct, through HAProxy (the
+ * baseline) and through Baton — in interleaved rounds, and the ratios of the medians.
+ *
+ * <p>Fairness: wrk, the backend and the proxy are three separate processes in every variant (the
+ * backend in its own JVM, Baton as {@code ProxyMain} in its own JVM configured through its admin
+ * API, HAProxy as itself), both proxies get the same number of threads, and the targets take turns
+ * round after round (the order rotates) so that a noisy moment on the shared machine hits them all.
  */
 @Command(name = "proxy", mixinStandardHelpOptions = true,
-        description = "wrk against a backend directly, through HAProxy and through Baton, in one run.")
+        description = "wrk against a backend directly, through HAProxy and through Baton, in interleaved rounds.")
 public final class ProxyBench implements Callable<Integer> {
 
-    @Option(names = "--quick", description = "A run under a minute: 8 s per target after a 2 s warm-up.")
+    @Option(names = "--quick", description = "A run under a minute: 3 rounds of 4 s per target after a 2 s warm-up.")
     boolean quick;
 
     @Option(names = "--json", description = "Print one JSON object on standard output and nothing else there.")
     boolean json;
 
-    @Option(names = "--seconds", description = "Measured seconds per target (default 20; 8 with --quick).")
+    @Option(names = "--rounds", description = "Rounds; each measures every target once (default 5; 3 with --quick).")
+    Integer rounds;
+
+    @Option(names = "--seconds", description = "Measured seconds per target and round (default 10; 4 with --quick).")
     Integer seconds;
 
     @Option(names = "--connections", defaultValue = "64", description = "wrk connections (default ${DEFAULT-VALUE}).")
@@ -39,75 +45,112 @@ public final class ProxyBench implements Callable<Integer> {
     @Option(names = "--wrk-threads", defaultValue = "2", description = "wrk threads (default ${DEFAULT-VALUE}).")
     int wrkThreads;
 
+    @Option(names = "--proxy-threads", description = "Threads of each proxy: HAProxy nbthread and Baton io threads "
+            + "(default: one per core).")
+    Integer proxyThreads;
+
+    @Option(names = "--baton-jvm-opts", defaultValue = "", description = "Extra JVM options for the Baton process, "
+            + "e.g. a JFR recording: -XX:StartFlightRecording=filename=baton.jfr,settings=profile")
+    String batonJvmOpts;
+
+    private static final List<String> TARGETS = List.of("direct", "haproxy", "baton");
+
     @Override
     public Integer call() throws Exception {
-        if (connections < 1 || wrkThreads < 1 || connections < wrkThreads) {
-            System.err.println("--connections and --wrk-threads must be >= 1, and connections >= threads");
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = proxyThreads != null ? proxyThreads : cores;
+        int roundCount = rounds != null ? rounds : quick ? 3 : 5;
+        int measured = seconds != null ? seconds : quick ? 4 : 10;
+        int warmUp = quick ? 2 : 5;
+        if (connections < 1 || wrkThreads < 1 || connections < wrkThreads || threads < 1 || roundCount < 1
+                || measured < 1) {
+            System.err.println("--connections, --wrk-threads, --proxy-threads, --rounds and --seconds must be >= 1, "
+                    + "and connections >= wrk threads");
             return 2;
         }
         if (!ensureTools()) {
             return 3;
         }
-        int measured = seconds != null ? seconds : quick ? 8 : 20;
-        int warmUp = quick ? 2 : 5;
-        int cores = Runtime.getRuntime().availableProcessors();
-        Map<String, Wrk.Result> results = new LinkedHashMap<>();
-        try (FastBackend backend = new FastBackend(1)) {
-            results.put("direct", measure("direct", backend.port(), warmUp, measured));
-            try (Haproxy haproxy = new Haproxy(backend.port(), cores)) {
-                results.put("haproxy", measure("haproxy", haproxy.port(), warmUp, measured));
-            }
-            try (BatonProxy baton = new BatonProxy(ProxyConfig.builder().ioThreads(cores).healthCheck(null).build())) {
-                baton.start();
-                baton.setRouteTable(RouteTable.single("bench", List.of("127.0.0.1:" + backend.port())));
-                results.put("baton", measure("baton", baton.port(), warmUp, measured));
+        Map<String, TargetRuns> runs = new LinkedHashMap<>();
+        TARGETS.forEach(t -> runs.put(t, new TargetRuns(t)));
+        try (JavaChild backend = JavaChild.start("backend", List.of(), FastBackend.class.getName(), List.of("1"),
+                FastBackend.READY)) {
+            int backendPort = Integer.parseInt(backend.readyValue("port"));
+            try (Haproxy haproxy = new Haproxy(backendPort, threads);
+                 BatonProcess baton = new BatonProcess(backendPort, threads, jvmOptions(batonJvmOpts))) {
+                Map<String, Integer> ports = Map.of("direct", backendPort, "haproxy", haproxy.port(),
+                        "baton", baton.port());
+                for (String t : TARGETS) {
+                    say("%s: warm-up %d s", t, warmUp);
+                    Wrk.run(ports.get(t), wrkThreads, connections, warmUp);
+                }
+                for (int r = 0; r < roundCount; r++) {
+                    for (int i = 0; i < TARGETS.size(); i++) {
+                        String t = TARGETS.get((i + r) % TARGETS.size()); // rotate who goes first
+                        Wrk.Result res = Wrk.run(ports.get(t), wrkThreads, connections, measured);
+                        say("round %d %-7s %8.0f req/s  p50 %.3f ms  p99 %.3f ms  errors %d", r + 1, t,
+                                res.requestsPerSecond(), res.p50Ms(), res.p99Ms(), res.errors());
+                        runs.get(t).rounds().add(res);
+                    }
+                }
             }
         }
-        report(results, cores, measured);
+        report(runs, cores, threads, roundCount, measured);
         return 0;
     }
 
-    private Wrk.Result measure(String name, int port, int warmUp, int measured) throws Exception {
-        say("%s: warm-up %d s", name, warmUp);
-        Wrk.run(port, wrkThreads, connections, warmUp);
-        say("%s: measuring %d s (wrk -t%d -c%d)", name, measured, wrkThreads, connections);
-        Wrk.Result r = Wrk.run(port, wrkThreads, connections, measured);
-        say("%s: %.0f req/s, p50 %.3f ms, p99 %.3f ms, errors %d", name, r.requestsPerSecond(), r.p50Ms(),
-                r.p99Ms(), r.errors());
-        return r;
-    }
-
-    private void report(Map<String, Wrk.Result> r, int cores, int measured) throws IOException {
-        Wrk.Result baton = r.get("baton");
-        Wrk.Result haproxy = r.get("haproxy");
-        Wrk.Result direct = r.get("direct");
-        double rpsVsHaproxy = baton.requestsPerSecond() / haproxy.requestsPerSecond();
-        double p99VsHaproxy = baton.p99Ms() / haproxy.p99Ms();
-        double rpsVsDirect = baton.requestsPerSecond() / direct.requestsPerSecond();
+    private void report(Map<String, TargetRuns> runs, int cores, int threads, int roundCount, int measured)
+            throws IOException {
+        TargetRuns baton = runs.get("baton");
+        TargetRuns haproxy = runs.get("haproxy");
+        TargetRuns direct = runs.get("direct");
+        double rpsVsHaproxy = baton.medianRps() / haproxy.medianRps();
+        double p99VsHaproxy = baton.medianP99Ms() / haproxy.medianP99Ms();
+        double rpsVsDirect = baton.medianRps() / direct.medianRps();
         boolean aimMet = rpsVsHaproxy >= 1.0 && p99VsHaproxy <= 1.5;
+        String jdk = System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version");
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("benchmark", "proxy");
             out.put("cores", cores);
-            out.put("wrk", Map.of("threads", wrkThreads, "connections", connections, "seconds", measured));
+            out.put("proxyThreads", threads);
+            out.put("jdk", jdk);
+            out.put("wrk", Map.of("threads", wrkThreads, "connections", connections, "seconds", measured,
+                    "rounds", roundCount, "version", Wrk.version()));
             out.put("haproxyVersion", Haproxy.version());
-            out.put("results", r);
-            out.put("ratios", Map.of("batonToHaproxyRps", round(rpsVsHaproxy), "batonToHaproxyP99", round(p99VsHaproxy),
-                    "batonToDirectRps", round(rpsVsDirect)));
+            Map<String, Object> targets = new LinkedHashMap<>();
+            runs.forEach((name, t) -> targets.put(name, Map.of("rounds", t.rounds(), "median",
+                    Map.of("requestsPerSecond", round(t.medianRps()), "p50Ms", round(t.medianP50Ms()),
+                            "p99Ms", round(t.medianP99Ms())), "errors", t.errors())));
+            out.put("targets", targets);
+            out.put("ratios", Map.of("batonToHaproxyRps", round(rpsVsHaproxy), "batonToHaproxyP99",
+                    round(p99VsHaproxy), "batonToDirectRps", round(rpsVsDirect)));
             out.put("aimMet", aimMet);
             System.out.println(new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
             return;
         }
-        System.out.printf("Proxy benchmark: wrk -t%d -c%d, %d s per target, %d cores, %s%n", wrkThreads, connections,
-                measured, cores, Haproxy.version());
-        System.out.printf("%-9s %12s %10s %10s %8s%n", "target", "req/s", "p50 ms", "p99 ms", "errors");
-        for (var e : r.entrySet()) {
-            Wrk.Result x = e.getValue();
-            System.out.printf("%-9s %12.0f %10.3f %10.3f %8d%n", e.getKey(), x.requestsPerSecond(), x.p50Ms(), x.p99Ms(),
-                    x.errors());
+        System.out.printf("Proxy benchmark: wrk -t%d -c%d, %d interleaved rounds of %d s per target; %d cores; "
+                        + "proxies %d threads each; %s; %s; %s%n", wrkThreads, connections, roundCount, measured, cores,
+                threads, Haproxy.version(), Wrk.version(), jdk);
+        System.out.printf("%-8s %-7s %10s %9s %9s %7s%n", "round", "target", "req/s", "p50 ms", "p99 ms", "errors");
+        for (int r = 0; r < roundCount; r++) {
+            for (TargetRuns t : runs.values()) {
+                Wrk.Result x = t.rounds().get(r);
+                System.out.printf("%-8d %-7s %10.0f %9.3f %9.3f %7d%n", r + 1, t.target(), x.requestsPerSecond(),
+                        x.p50Ms(), x.p99Ms(), x.errors());
+            }
         }
-        System.out.printf("Baton/HAProxy req/s %.2fx, p99 %.2fx; Baton/direct req/s %.2fx; aim (>=1.0x req/s, "
-                + "p99 <=1.5x) %s%n", rpsVsHaproxy, p99VsHaproxy, rpsVsDirect, aimMet ? "met" : "NOT met");
+        for (TargetRuns t : runs.values()) {
+            System.out.printf("%-8s %-7s %10.0f %9.3f %9.3f %7d%n", "median", t.target(), t.medianRps(),
+                    t.medianP50Ms(), t.medianP99Ms(), t.errors());
+        }
+        System.out.printf("Baton/HAProxy req/s %.2fx, p99 %.2fx; Baton/direct req/s %.2fx (ratios of medians); "
+                + "aim (>=1.0x req/s, p99 <=1.5x) %s%n", rpsVsHaproxy, p99VsHaproxy, rpsVsDirect,
+                aimMet ? "met" : "NOT met");
+    }
+
+    private static List<String> jvmOptions(String text) {
+        return text.isBlank() ? List.of() : new ArrayList<>(Arrays.asList(text.trim().split("\\s+")));
     }
 
     private static double round(double v) {

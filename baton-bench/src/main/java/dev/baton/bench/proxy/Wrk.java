@@ -32,6 +32,20 @@ final class Wrk {
         return parse(out);
     }
 
+    /** The first line of {@code wrk -v}, e.g. {@code wrk debian/4.1.0-3+b2 [epoll]}. */
+    static String version() {
+        try {
+            Process p = new ProcessBuilder("wrk", "-v").redirectErrorStream(true).start();
+            String first = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().findFirst()
+                    .orElse("wrk");
+            p.waitFor();
+            int copyright = first.indexOf(" Copyright");
+            return (copyright > 0 ? first.substring(0, copyright) : first).trim();
+        } catch (IOException | InterruptedException e) {
+            return "wrk (version unknown)";
+        }
+    }
+
     static Result parse(String out) {
         double rps = Double.parseDouble(find(RPS, out, "Requests/sec"));
         long total = Long.parseLong(find(TOTAL, out, "requests in"));
