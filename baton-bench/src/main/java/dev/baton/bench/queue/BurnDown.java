@@ -1,5 +1,6 @@
 package dev.baton.bench.queue;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -11,10 +12,17 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Empties a pre-filled queue with N threads, each claiming and completing batches until none is left. */
 final class BurnDown {
 
-    /** What one burn-down measured. */
-    record Result(String label, long jobs, double seconds) {
+    /**
+     * What one burn-down measured. {@code clientCpuSeconds} is the CPU this JVM used meanwhile: on a
+     * shared machine it shows the client-side cost per job even when wall-clock numbers are noisy.
+     */
+    record Result(String label, long jobs, double seconds, double clientCpuSeconds) {
         double jobsPerSecond() {
             return jobs / seconds;
+        }
+
+        double clientCpuMicrosPerJob() {
+            return clientCpuSeconds * 1e6 / jobs;
         }
     }
 
@@ -26,6 +34,11 @@ final class BurnDown {
 
     private BurnDown() {}
 
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
     static Result run(String label, int threads, long expected, WorkerFactory factory, Progress progress)
             throws Exception {
         List<BatchWorker> workers = new ArrayList<>();
@@ -36,6 +49,7 @@ final class BurnDown {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try (AutoCloseable tracking = progress.track(label, done, expected)) {
             long start = System.nanoTime();
+            long cpuStart = processCpuNanos();
             List<Future<?>> runs = new ArrayList<>();
             for (BatchWorker w : workers) {
                 runs.add(pool.submit(() -> {
@@ -50,10 +64,11 @@ final class BurnDown {
                 f.get(30, TimeUnit.MINUTES);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
             if (done.get() != expected) {
                 throw new IllegalStateException(label + ": completed " + done.get() + " of " + expected + " jobs");
             }
-            return new Result(label, done.get(), seconds);
+            return new Result(label, done.get(), seconds, cpuSeconds);
         } finally {
             pool.shutdownNow();
             for (BatchWorker w : workers) {

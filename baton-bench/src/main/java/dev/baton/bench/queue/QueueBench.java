@@ -129,8 +129,8 @@ public final class QueueBench implements Callable<Integer> {
         BurnDown.Result result = BurnDown.run(label, threads, n, i -> floor
                 ? new FloorWorker(ds, "floor-" + i, batch)
                 : new QueueWorker(queue, "queue-" + i, batch), progress);
-        progress.say("%-18s %,d jobs in %.2f s = %,.0f jobs/s", label, result.jobs(), result.seconds(),
-                result.jobsPerSecond());
+        progress.say("%-18s %,d jobs in %.2f s = %,.0f jobs/s (client CPU %.0f µs/job)", label, result.jobs(),
+                result.seconds(), result.jobsPerSecond(), result.clientCpuMicrosPerJob());
         return result;
     }
 

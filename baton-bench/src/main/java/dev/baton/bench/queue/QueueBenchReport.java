@@ -32,6 +32,11 @@ final class QueueBenchReport {
         return results.stream().map(BurnDown.Result::jobsPerSecond).max(Comparator.naturalOrder()).orElse(0.0);
     }
 
+    /** The lowest client CPU per job of any round: the cost of the code, with the least interference. */
+    static double cpuPerJob(List<BurnDown.Result> results) {
+        return results.stream().mapToDouble(BurnDown.Result::clientCpuMicrosPerJob).min().orElse(0);
+    }
+
     double ratio() {
         return best(queue) / best(floor);
     }
@@ -50,6 +55,8 @@ final class QueueBenchReport {
         out.printf("%-34s %,14.0f%n", "floor burn-down (plain SQL), jobs/s", best(floor));
         out.printf("%-34s %,14.0f%n", "queue burn-down, jobs/s", best(queue));
         out.printf("%-34s %14.2f%n", "queue / floor", ratio());
+        out.printf("%-34s %14.0f%n", "floor client CPU, µs/job", cpuPerJob(floor));
+        out.printf("%-34s %14.0f%n", "queue client CPU, µs/job", cpuPerJob(queue));
         out.printf("%-34s %,14.0f%n", "batch enqueue, jobs/s", enqueuePerSecond);
         out.printf("%-34s %,14d%n", "steady: target rate, jobs/s", steady.targetRate());
         out.printf("%-34s %,14.0f%n", "steady: completed, jobs/s", steady.completedPerSecond());
@@ -71,6 +78,8 @@ final class QueueBenchReport {
         m.put("ratioToFloor", Math.round(ratio() * 1000) / 1000.0);
         m.put("floorRounds", floor.stream().map(r -> Math.round(r.jobsPerSecond())).toList());
         m.put("queueRounds", queue.stream().map(r -> Math.round(r.jobsPerSecond())).toList());
+        m.put("floorClientCpuMicrosPerJob", Math.round(cpuPerJob(floor)));
+        m.put("queueClientCpuMicrosPerJob", Math.round(cpuPerJob(queue)));
         m.put("enqueueJobsPerSecond", Math.round(enqueuePerSecond));
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("targetRate", steady.targetRate());
