@@ -1,0 +1,282 @@
+package dev.baton.rollout;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Rollouts in PostgreSQL: one row per rollout (its whole {@link RolloutState} as JSON plus the columns a
+ * listing needs), its events, and the instances it holds (pid, port, version, state). Every write is one
+ * transaction, committed before the method returns, so a controller killed at any point finds each rollout
+ * as it was before or after a step. Revisions number the rollouts 1, 2, 3… in the order they began.
+ */
+public final class JdbcRolloutStore implements RolloutStore {
+    private static final long SCHEMA_LOCK = 0x626174_6f6e_0002L;
+    private static final long REVISION_LOCK = 0x626174_6f6e_0003L;
+    private static final String COLUMNS = "id, revision, paused, state::text, created_at, updated_at";
+
+    /** A stored rollout with what the store adds to its state. */
+    public record Stored(String id, long revision, boolean paused, RolloutState state, Instant createdAt,
+                         Instant updatedAt) {}
+
+    /** An instance row: where a rollout's instance runs and what it was last seen doing. */
+    public record InstanceRow(String id, String rolloutId, String version, String host, int port, long pid,
+                              InstanceState state, Instant startedAt) {}
+
+    private final DataSource ds;
+
+    /** Creates the tables when missing (idempotent, safe for two controllers starting at once). */
+    public JdbcRolloutStore(DataSource ds) {
+        this.ds = ds;
+        migrate();
+    }
+
+    private void migrate() {
+        run("create the rollout tables", c -> {
+            c.setAutoCommit(false);
+            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)");
+                 Statement s = c.createStatement()) {
+                lock.setLong(1, SCHEMA_LOCK);
+                lock.execute();
+                s.execute(schema());
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void save(RolloutState st) {
+        run("save rollout " + st.id(), c -> {
+            c.setAutoCommit(false);
+            try {
+                if (!update(c, st)) {
+                    insert(c, st);
+                }
+                saveInstances(c, st);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+            return null;
+        });
+    }
+
+    private static boolean update(Connection c, RolloutState st) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE baton_rollouts SET phase = ?, step_index = ?, reason = ?, "
+                + "state = ?::jsonb, updated_at = now() WHERE id = ?")) {
+            ps.setString(1, st.phase().name());
+            ps.setInt(2, st.stepIndex());
+            ps.setString(3, st.reason());
+            ps.setString(4, RolloutStateJson.write(st));
+            ps.setString(5, st.id());
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** The first save of a rollout numbers it: revisions have no gaps, so the lock serializes the numbering. */
+    private static void insert(Connection c, RolloutState st) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            lock.setLong(1, REVISION_LOCK);
+            lock.execute();
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO baton_rollouts (id, revision, app, version, stable_version, strategy, phase, step_index, reason, state)
+                SELECT ?, coalesce(max(revision), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?::jsonb FROM baton_rollouts""")) {
+            ps.setString(1, st.id());
+            ps.setString(2, st.spec().app());
+            ps.setString(3, st.targetVersion());
+            ps.setString(4, st.stableVersion());
+            ps.setString(5, st.spec().strategy().type());
+            ps.setString(6, st.phase().name());
+            ps.setInt(7, st.stepIndex());
+            ps.setString(8, st.reason());
+            ps.setString(9, RolloutStateJson.write(st));
+            ps.executeUpdate();
+        }
+    }
+
+    private static void saveInstances(Connection c, RolloutState st) throws SQLException {
+        String[] ids = st.instances().stream().map(InstanceView::id).toArray(String[]::new);
+        try (PreparedStatement del = c.prepareStatement(
+                "DELETE FROM baton_instances WHERE rollout_id = ? AND NOT (id = ANY (?))")) {
+            del.setString(1, st.id());
+            del.setArray(2, c.createArrayOf("text", ids));
+            del.executeUpdate();
+        }
+        try (PreparedStatement up = c.prepareStatement("""
+                INSERT INTO baton_instances (id, rollout_id, version, host, port, pid, state, started_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET rollout_id = EXCLUDED.rollout_id, state = EXCLUDED.state,
+                    pid = EXCLUDED.pid, updated_at = now()""")) {
+            for (InstanceView v : st.instances()) {
+                Instance i = v.instance();
+                up.setString(1, i.id());
+                up.setString(2, st.id());
+                up.setString(3, i.version());
+                up.setString(4, i.host());
+                up.setInt(5, i.port());
+                up.setLong(6, i.pid());
+                up.setString(7, v.state().name());
+                up.setTimestamp(8, Timestamp.from(i.startedAt()));
+                up.addBatch();
+            }
+            up.executeBatch();
+        }
+    }
+
+    @Override
+    public void append(RolloutEvent e) {
+        run("append an event to rollout " + e.rolloutId(), c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO baton_rollout_events (rollout_id, at, kind, step, detail) VALUES (?, ?, ?, ?, ?)")) {
+                ps.setString(1, e.rolloutId());
+                ps.setTimestamp(2, Timestamp.from(e.at()));
+                ps.setString(3, e.kind().name());
+                ps.setString(4, e.step());
+                ps.setString(5, e.detail() == null ? "" : e.detail());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<RolloutState> load(String rolloutId) {
+        return find(rolloutId).map(Stored::state);
+    }
+
+    /** A rollout with its revision and pause flag. */
+    public Optional<Stored> find(String rolloutId) {
+        return one("SELECT " + COLUMNS + " FROM baton_rollouts WHERE id = ?", rolloutId);
+    }
+
+    /** A rollout by revision number. */
+    public Optional<Stored> byRevision(long revision) {
+        return one("SELECT " + COLUMNS + " FROM baton_rollouts WHERE revision = ?", revision);
+    }
+
+    /** The newest rollout that has not finished (the one a restarted controller resumes), if any. */
+    public Optional<Stored> unfinished() {
+        return one("SELECT " + COLUMNS + " FROM baton_rollouts WHERE phase IN ('PROGRESSING', 'ROLLING_BACK') "
+                + "ORDER BY revision DESC LIMIT 1");
+    }
+
+    /** The newest rollout of any phase. */
+    public Optional<Stored> latest() {
+        return one("SELECT " + COLUMNS + " FROM baton_rollouts ORDER BY revision DESC LIMIT 1");
+    }
+
+    /** The newest {@code limit} rollouts, newest first. */
+    public List<Stored> history(int limit) {
+        return query("SELECT " + COLUMNS + " FROM baton_rollouts ORDER BY revision DESC LIMIT ?", limit);
+    }
+
+    /** Marks a rollout paused or not; false when there is no such rollout. */
+    public boolean setPaused(String rolloutId, boolean paused) {
+        return run("pause rollout " + rolloutId, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE baton_rollouts SET paused = ?, updated_at = now() WHERE id = ?")) {
+                ps.setBoolean(1, paused);
+                ps.setString(2, rolloutId);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public List<RolloutEvent> events(String rolloutId) {
+        return run("read the events of rollout " + rolloutId, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT at, kind, step, detail FROM baton_rollout_events WHERE rollout_id = ? ORDER BY id")) {
+                ps.setString(1, rolloutId);
+                List<RolloutEvent> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new RolloutEvent(rolloutId, rs.getTimestamp(1).toInstant(),
+                                RolloutEvent.Kind.valueOf(rs.getString(2)), rs.getString(3), rs.getString(4)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Every instance row, by id. */
+    public List<InstanceRow> instances() {
+        return run("read the instances", c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT id, rollout_id, version, host, port, pid, state, started_at FROM baton_instances ORDER BY id")) {
+                List<InstanceRow> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(new InstanceRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getInt(5), rs.getLong(6), InstanceState.valueOf(rs.getString(7)),
+                            rs.getTimestamp(8).toInstant()));
+                }
+                return out;
+            }
+        });
+    }
+
+    private Optional<Stored> one(String sql, Object... params) {
+        return query(sql, params).stream().findFirst();
+    }
+
+    private List<Stored> query(String sql, Object... params) {
+        return run("read rollouts", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < params.length; i++) {
+                    ps.setObject(i + 1, params[i]);
+                }
+                List<Stored> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Stored(rs.getString(1), rs.getLong(2), rs.getBoolean(3),
+                                RolloutStateJson.read(rs.getString(4)), rs.getTimestamp(5).toInstant(),
+                                rs.getTimestamp(6).toInstant()));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    private interface Work<T> {
+        T apply(Connection c) throws SQLException;
+    }
+
+    private <T> T run(String what, Work<T> work) {
+        try (Connection c = ds.getConnection()) {
+            return work.apply(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String schema() {
+        try (InputStream in = JdbcRolloutStore.class.getResourceAsStream("rollout-schema.sql")) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource dev/baton/rollout/rollout-schema.sql");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package dev.baton.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.baton.queue.Enqueued;
+import dev.baton.queue.JobRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API on 127.0.0.1 only; every request needs {@code Authorization: Bearer <token>} (401 otherwise).
+ * JSON in and out; bad input is a 400 naming the field, a state conflict a 409. Endpoints: {@code docs/cli.md}.
+ */
+final class ApiServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    private static final int MAX_BODY = 1 << 20;
+
+    private final ControlPlane cp;
+    private final byte[] expected;
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    ApiServer(ControlPlane cp, String token, int port) {
+        this.cp = cp;
+        this.expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        try {
+            this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+        }
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+    }
+
+    ApiServer start() {
+        server.start();
+        log.info("REST API on 127.0.0.1:{}", port());
+        return this;
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    private record Reply(int status, String contentType, String body) {
+        static Reply json(int status, Object value) {
+            return new Reply(status, "application/json", Json.write(value));
+        }
+
+        static Reply error(int status, String message) {
+            return json(status, Map.of("error", message));
+        }
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        Reply reply;
+        try {
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            if (auth == null || !MessageDigest.isEqual(expected, auth.getBytes(StandardCharsets.UTF_8))) {
+                ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+                reply = Reply.error(401, "Authorization: Bearer <token> required (the token is in .baton/token)");
+            } else {
+                reply = route(ex.getRequestMethod(), ex.getRequestURI().getPath(), query(ex.getRequestURI().getRawQuery()),
+                        body(ex.getRequestBody()));
+            }
+        } catch (ApiException e) {
+            reply = Reply.error(e.status(), e.getMessage());
+        } catch (IllegalArgumentException e) {
+            reply = Reply.error(400, e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("{} {} failed", ex.getRequestMethod(), ex.getRequestURI().getPath(), e);
+            reply = Reply.error(500, "internal error: " + e.getMessage());
+        }
+        cp.metrics().request(reply.status());
+        byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", reply.contentType());
+        ex.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            ex.getResponseBody().write(bytes);
+        }
+        ex.close();
+    }
+
+    private Reply route(String method, String path, Map<String, String> q, JsonNode body) {
+        List<String> p = List.of(path.replaceAll("^/+|/+$", "").split("/"));
+        boolean get = method.equals("GET");
+        boolean post = method.equals("POST");
+        if (get && path.equals("/metrics")) {
+            return new Reply(200, "text/plain; version=0.0.4; charset=utf-8", cp.metrics().scrape());
+        }
+        if (get && path.equals("/v1/status")) {
+            return Reply.json(200, cp.status());
+        }
+        if (post && path.equals("/v1/deploys")) {
+            Map<String, String> env = new LinkedHashMap<>();
+            body.path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+            DeployRequest req = new DeployRequest(text(body, "version"), text(body, "strategy"), env);
+            String id = cp.deploy(req);
+            return Reply.json(202, cp.rollout(id).orElseThrow());
+        }
+        if (get && path.equals("/v1/rollouts")) {
+            return Reply.json(200, cp.history(intParam(q, "limit", 20, 1, 1000)));
+        }
+        if (get && p.size() == 3 && p.get(0).equals("v1") && p.get(1).equals("rollouts")) {
+            return Reply.json(200, cp.rolloutDetail(p.get(2))
+                    .orElseThrow(() -> ApiException.notFound("rollout: no rollout '" + p.get(2) + "'")));
+        }
+        if (post && p.size() == 2 && p.get(0).equals("v1")) {
+            switch (p.get(1)) {
+                case "promote" -> cp.promote();
+                case "pause" -> cp.pause();
+                case "resume" -> cp.resume();
+                case "abort" -> cp.abort(text(body, "reason"));
+                case "rollback" -> {
+                    Long rev = body.hasNonNull("revision") ? revision(body.get("revision")) : null;
+                    return Reply.json(202, cp.rollout(cp.rollback(rev)).orElseThrow());
+                }
+                case "shutdown" -> {
+                    Thread.ofPlatform().name("baton-shutdown").start(() -> {
+                        cp.shutdownEverything(java.time.Duration.ofSeconds(30));
+                        System.exit(0);
+                    });
+                    return Reply.json(202, Map.of("stopping", true));
+                }
+                default -> {
+                    return Reply.error(404, "no endpoint " + method + " " + path);
+                }
+            }
+            return Reply.json(200, cp.status());
+        }
+        if (get && p.size() == 4 && p.get(0).equals("v1") && p.get(1).equals("instances") && p.get(3).equals("logs")) {
+            return new Reply(200, "text/plain; charset=utf-8",
+                    String.join("\n", cp.logs(p.get(2), intParam(q, "lines", 200, 1, 100_000))) + "\n");
+        }
+        if (path.startsWith("/v1/jobs")) {
+            return jobs(method, path, body);
+        }
+        return Reply.error(404, "no endpoint " + method + " " + path);
+    }
+
+    private Reply jobs(String method, String path, JsonNode body) {
+        var queue = cp.queue();
+        if (method.equals("GET") && path.equals("/v1/jobs/stats")) {
+            return Reply.json(200, Map.of("kinds", queue.stats().kinds(),
+                    "routing", queue.routing().shares()));
+        }
+        if (method.equals("POST") && path.equals("/v1/jobs")) {
+            String kind = text(body, "kind");
+            JsonNode payload = body.get("payload");
+            JobRequest req = JobRequest.of(kind, payload == null ? null : payload.toString());
+            if (body.hasNonNull("queue")) {
+                req = req.withQueue(body.get("queue").asText());
+            }
+            if (body.hasNonNull("unique_key")) {
+                req = req.withUniqueKey(body.get("unique_key").asText());
+            }
+            Enqueued e = queue.enqueue(req);
+            return Reply.json(201, Map.of("id", e.id(), "existing", e.existing()));
+        }
+        if (method.equals("POST") && path.equals("/v1/jobs/retry")) {
+            return Reply.json(200, Map.of("retried", queue.retryDiscarded(ids(body))));
+        }
+        if (method.equals("POST") && path.equals("/v1/jobs/discard")) {
+            String reason = body.hasNonNull("reason") ? body.get("reason").asText() : "discarded by request";
+            int n = 0;
+            for (long id : ids(body)) {
+                var job = queue.find(id);
+                if (job.isPresent() && queue.discard(job.get(), reason)) {
+                    n++;
+                }
+            }
+            return Reply.json(200, Map.of("discarded", n));
+        }
+        return Reply.error(404, "no endpoint " + method + " " + path);
+    }
+
+    private static List<Long> ids(JsonNode body) {
+        JsonNode ids = body.get("ids");
+        if (ids == null || !ids.isArray() || ids.isEmpty()) {
+            throw ApiException.badRequest("ids: required, a non-empty list of job ids");
+        }
+        List<Long> out = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            if (!ids.get(i).canConvertToLong()) {
+                throw ApiException.badRequest("ids[" + i + "]: must be a job id (a number), got " + ids.get(i));
+            }
+            out.add(ids.get(i).asLong());
+        }
+        return out;
+    }
+
+    private static Long revision(JsonNode n) {
+        if (!n.canConvertToLong() || n.asLong() < 1) {
+            throw ApiException.badRequest("revision: must be a revision number >= 1, got " + n);
+        }
+        return n.asLong();
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode n = body.get(field);
+        return n == null || n.isNull() ? null : n.asText();
+    }
+
+    private static int intParam(Map<String, String> q, String name, int dflt, int min, int max) {
+        String v = q.get(name);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw ApiException.badRequest(name + ": must be a whole number " + min + ".." + max + ", got '" + v + "'");
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (raw == null) {
+            return out;
+        }
+        for (String kv : raw.split("&")) {
+            int eq = kv.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
+            out.put(k, eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    private static JsonNode body(InputStream in) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_BODY + 1);
+        if (bytes.length > MAX_BODY) {
+            throw ApiException.badRequest("body: larger than " + MAX_BODY + " bytes");
+        }
+        if (bytes.length == 0) {
+            return Json.MAPPER.createObjectNode();
+        }
+        try {
+            JsonNode n = Json.MAPPER.readTree(bytes);
+            if (n == null || !n.isObject()) {
+                throw ApiException.badRequest("body: must be a JSON object");
+            }
+            return n;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ApiException.badRequest("body: not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

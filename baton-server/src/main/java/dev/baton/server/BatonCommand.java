@@ -1,0 +1,182 @@
+package dev.baton.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.rollout.SpecException;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code baton}: the command line. {@code up} runs the control plane; the other commands talk to it over
+ * its REST API. Exit codes: 0 done; 1 a deploy was rolled back or failed (or an internal error); 2 bad usage,
+ * invalid spec or rejected input; 3 no control plane reachable; 4 refused in the current state (conflict,
+ * not found).
+ */
+@Command(name = "baton", mixinStandardHelpOptions = true, version = "baton 0.1.0",
+        description = "Zero-downtime deploys of web services and job workers.",
+        subcommands = {UpCommand.class, DeployCommand.class, StatusCommand.class, JobsCommand.class,
+                CommandLine.HelpCommand.class})
+public final class BatonCommand {
+    public static final int EXIT_ROLLED_BACK = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_UNREACHABLE = 3;
+    public static final int EXIT_REFUSED = 4;
+
+    public static void main(String[] args) {
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs a command with the given output streams; returns its exit code. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new BatonCommand());
+        cl.setOut(out).setErr(err);
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            PrintWriter e = cmd.getErr();
+            int code = exitCode(ex);
+            if (ex instanceof SpecException se) {
+                e.println("baton: invalid app spec; nothing was started:");
+                se.errors().forEach(x -> e.println("  " + x));
+            } else {
+                e.println("baton: " + ex.getMessage());
+            }
+            if (code == 1 && !(ex instanceof BatonClient.ApiError)) {
+                ex.printStackTrace(e);
+            }
+            e.flush();
+            return code;
+        });
+        return cl.execute(args);
+    }
+
+    static int exitCode(Exception ex) {
+        if (ex instanceof SpecException) {
+            return EXIT_USAGE;
+        }
+        if (ex instanceof BatonClient.Unreachable) {
+            return EXIT_UNREACHABLE;
+        }
+        if (ex instanceof BatonClient.ApiError a) {
+            return a.status() == 400 ? EXIT_USAGE : a.status() == 404 || a.status() == 409 ? EXIT_REFUSED : 1;
+        }
+        if (ex instanceof ApiException a) {
+            return a.status() == 400 ? EXIT_USAGE : EXIT_REFUSED;
+        }
+        return 1;
+    }
+
+    @Command(name = "promote", description = "End the current pause (canary) or swap to the new version (blue-green).")
+    int promote(@Mixin CommonOptions o) {
+        return command(o, "/v1/promote", Map.of(), "promoted");
+    }
+
+    @Command(name = "pause", description = "Hold the rollout in progress where it is.")
+    int pause(@Mixin CommonOptions o) {
+        return command(o, "/v1/pause", Map.of(), "paused");
+    }
+
+    @Command(name = "resume", description = "Let a paused rollout go on.")
+    int resume(@Mixin CommonOptions o) {
+        return command(o, "/v1/resume", Map.of(), "resumed");
+    }
+
+    @Command(name = "abort", description = "Roll the rollout in progress back to the stable version.")
+    int abort(@Mixin CommonOptions o, @Option(names = "--reason", description = "Recorded in the history.") String reason) {
+        return command(o, "/v1/abort", reason == null ? Map.of() : Map.of("reason", reason), "aborting");
+    }
+
+    @Command(name = "rollback", description = "Abort the rollout in progress, or go back to an earlier revision "
+            + "(default: the previous successful one).")
+    int rollback(@Mixin CommonOptions o, @Parameters(arity = "0..1", paramLabel = "REVISION") Long revision) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (revision != null) {
+            body.put("revision", revision);
+        }
+        JsonNode r = o.client().post("/v1/rollback", body);
+        if (o.json) {
+            o.printJson(r);
+        } else {
+            Views.rolloutLine(o.out(), r);
+            o.out().println("follow it with: baton status --watch");
+        }
+        return 0;
+    }
+
+    @Command(name = "history", description = "The rollouts, newest first.")
+    int history(@Mixin CommonOptions o, @Option(names = "--limit", defaultValue = "20") int limit) {
+        JsonNode list = o.client().get("/v1/rollouts?limit=" + limit);
+        if (o.json) {
+            o.printJson(list);
+            return 0;
+        }
+        Table t = new Table("REVISION", "ROLLOUT", "FROM", "TO", "STRATEGY", "PHASE", "STARTED", "REASON");
+        list.forEach(r -> t.row(r.path("revision").asLong(), r.path("id").asText(), Views.orNone(r.path("stableVersion")),
+                r.path("version").asText(), r.path("strategy").asText(), r.path("phase").asText(),
+                r.path("startedAt").asText(), r.path("reason").isNull() ? "" : r.path("reason").asText()));
+        t.print(o.out());
+        return 0;
+    }
+
+    @Command(name = "logs", description = "The end of an instance's log.")
+    int logs(@Mixin CommonOptions o, @Parameters(paramLabel = "INSTANCE") String instance,
+             @Option(names = "--lines", defaultValue = "200") int lines) {
+        String text = o.client().text("/v1/instances/" + instance + "/logs?lines=" + lines);
+        if (o.json) {
+            o.printJson(Json.MAPPER.createObjectNode().put("instance", instance).put("log", text));
+        } else {
+            o.out().print(text);
+            o.out().flush();
+        }
+        return 0;
+    }
+
+    @Command(name = "enqueue", description = "Put a job in the queue.")
+    int enqueue(@Mixin CommonOptions o, @Parameters(paramLabel = "KIND") String kind,
+                @Parameters(paramLabel = "JSON", defaultValue = "{}") String payload,
+                @Option(names = "--queue") String queue, @Option(names = "--unique-key") String uniqueKey) {
+        JsonNode p;
+        try {
+            p = Json.MAPPER.readTree(payload);
+        } catch (java.io.IOException e) {
+            throw new CommandLine.ParameterException(o.spec.commandLine(), "JSON: not valid JSON: " + e.getMessage());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("kind", kind);
+        body.put("payload", p);
+        if (queue != null) {
+            body.put("queue", queue);
+        }
+        if (uniqueKey != null) {
+            body.put("unique_key", uniqueKey);
+        }
+        JsonNode r = o.client().post("/v1/jobs", body);
+        if (o.json) {
+            o.printJson(r);
+        } else {
+            o.out().println((r.path("existing").asBoolean() ? "already queued as job " : "enqueued job ") + r.path("id").asLong());
+        }
+        return 0;
+    }
+
+    @Command(name = "down", description = "Stop everything: instances (drained), the proxy, the control plane.")
+    int down(@Mixin CommonOptions o) {
+        return command(o, "/v1/shutdown", Map.of(), "stopping everything");
+    }
+
+    private static int command(CommonOptions o, String path, Map<String, ?> body, String done) {
+        JsonNode r = o.client().post(path, body);
+        if (o.json) {
+            o.printJson(r);
+        } else {
+            o.out().println(done);
+            if (r.has("rollout")) {
+                Views.rolloutLine(o.out(), r.path("rollout"));
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,272 @@
+package dev.baton.server;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.baton.queue.Database;
+import dev.baton.queue.DatabaseConfig;
+import dev.baton.queue.EmbeddedDatabase;
+import dev.baton.queue.JobQueue;
+import dev.baton.queue.QueueConfig;
+import dev.baton.queue.QueueSchema;
+import dev.baton.rollout.AppSpec;
+import dev.baton.rollout.InstanceDriver;
+import dev.baton.rollout.InstanceView;
+import dev.baton.rollout.JdbcRolloutStore;
+import dev.baton.rollout.LocalProcessDriver;
+import dev.baton.rollout.RolloutState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane, in process: PostgreSQL (embedded unless given), the queue schema, the proxy as its own
+ * process (started or adopted), the rollouts (resumed after a restart), the REST API and metrics. This is the
+ * API {@code baton up}, the demo and the tests use:
+ *
+ * <pre>
+ * try (ControlPlane cp = ControlPlane.start(ControlPlaneOptions.of(home, SpecFile.load(spec)))) {
+ *     String id = cp.deploy(DeployRequest.of("v2"));
+ *     RolloutState end = cp.awaitOutcome(id, Duration.ofMinutes(5));
+ * }
+ * </pre>
+ *
+ * {@link #close()} stops the control plane only: the proxy, the instances and the embedded database keep
+ * running (the data plane), and a control plane started again on the same home adopts them and resumes the
+ * rollout in progress. {@link #shutdownEverything(Duration)} stops the data plane too.
+ */
+public final class ControlPlane implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
+
+    private final ControlPlaneOptions options;
+    private final EmbeddedDatabase embedded;
+    private final HikariDataSource ds;
+    private final JobQueue queue;
+    private final JdbcRolloutStore store;
+    private final ProxyProcess proxy;
+    private final Deployments deployments;
+    private final ServerMetrics metrics;
+    private ApiServer api;
+    private volatile boolean closed;
+
+    private ControlPlane(ControlPlaneOptions options, EmbeddedDatabase embedded, HikariDataSource ds, JobQueue queue,
+                         JdbcRolloutStore store, ProxyProcess proxy, Deployments deployments) {
+        this.options = options;
+        this.embedded = embedded;
+        this.ds = ds;
+        this.queue = queue;
+        this.store = store;
+        this.proxy = proxy;
+        this.deployments = deployments;
+        this.metrics = new ServerMetrics(this);
+    }
+
+    /**
+     * Starts (or restarts) the control plane on {@code options.home()}.
+     *
+     * @throws IllegalStateException when there is no spec to run (first start without one)
+     */
+    public static ControlPlane start(ControlPlaneOptions options) {
+        BatonHome home = options.home();
+        try {
+            Files.createDirectories(home.dir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + home.dir(), e);
+        }
+        home.apiToken();
+        EmbeddedDatabase embedded = null;
+        DatabaseConfig db = options.database();
+        if (db == null) {
+            embedded = EmbeddedDatabase.startOrAdopt(home.pgDir(), 0, EmbeddedDatabase.Durability.DURABLE);
+            db = embedded.config();
+        }
+        log.info("database {}", db.redactedUrl());
+        HikariDataSource ds = Database.open(db, 8, "baton-control-plane");
+        try {
+            QueueSchema.migrate(ds);
+            JobQueue queue = new JobQueue(ds, QueueConfig.defaults(), options.clock());
+            JdbcRolloutStore store = new JdbcRolloutStore(ds);
+            AppSpec spec = options.spec() != null ? options.spec().spec()
+                    : store.latest().map(s -> s.state().spec()).orElseThrow(() -> new IllegalStateException(
+                            "no app spec: the first 'baton up' needs one (baton up spec.yaml)"));
+            ProxyProcess proxy = ProxyProcess.startOrAdopt(home, options.listenHost(), spec.listen(), spec.drain().timeout());
+            ProxyTrafficControl traffic = new ProxyTrafficControl(proxy.admin());
+            Deployments deployments = new Deployments(home, store, traffic, queue, db, options.clock(), spec);
+            ControlPlane cp = new ControlPlane(options, embedded, ds, queue, store, proxy, deployments);
+            cp.api = new ApiServer(cp, home.apiToken(), options.apiPort()).start();
+            BatonHome.writeAtomically(home.apiFile(), Json.write(Map.of("host", "127.0.0.1", "port", cp.api.port(),
+                    "pid", ProcessHandle.current().pid())));
+            boolean deployedBefore = deployments.recover();
+            if (!deployedBefore && options.versionToStart() != null) {
+                deployments.deploy(DeployRequest.of(options.versionToStart()));
+            }
+            log.info("control plane up: API on 127.0.0.1:{}, traffic on {}:{}", cp.api.port(), options.listenHost(),
+                    proxy.trafficPort());
+            return cp;
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+    }
+
+    /** Starts a rollout; returns its id at once. */
+    public String deploy(DeployRequest request) {
+        return deployments.deploy(request);
+    }
+
+    /** Waits for a rollout started or resumed by this control plane to end; returns its final state. */
+    public RolloutState awaitOutcome(String rolloutId, Duration timeout) throws InterruptedException, TimeoutException {
+        var future = deployments.outcome(rolloutId).orElseThrow(() -> ApiException.notFound(
+                "rollout: " + rolloutId + " is not running in this control plane"));
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("rollout " + rolloutId + " failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    public void promote() { deployments.require().engine().promote(); }
+    public void pause() { deployments.pause(true); }
+    public void resume() { deployments.pause(false); }
+    public void abort(String reason) { deployments.require().engine().abort(reason); }
+
+    /** Aborts the rollout in progress, or redeploys the version of {@code revision} (null: the previous one). */
+    public String rollback(Long revision) {
+        return deployments.rollback(revision);
+    }
+
+    /** The whole picture: stable version, proxy, current or last rollout, instances. */
+    public StatusView.Status status() {
+        StatusView.Rollout rollout = currentRollout().orElse(null);
+        List<InstanceView> instances = deployments.active().map(a -> a.engine().current()).map(RolloutState::instances)
+                .orElse(deployments.fleet());
+        return new StatusView.Status(deployments.spec().app(), deployments.stableVersion(),
+                new StatusView.Proxy(proxy.pid(), proxy.trafficPort(), proxy.adminPort(), proxy.adopted()), rollout,
+                instances.stream().map(StatusView.Instance::of).toList());
+    }
+
+    private Optional<StatusView.Rollout> currentRollout() {
+        Optional<ActiveRollout> a = deployments.active();
+        if (a.isPresent() && a.get().engine().current() != null) {
+            return rollout(a.get().id());
+        }
+        return store.latest().map(s -> StatusView.Rollout.of(s.state(), s.revision(), s.paused(), s.updatedAt()));
+    }
+
+    /** One rollout (live if in progress), or empty. */
+    public Optional<StatusView.Rollout> rollout(String id) {
+        Optional<JdbcRolloutStore.Stored> stored = store.find(id);
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        JdbcRolloutStore.Stored s = stored.get();
+        RolloutState state = deployments.active().filter(a -> a.id().equals(id)).map(a -> a.engine().current())
+                .orElse(s.state());
+        boolean paused = deployments.active().filter(a -> a.id().equals(id)).map(a -> a.strategy().paused())
+                .orElse(s.paused());
+        return Optional.of(StatusView.Rollout.of(state == null ? s.state() : state, s.revision(), paused, s.updatedAt()));
+    }
+
+    /** A rollout with its instances and events. */
+    public Optional<StatusView.RolloutDetail> rolloutDetail(String id) {
+        return rollout(id).map(r -> {
+            RolloutState state = deployments.active().filter(a -> a.id().equals(id)).map(a -> a.engine().current())
+                    .orElseGet(() -> store.load(id).orElseThrow());
+            return new StatusView.RolloutDetail(r, state.instances().stream().map(StatusView.Instance::of).toList(),
+                    store.events(id).stream().map(StatusView.Event::of).toList());
+        });
+    }
+
+    /** The newest rollouts, newest first. */
+    public List<StatusView.Rollout> history(int limit) {
+        return store.history(limit).stream()
+                .map(s -> rollout(s.id()).orElseGet(() -> StatusView.Rollout.of(s.state(), s.revision(), s.paused(), s.updatedAt())))
+                .toList();
+    }
+
+    /** The last {@code lines} lines of an instance's log. */
+    public List<String> logs(String instanceId, int lines) {
+        if (!instanceId.matches("[A-Za-z0-9._-]{1,200}")) {
+            throw ApiException.badRequest("instance: must be an instance id such as shop-v2-1, got '" + instanceId + "'");
+        }
+        Path file = options.home().logsDir().resolve(instanceId + ".log");
+        if (!Files.exists(file)) {
+            throw ApiException.notFound("instance: no log for '" + instanceId + "' under " + options.home().logsDir());
+        }
+        try (var stream = Files.lines(file)) {
+            List<String> all = stream.toList();
+            return new ArrayList<>(all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            throw new UncheckedIOException("cannot read " + file, e instanceof IOException io ? io : new IOException(e));
+        }
+    }
+
+    public JobQueue queue() { return queue; }
+    public BatonHome home() { return options.home(); }
+    public int apiPort() { return api.port(); }
+    public int trafficPort() { return proxy.trafficPort(); }
+    public long proxyPid() { return proxy.pid(); }
+    Deployments deployments() { return deployments; }
+    ServerMetrics metrics() { return metrics; }
+
+    /** Stops the control plane only; the data plane (proxy, instances, embedded database) keeps running. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (api != null) {
+            api.close();
+        }
+        deployments.close(Duration.ofSeconds(10));
+        ds.close();
+        log.info("control plane stopped; the proxy and the instances keep running");
+    }
+
+    /**
+     * Stops everything: the rollout in progress, every instance (out of routing, in-flight requests finish,
+     * SIGTERM, SIGKILL after the grace period), the proxy, and the embedded database if it is ours.
+     */
+    public synchronized void shutdownEverything(Duration grace) {
+        List<InstanceView> live = status().instances().isEmpty() ? List.of()
+                : deployments.active().map(a -> a.engine().current().live()).orElse(deployments.fleet());
+        deployments.close(Duration.ofSeconds(10));
+        AppSpec spec = deployments.spec();
+        LocalProcessDriver driver = deployments.driver(spec);
+        List<Thread> stoppers = new ArrayList<>();
+        for (InstanceView v : live) {
+            stoppers.add(Thread.ofVirtual().start(() -> {
+                InstanceDriver.StopOutcome o = driver.stop(v.instance(), grace);
+                log.info("stopped {}: {}", v.id(), o);
+            }));
+        }
+        for (var rec : driver.recorded()) {
+            if (live.stream().noneMatch(v -> v.id().equals(rec.id()))) {
+                stoppers.add(Thread.ofVirtual().start(() -> driver.stop(rec, grace)));
+            }
+        }
+        for (Thread t : stoppers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        proxy.stop(grace);
+        close();
+        if (embedded != null) {
+            embedded.close();
+        }
+        log.info("everything stopped");
+    }
+}

@@ -1,0 +1,40 @@
+package dev.baton.server;
+
+import dev.baton.queue.DatabaseConfig;
+import java.time.Clock;
+
+/**
+ * How to start a control plane.
+ *
+ * @param home the {@code .baton} directory
+ * @param spec the spec file's content, or null to keep using the spec of the last rollout stored here
+ * @param initialVersion the version to deploy when nothing was ever deployed here (overrides the spec's
+ *     {@code version}), or null
+ * @param database an external PostgreSQL, or null for the embedded one under {@code home/pg}
+ * @param listenHost the address the proxy's public port binds (127.0.0.1 unless told otherwise)
+ * @param apiPort the REST API's port on 127.0.0.1; 0 lets the OS choose (see {@code .baton/api.json})
+ */
+public record ControlPlaneOptions(BatonHome home, SpecFile spec, String initialVersion, DatabaseConfig database,
+                                  String listenHost, int apiPort, Clock clock) {
+    public ControlPlaneOptions {
+        if (home == null) {
+            throw new IllegalArgumentException("home: required");
+        }
+        if (apiPort < 0 || apiPort > 65535) {
+            throw new IllegalArgumentException("apiPort: must be 0..65535, got " + apiPort);
+        }
+        listenHost = listenHost == null || listenHost.isBlank() ? "127.0.0.1" : listenHost;
+        clock = clock == null ? Clock.systemUTC() : clock;
+    }
+
+    /** Defaults for {@code home}: spec given, database from {@code BATON_DATABASE_URL} or embedded. */
+    public static ControlPlaneOptions of(BatonHome home, SpecFile spec) {
+        return new ControlPlaneOptions(home, spec, null, DatabaseConfig.fromEnvironment(System.getenv()),
+                "127.0.0.1", 0, Clock.systemUTC());
+    }
+
+    /** The version to deploy on a fresh start, if any. */
+    String versionToStart() {
+        return initialVersion != null ? initialVersion : spec == null ? null : spec.version();
+    }
+}

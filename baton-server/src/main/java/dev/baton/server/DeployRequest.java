@@ -1,0 +1,36 @@
+package dev.baton.server;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * A request to roll out {@code version}: optionally with another strategy type than the spec's
+ * ({@code rolling}, {@code blue-green}, {@code canary}) and extra environment for the new instances.
+ */
+public record DeployRequest(String version, String strategy, Map<String, String> env) {
+    private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    static final java.util.List<String> STRATEGIES = java.util.List.of("rolling", "blue-green", "canary");
+
+    public DeployRequest {
+        if (version == null || !VERSION.matcher(version).matches()) {
+            throw ApiException.badRequest("version: must be 1-64 letters, digits, '.', '_' or '-', got "
+                    + (version == null ? "nothing" : "'" + version + "'"));
+        }
+        if (strategy != null && !STRATEGIES.contains(strategy)) {
+            throw ApiException.badRequest("strategy: must be one of " + String.join(", ", STRATEGIES) + ", got '"
+                    + strategy + "'");
+        }
+        env = env == null ? Map.of() : Map.copyOf(new TreeMap<>(env));
+        for (String k : env.keySet()) {
+            if (!ENV_NAME.matcher(k).matches()) {
+                throw ApiException.badRequest("env." + k + ": a name must be letters, digits and '_', not starting with a digit");
+            }
+        }
+    }
+
+    public static DeployRequest of(String version) {
+        return new DeployRequest(version, null, Map.of());
+    }
+}

@@ -1,0 +1,281 @@
+package dev.baton.server;
+
+import dev.baton.queue.DatabaseConfig;
+import dev.baton.queue.JobQueue;
+import dev.baton.rollout.AppSpec;
+import dev.baton.rollout.Backend;
+import dev.baton.rollout.BlueGreenSpec;
+import dev.baton.rollout.Instance;
+import dev.baton.rollout.InstanceView;
+import dev.baton.rollout.JdbcRolloutStore;
+import dev.baton.rollout.JobShares;
+import dev.baton.rollout.LocalProcessDriver;
+import dev.baton.rollout.RollingSpec;
+import dev.baton.rollout.RolloutEngine;
+import dev.baton.rollout.RolloutPhase;
+import dev.baton.rollout.RolloutPorts;
+import dev.baton.rollout.RolloutState;
+import dev.baton.rollout.Strategy;
+import dev.baton.rollout.StrategySpec;
+import dev.baton.rollout.Waiter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts, resumes and commands rollouts, one at a time, each on its own thread through a
+ * {@link RolloutEngine}; between rollouts it holds the fleet (the instances the last rollout left running)
+ * and the stable version, from which the next rollout starts.
+ */
+final class Deployments {
+    private static final Logger log = LoggerFactory.getLogger(Deployments.class);
+    private static final Duration RESTART_BACKOFF = Duration.ofSeconds(2);
+
+    private final BatonHome home;
+    private final JdbcRolloutStore store;
+    private final ProxyTrafficControl traffic;
+    private final JobQueue queue;
+    private final DatabaseConfig db;
+    private final Clock clock;
+    private final AtomicReference<ActiveRollout> active = new AtomicReference<>();
+    private final Map<String, CompletableFuture<RolloutState>> outcomes = new ConcurrentHashMap<>();
+    private final List<Thread> threads = new ArrayList<>();
+    final AtomicLong engineFailures = new AtomicLong();
+    private volatile AppSpec spec;
+    private volatile List<InstanceView> fleet = List.of();
+    private volatile String stable;
+    private volatile boolean closing;
+
+    Deployments(BatonHome home, JdbcRolloutStore store, ProxyTrafficControl traffic, JobQueue queue,
+                DatabaseConfig db, Clock clock, AppSpec spec) {
+        this.home = home;
+        this.store = store;
+        this.traffic = traffic;
+        this.queue = queue;
+        this.db = db;
+        this.clock = clock;
+        this.spec = spec;
+    }
+
+    AppSpec spec() { return spec; }
+    String stableVersion() { return stable; }
+    List<InstanceView> fleet() { return fleet; }
+    Optional<ActiveRollout> active() { return Optional.ofNullable(active.get()).filter(ActiveRollout::running); }
+
+    /**
+     * After a (re)start: resumes the unfinished rollout if there is one, else adopts the instances the last
+     * rollout left and re-publishes their routes. Returns whether anything was ever deployed here.
+     */
+    boolean recover() {
+        Optional<JdbcRolloutStore.Stored> unfinished = store.unfinished();
+        if (unfinished.isPresent()) {
+            JdbcRolloutStore.Stored s = unfinished.get();
+            log.info("resuming rollout {} (revision {}) of {} at phase {}", s.id(), s.revision(),
+                    s.state().targetVersion(), s.state().phase());
+            launch(s.state(), true, s.paused());
+            return true;
+        }
+        Optional<JdbcRolloutStore.Stored> latest = store.latest();
+        if (latest.isEmpty()) {
+            return false;
+        }
+        RolloutState last = latest.get().state();
+        LocalProcessDriver driver = driver(last.spec());
+        List<InstanceView> adopted = new ArrayList<>();
+        for (InstanceView v : last.live()) {
+            Optional<Instance> i = driver.adopt(v.instance());
+            if (i.isPresent()) {
+                adopted.add(v);
+            } else {
+                log.warn("instance {} is gone; the next deploy starts its replacement", v.id());
+            }
+        }
+        fleet = List.copyOf(adopted);
+        stable = last.phase() == RolloutPhase.SUCCEEDED ? last.targetVersion() : last.stableVersion();
+        publishFleet();
+        log.info("adopted {} of {} instances of {}", adopted.size(), last.live().size(), stable);
+        return true;
+    }
+
+    private void publishFleet() {
+        Map<String, List<Backend>> routes = new TreeMap<>();
+        fleet.stream().filter(InstanceView::ready)
+                .forEach(v -> routes.computeIfAbsent(v.version(), k -> new ArrayList<>()).add(Backend.of(v.instance())));
+        traffic.setRoutes(routes);
+        if (stable != null && routes.containsKey(stable)) {
+            traffic.setWeights(Map.of(stable, 100));
+        }
+    }
+
+    /** Starts a rollout to {@code req.version()}; returns the new rollout's id. */
+    synchronized String deploy(DeployRequest req) {
+        if (closing) {
+            throw ApiException.conflict("the control plane is shutting down");
+        }
+        active().ifPresent(a -> {
+            throw ApiException.conflict("rollout " + a.id() + " of " + a.engine().current().targetVersion()
+                    + " is still " + a.engine().current().phase() + "; wait for it or abort it");
+        });
+        if (req.version().equals(stable)) {
+            throw ApiException.conflict("version: " + req.version() + " is already the running version");
+        }
+        AppSpec s = withOverrides(spec, req);
+        String id = "r-" + UUID.randomUUID().toString().substring(0, 8);
+        RolloutState start = RolloutState.start(id, s, stable, req.version(), fleet, clock.instant());
+        store.save(start);
+        log.info("rollout {}: {} → {} ({})", id, stable == null ? "nothing" : stable, req.version(), s.strategy().type());
+        launch(start, false, false);
+        return id;
+    }
+
+    /** Rolls back: aborts the rollout in progress, or redeploys the version of {@code revision} (default: the one before). */
+    synchronized String rollback(Long revision) {
+        Optional<ActiveRollout> a = active();
+        if (a.isPresent() && revision == null) {
+            a.get().engine().abort("rollback requested");
+            return a.get().id();
+        }
+        JdbcRolloutStore.Stored target = revision != null
+                ? store.byRevision(revision).orElseThrow(() -> ApiException.notFound("revision: no revision " + revision))
+                : store.history(1000).stream()
+                        .filter(r -> r.state().phase() == RolloutPhase.SUCCEEDED && !r.state().targetVersion().equals(stable))
+                        .findFirst().orElseThrow(() -> ApiException.conflict("nothing to roll back to: no earlier successful version"));
+        AppSpec previous = spec;
+        spec = target.state().spec();
+        try {
+            return deploy(new DeployRequest(target.state().targetVersion(), null, Map.of()));
+        } finally {
+            spec = previous;
+        }
+    }
+
+    ActiveRollout require() {
+        return active().orElseThrow(() -> ApiException.conflict("no rollout in progress"));
+    }
+
+    void pause(boolean paused) {
+        ActiveRollout a = require();
+        a.strategy().paused(paused);
+        store.setPaused(a.id(), paused);
+    }
+
+    /** The outcome of a rollout started or resumed by this control plane, if it is one. */
+    Optional<CompletableFuture<RolloutState>> outcome(String id) {
+        return Optional.ofNullable(outcomes.get(id));
+    }
+
+    private void launch(RolloutState state, boolean resume, boolean paused) {
+        LocalProcessDriver driver = driver(state.spec());
+        PausableStrategy strategy = new PausableStrategy(Strategy.of(state.spec()), paused);
+        AtomicReference<RolloutEngine> engineRef = new AtomicReference<>();
+        JobShares jobs = state.spec().hasWorker() ? new QueueJobShares(queue) : JobShares.none();
+        RolloutPorts ports = new RolloutPorts(driver, traffic, jobs, store,
+                new DirectSmokeCheck(v -> engineRef.get().current() == null ? List.of() : engineRef.get().current().ready(v)));
+        RolloutEngine engine = new RolloutEngine(strategy, ports, clock, Waiter.onClock(clock, Duration.ofMillis(200)));
+        engineRef.set(engine);
+        CompletableFuture<RolloutState> outcome = new CompletableFuture<>();
+        outcomes.put(state.id(), outcome);
+        active.set(new ActiveRollout(state.id(), engine, strategy, outcome));
+        Thread t = Thread.ofPlatform().name("rollout-" + state.id()).daemon(true).start(() -> {
+            try {
+                RolloutState end = carryOut(engine, state, resume);
+                finished(end);
+                outcome.complete(end);
+            } catch (InterruptedException e) {
+                log.info("rollout {} left running: the control plane is stopping", state.id());
+                outcome.cancel(false);
+            } catch (RuntimeException e) {
+                log.error("rollout {} stopped by an unexpected error", state.id(), e);
+                outcome.completeExceptionally(e);
+            }
+        });
+        synchronized (threads) {
+            threads.add(t);
+        }
+    }
+
+    /** Runs the engine to the end; an error outside a step (e.g. the database away) is logged and retried. */
+    private RolloutState carryOut(RolloutEngine engine, RolloutState state, boolean resume) throws InterruptedException {
+        RolloutState from = state;
+        boolean first = true;
+        while (true) {
+            try {
+                return first && resume ? engine.resume(from) : engine.run(from);
+            } catch (RuntimeException e) {
+                engineFailures.incrementAndGet();
+                log.warn("rollout {}: {}; carrying on in {}s", state.id(), e.toString(), RESTART_BACKOFF.toSeconds());
+                if (closing) {
+                    throw new InterruptedException("closing");
+                }
+                Thread.sleep(RESTART_BACKOFF);
+                if (engine.current() != null) {
+                    from = engine.current();
+                    first = false;
+                }
+            }
+        }
+    }
+
+    private void finished(RolloutState end) {
+        fleet = end.live();
+        if (end.phase() == RolloutPhase.SUCCEEDED) {
+            stable = end.targetVersion();
+        }
+        log.info("rollout {} of {} ended: {}{}", end.id(), end.targetVersion(), end.phase(),
+                end.reason() == null ? "" : " (" + end.reason() + ")");
+    }
+
+    /** Stops the rollout threads (their instances keep running; a restart resumes). Bounded and idempotent. */
+    void close(Duration timeout) {
+        closing = true;
+        List<Thread> ts;
+        synchronized (threads) {
+            ts = List.copyOf(threads);
+        }
+        ts.forEach(Thread::interrupt);
+        for (Thread t : ts) {
+            try {
+                t.join(timeout.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    LocalProcessDriver driver(AppSpec s) {
+        return new LocalProcessDriver(InstanceEnvironment.apply(s, db), home.dir(), clock);
+    }
+
+    private static AppSpec withOverrides(AppSpec s, DeployRequest req) {
+        AppSpec out = s;
+        if (req.strategy() != null && !req.strategy().equals(s.strategy().type())) {
+            StrategySpec st = switch (req.strategy()) {
+                case "rolling" -> RollingSpec.defaults();
+                case "blue-green" -> BlueGreenSpec.defaults();
+                default -> throw ApiException.badRequest("strategy: canary needs its steps in the spec's strategy "
+                        + "section; this spec's strategy is " + s.strategy().type());
+            };
+            out = out.withStrategy(st);
+        }
+        if (!req.env().isEmpty()) {
+            Map<String, String> env = new HashMap<>(out.env());
+            env.putAll(req.env());
+            out = new AppSpec(out.app(), out.listen(), out.instances(), out.run(), env, out.web(), out.worker(),
+                    out.drain(), out.strategy(), out.progressDeadline());
+        }
+        return out;
+    }
+}

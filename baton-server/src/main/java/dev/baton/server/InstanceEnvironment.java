@@ -1,0 +1,49 @@
+package dev.baton.server;
+
+import dev.baton.queue.DatabaseConfig;
+import dev.baton.rollout.AppSpec;
+import dev.baton.rollout.Durations;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What every instance finds in its environment besides the spec's {@code env}: where the database is
+ * ({@code BATON_DATABASE_URL}), its port ({@code BATON_PORT}, also {@code PORT}), its version
+ * ({@code BATON_VERSION}) and the drain deadlines ({@code BATON_DRAIN_TIMEOUT}, {@code BATON_JOBS_SOFT},
+ * {@code BATON_JOBS_HARD}, as {@code 30s}-style durations). The values may hold a password: never log them.
+ */
+final class InstanceEnvironment {
+    private InstanceEnvironment() {}
+
+    /** The spec the driver runs: the user's spec with these variables added (the user's own env wins). */
+    static AppSpec apply(AppSpec spec, DatabaseConfig db) {
+        Map<String, String> env = new TreeMap<>();
+        env.put("BATON_DATABASE_URL", databaseUrl(db));
+        env.put("BATON_DRAIN_TIMEOUT", Durations.format(spec.drain().timeout()));
+        env.put("BATON_JOBS_SOFT", Durations.format(spec.drain().jobsSoft()));
+        env.put("BATON_JOBS_HARD", Durations.format(spec.drain().jobsHard()));
+        env.putAll(spec.env());
+        // The driver fills {port} per instance; exporting it here gives BATON_PORT without a driver change.
+        String run = "export BATON_PORT={port}; " + spec.run();
+        return new AppSpec(spec.app(), spec.listen(), spec.instances(), run, env, spec.web(), spec.worker(),
+                spec.drain(), spec.strategy(), spec.progressDeadline());
+    }
+
+    /** A URL {@link DatabaseConfig#parse} reads back, with the credentials in it. */
+    static String databaseUrl(DatabaseConfig db) {
+        StringBuilder url = new StringBuilder(db.jdbcUrl());
+        String sep = db.jdbcUrl().contains("?") ? "&" : "?";
+        if (db.user() != null && !db.jdbcUrl().contains("user=")) {
+            url.append(sep).append("user=").append(enc(db.user()));
+            sep = "&";
+        }
+        if (db.password() != null && !db.jdbcUrl().contains("password=")) {
+            url.append(sep).append("password=").append(enc(db.password()));
+        }
+        return url.toString();
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

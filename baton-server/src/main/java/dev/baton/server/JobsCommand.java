@@ -1,0 +1,81 @@
+package dev.baton.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code baton jobs [stats|retry|discard]}: the queue's depth by kind, and dead letters by hand. */
+@Command(name = "jobs", description = "Queue depth by kind (default), or retry / discard jobs by id.",
+        subcommands = {JobsCommand.Retry.class, JobsCommand.Discard.class})
+final class JobsCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions o;
+
+    @Override
+    public Integer call() {
+        return stats(o);
+    }
+
+    @Command(name = "stats", description = "Queue depth by kind and queue, and the job routing.")
+    int stats(@Mixin CommonOptions opts) {
+        JsonNode s = opts.client().get("/v1/jobs/stats");
+        if (opts.json) {
+            opts.printJson(s);
+            return 0;
+        }
+        Table t = new Table("KIND", "QUEUE", "AVAILABLE", "SCHEDULED", "RUNNING", "DISCARDED");
+        s.path("kinds").forEach(k -> t.row(k.path("kind").asText(), k.path("queue").asText(), k.path("available").asLong(),
+                k.path("scheduled").asLong(), k.path("running").asLong(), k.path("discarded").asLong()));
+        t.print(opts.out());
+        opts.out().println("routing: " + (s.path("routing").isEmpty() ? "none (every worker takes every job)" : s.path("routing")));
+        return 0;
+    }
+
+    @Command(name = "retry", description = "Put discarded jobs back in the queue.")
+    static final class Retry implements Callable<Integer> {
+        @Mixin
+        CommonOptions o;
+
+        @Parameters(paramLabel = "ID", arity = "1..*")
+        List<Long> ids;
+
+        @Override
+        public Integer call() {
+            JsonNode r = o.client().post("/v1/jobs/retry", Map.of("ids", ids));
+            if (o.json) {
+                o.printJson(r);
+            } else {
+                o.out().println("retried " + r.path("retried").asInt() + " of " + ids.size());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "discard", description = "Discard jobs (dead letters).")
+    static final class Discard implements Callable<Integer> {
+        @Mixin
+        CommonOptions o;
+
+        @Parameters(paramLabel = "ID", arity = "1..*")
+        List<Long> ids;
+
+        @Option(names = "--reason", defaultValue = "discarded by request")
+        String reason;
+
+        @Override
+        public Integer call() {
+            JsonNode r = o.client().post("/v1/jobs/discard", Map.of("ids", ids, "reason", reason));
+            if (o.json) {
+                o.printJson(r);
+            } else {
+                o.out().println("discarded " + r.path("discarded").asInt() + " of " + ids.size());
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.baton.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The proxy's admin API over HTTP ({@code docs/proxy.md}), as the control plane uses it. Every call carries
+ * the bearer token; a non-2xx answer becomes a {@link ProxyAdminException} with the proxy's message.
+ */
+final class ProxyAdmin {
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final String base;
+    private final String token;
+
+    ProxyAdmin(int adminPort, String token) {
+        this.base = "http://127.0.0.1:" + adminPort;
+        this.token = token;
+    }
+
+    /** Thrown when the proxy answers with an error status, or cannot be reached. */
+    static final class ProxyAdminException extends RuntimeException {
+        final int status;
+
+        ProxyAdminException(int status, String message, Throwable cause) {
+            super(message, cause);
+            this.status = status;
+        }
+    }
+
+    /** Whether the admin API answers this token. */
+    boolean answers() {
+        try {
+            return send(get("/v1/state", CALL_TIMEOUT)).statusCode() == 200;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    JsonNode state() {
+        return call(get("/v1/state", CALL_TIMEOUT));
+    }
+
+    JsonNode metrics() {
+        return call(get("/v1/metrics", CALL_TIMEOUT));
+    }
+
+    void putRoutes(String tableJson) {
+        call(request("/v1/routes", CALL_TIMEOUT).PUT(HttpRequest.BodyPublishers.ofString(tableJson)).build());
+    }
+
+    void drain(String backendId, Duration timeout) {
+        String body = "{\"timeoutMs\":" + Math.max(1, timeout.toMillis()) + "}";
+        call(request("/v1/backends/" + enc(backendId) + "/drain", CALL_TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** The backend's view after waiting up to {@code wait} for it to become idle. */
+    JsonNode awaitIdle(String backendId, Duration wait) {
+        return call(get("/v1/backends/" + enc(backendId) + "/idle?waitMs=" + wait.toMillis(),
+                wait.plus(CALL_TIMEOUT)));
+    }
+
+    private JsonNode call(HttpRequest req) {
+        HttpResponse<String> res = send(req);
+        try {
+            JsonNode body = Json.MAPPER.readTree(res.body().isEmpty() ? "{}" : res.body());
+            if (res.statusCode() / 100 != 2) {
+                throw new ProxyAdminException(res.statusCode(), "proxy admin " + req.method() + " " + req.uri().getPath()
+                        + " answered " + res.statusCode() + ": " + body.path("error").asText(res.body()), null);
+            }
+            return body;
+        } catch (IOException e) {
+            throw new ProxyAdminException(res.statusCode(), "proxy admin answered something that is not JSON", e);
+        }
+    }
+
+    private HttpResponse<String> send(HttpRequest req) {
+        try {
+            return http.send(req, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new ProxyAdminException(0, "proxy admin API at " + base + " unreachable: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProxyAdminException(0, "interrupted while calling the proxy", e);
+        }
+    }
+
+    private HttpRequest get(String path, Duration timeout) {
+        return request(path, timeout).GET().build();
+    }
+
+    private HttpRequest.Builder request(String path, Duration timeout) {
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

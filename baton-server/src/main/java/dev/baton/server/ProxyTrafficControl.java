@@ -1,0 +1,206 @@
+package dev.baton.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.rollout.Backend;
+import dev.baton.rollout.HttpStats;
+import dev.baton.rollout.TrafficControl;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link TrafficControl} over the proxy's admin API. It keeps the desired routes and weights and always
+ * publishes the whole table (one atomic swap in the proxy), so publishing again after a control-plane
+ * restart is the re-sync. After new backends are published it waits (bounded) until the proxy's own health
+ * checks have made them READY, so a weight shift never lands on backends the proxy would not yet use.
+ */
+final class ProxyTrafficControl implements TrafficControl {
+    private static final Logger log = LoggerFactory.getLogger(ProxyTrafficControl.class);
+    static final Duration READY_WAIT = Duration.ofSeconds(15);
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final ProxyAdmin admin;
+    private Map<String, List<Backend>> routes = new TreeMap<>();
+    private Map<String, Integer> weights = new LinkedHashMap<>();
+    private volatile String preview;
+
+    ProxyTrafficControl(ProxyAdmin admin) {
+        this.admin = admin;
+    }
+
+    @Override
+    public void setRoutes(Map<String, List<Backend>> backendsByVersion) {
+        Set<String> added;
+        synchronized (this) {
+            Set<String> before = addresses(routes);
+            routes = new TreeMap<>(backendsByVersion);
+            publish();
+            added = addresses(routes);
+            added.removeAll(before);
+        }
+        awaitReadyInProxy(added);
+    }
+
+    @Override
+    public synchronized void setWeights(Map<String, Integer> percentByVersion) {
+        weights = new LinkedHashMap<>(percentByVersion);
+        publish();
+    }
+
+    @Override
+    public void setPreview(String version) {
+        if (version != null && !version.equals(preview)) {
+            log.warn("the proxy has no preview listener yet: {} is smoke-checked on its instances directly", version);
+        }
+        preview = version;
+    }
+
+    @Override
+    public void drain(Backend backend) {
+        try {
+            admin.drain(address(backend), Duration.ofMinutes(5));
+        } catch (ProxyAdmin.ProxyAdminException e) {
+            if (e.status != 400 && e.status != 404) {
+                throw e;
+            }
+            log.debug("drain {}: the proxy does not know it ({})", backend.id(), e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean awaitIdle(Backend backend, Duration timeout) {
+        Duration left = timeout;
+        while (true) {
+            Duration wait = left.compareTo(Duration.ofMinutes(5)) > 0 ? Duration.ofMinutes(5) : left;
+            try {
+                if (admin.awaitIdle(address(backend), wait).path("idle").asBoolean(false)) {
+                    return true;
+                }
+            } catch (ProxyAdmin.ProxyAdminException e) {
+                if (e.status == 400 || e.status == 404) {
+                    return true; // the proxy forgot it: drained and gone
+                }
+                throw e;
+            }
+            left = left.minus(wait);
+            if (left.isZero() || left.isNegative()) {
+                return false;
+            }
+        }
+    }
+
+    @Override
+    public Map<String, HttpStats> metrics() {
+        Map<String, HttpStats> out = new TreeMap<>();
+        admin.metrics().fields().forEachRemaining(e -> {
+            JsonNode m = e.getValue();
+            long requests = m.path("requests").asLong();
+            long errors = Math.min(requests, m.path("responses5xx").asLong());
+            Duration p99 = m.path("latencyCount").asLong() == 0 ? null
+                    : Duration.ofNanos(m.path("p99Micros").asLong() * 1000);
+            out.put(e.getKey(), new HttpStats(requests, errors, p99));
+        });
+        return out;
+    }
+
+    /** The version on preview, or null. */
+    String preview() {
+        return preview;
+    }
+
+    /** The table as last published: version → weight and backend addresses. */
+    synchronized String tableJson() {
+        Set<String> names = new TreeSet<>(routes.keySet());
+        weights.forEach((v, w) -> {
+            if (w > 0) {
+                names.add(v);
+            }
+        });
+        Map<String, Integer> w = new LinkedHashMap<>();
+        int sum = 0;
+        for (String v : names) {
+            int x = weights.getOrDefault(v, 0);
+            w.put(v, x);
+            sum += x;
+        }
+        if (!names.isEmpty() && sum != 100) {
+            w = byBackendCount(names);
+        }
+        List<Map<String, Object>> versions = new ArrayList<>();
+        for (String v : names) {
+            versions.add(Map.of("name", v, "weight", w.get(v),
+                    "backends", routes.getOrDefault(v, List.of()).stream().map(ProxyTrafficControl::address).toList()));
+        }
+        return Json.write(Map.of("versions", versions, "sticky", false));
+    }
+
+    private void publish() {
+        admin.putRoutes(tableJson());
+    }
+
+    /** Until weights are published (a first deploy), traffic is split by the number of backends. */
+    private Map<String, Integer> byBackendCount(Set<String> names) {
+        Map<String, Integer> w = new LinkedHashMap<>();
+        int total = names.stream().mapToInt(v -> routes.getOrDefault(v, List.of()).size()).sum();
+        int given = 0;
+        String last = null;
+        for (String v : names) {
+            int x = total == 0 ? 0 : 100 * routes.getOrDefault(v, List.of()).size() / total;
+            w.put(v, x);
+            given += x;
+            if (total == 0 || !routes.getOrDefault(v, List.of()).isEmpty()) {
+                last = v;
+            }
+        }
+        w.merge(last, 100 - given, Integer::sum);
+        return w;
+    }
+
+    private void awaitReadyInProxy(Set<String> added) {
+        if (added.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + READY_WAIT.toNanos();
+        Set<String> waiting = new HashSet<>(added);
+        while (true) {
+            JsonNode state = admin.state();
+            state.path("backends").forEach(b -> {
+                if (!"STARTING".equals(b.path("state").asText())) {
+                    waiting.remove(b.path("id").asText());
+                }
+            });
+            if (waiting.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                log.warn("the proxy's health checks have not passed for {} within {}s; going on",
+                        waiting, READY_WAIT.toSeconds());
+                return;
+            }
+            try {
+                Thread.sleep(POLL);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static Set<String> addresses(Map<String, List<Backend>> r) {
+        Set<String> out = new HashSet<>();
+        r.values().forEach(l -> l.forEach(b -> out.add(address(b))));
+        return out;
+    }
+
+    static String address(Backend b) {
+        return b.host() + ":" + b.port();
+    }
+}

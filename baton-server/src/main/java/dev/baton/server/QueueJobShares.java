@@ -1,0 +1,48 @@
+package dev.baton.server;
+
+import dev.baton.queue.JobQueue;
+import dev.baton.queue.VersionJobStats;
+import dev.baton.rollout.JobShares;
+import dev.baton.rollout.JobStats;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@link JobShares} over the queue: shares go to the queue's per-version routing (a canary's workers get the
+ * same share of jobs as of traffic), stats come from {@link JobQueue#versionStats}, and after a canary rollback
+ * the jobs it failed are retried by the stable version.
+ */
+final class QueueJobShares implements JobShares {
+    private final JobQueue queue;
+
+    QueueJobShares(JobQueue queue) {
+        this.queue = queue;
+    }
+
+    @Override
+    public void setShares(LinkedHashMap<String, Integer> percentByVersion) {
+        queue.routing().setShares(percentByVersion);
+    }
+
+    @Override
+    public void clear() {
+        queue.routing().clear();
+    }
+
+    @Override
+    public int retryFailedBy(String version, Instant since) {
+        return queue.retryFailedBy(version, since);
+    }
+
+    @Override
+    public Map<String, JobStats> stats(Instant since) {
+        Map<String, JobStats> out = new TreeMap<>();
+        for (Map.Entry<String, VersionJobStats> e : queue.versionStats(since).entrySet()) {
+            VersionJobStats s = e.getValue();
+            out.put(e.getKey(), new JobStats(s.completed(), s.failed() + s.discarded()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.baton.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code baton status [--watch]}: the stable version, the rollout in progress (or the last), the instances. */
+@Command(name = "status", description = "Show the running version, the current rollout and the instances.")
+final class StatusCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions o;
+
+    @Option(names = "--watch", description = "Print again every 2 seconds until interrupted.")
+    boolean watch;
+
+    @Override
+    public Integer call() throws Exception {
+        while (true) {
+            JsonNode s = o.client().status();
+            if (o.json) {
+                o.printJson(s);
+            } else {
+                o.out().printf("%s: running %s; proxy pid %d on port %d%n", s.path("app").asText(),
+                        Views.orNone(s.path("stableVersion")), s.path("proxy").path("pid").asLong(),
+                        s.path("proxy").path("trafficPort").asInt());
+                Views.rolloutLine(o.out(), s.path("rollout"));
+                Views.instances(o.out(), s.path("instances"));
+            }
+            if (!watch) {
+                return 0;
+            }
+            o.out().println();
+            Thread.sleep(2000);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.baton.server;
+
+import dev.baton.rollout.AnalysisVerdict;
+import dev.baton.rollout.InstanceView;
+import dev.baton.rollout.RolloutEvent;
+import dev.baton.rollout.RolloutState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** What the REST API answers about the system, as plain values (the JSON shapes of {@code docs/cli.md}). */
+public final class StatusView {
+    private StatusView() {}
+
+    /** {@code GET /v1/status}. */
+    public record Status(String app, String stableVersion, Proxy proxy, Rollout rollout, List<Instance> instances) {}
+
+    /** The proxy process. */
+    public record Proxy(long pid, int trafficPort, int adminPort, boolean adopted) {}
+
+    /** A rollout, live when it is in progress. */
+    public record Rollout(String id, long revision, String version, String stableVersion, String strategy,
+                          String phase, boolean paused, int step, Map<String, Integer> weights,
+                          Map<String, Integer> jobShares, String reason, String verdict, Instant startedAt,
+                          Instant updatedAt) {
+        static Rollout of(RolloutState s, long revision, boolean paused, Instant updatedAt) {
+            AnalysisVerdict v = s.lastVerdict();
+            return new Rollout(s.id(), revision, s.targetVersion(), s.stableVersion(), s.spec().strategy().type(),
+                    s.phase().name(), paused, s.stepIndex(), s.weights(), s.jobShares(), s.reason(),
+                    v == null ? null : v.outcome() + ": " + v.reason(), s.startedAt(), updatedAt);
+        }
+
+        public boolean finished() {
+            return phase.equals("SUCCEEDED") || phase.equals("ROLLED_BACK");
+        }
+    }
+
+    /** A rollout with its history ({@code GET /v1/rollouts/{id}}). */
+    public record RolloutDetail(Rollout rollout, List<Instance> instances, List<Event> events) {}
+
+    public record Event(Instant at, String kind, String step, String detail) {
+        static Event of(RolloutEvent e) {
+            return new Event(e.at(), e.kind().name(), e.step(), e.detail());
+        }
+    }
+
+    public record Instance(String id, String version, String state, long pid, int port) {
+        static Instance of(InstanceView v) {
+            return new Instance(v.id(), v.version(), v.state().name(), v.instance().pid(), v.instance().port());
+        }
+    }
+}

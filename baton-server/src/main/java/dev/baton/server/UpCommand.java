@@ -1,0 +1,58 @@
+package dev.baton.server;
+
+import dev.baton.queue.DatabaseConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code baton up [spec.yaml]}: runs the control plane in the foreground until interrupted. Stopping it leaves
+ * the data plane (proxy, instances, embedded PostgreSQL) running; {@code baton down} stops everything.
+ */
+@Command(name = "up", description = "Run the control plane (database, proxy, instances, REST API) in the foreground.")
+final class UpCommand implements Callable<Integer> {
+    @Parameters(arity = "0..1", paramLabel = "SPEC", description = "The app spec (YAML); needed on the first start.")
+    Path specFile;
+
+    @Option(names = "--version", description = "The version to deploy when nothing was ever deployed here.")
+    String version;
+
+    @Option(names = "--home", description = "The .baton directory (default: $BATON_HOME or ./.baton).")
+    Path home;
+
+    @Option(names = "--listen-host", defaultValue = "127.0.0.1",
+            description = "Address of the proxy's public port (0.0.0.0 to serve other machines).")
+    String listenHost;
+
+    @Option(names = "--api-port", defaultValue = "0", description = "REST API port on 127.0.0.1 (0: any free port).")
+    int apiPort;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        SpecFile spec = specFile == null ? null : SpecFile.load(specFile);
+        BatonHome h = home != null ? new BatonHome(home) : BatonHome.fromEnvironment();
+        DatabaseConfig db = DatabaseConfig.fromEnvironment(System.getenv());
+        ControlPlane cp = ControlPlane.start(new ControlPlaneOptions(h, spec, version, db, listenHost, apiPort,
+                Clock.systemUTC()));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            cp.close();
+            stopped.countDown();
+        }, "baton-up-shutdown"));
+        var err = this.spec.commandLine().getErr();
+        err.printf("baton: control plane up. traffic: http://%s:%d  API: 127.0.0.1:%d (token in %s)%n", listenHost,
+                cp.trafficPort(), cp.apiPort(), h.tokenFile());
+        err.println("baton: Ctrl-C stops the control plane only; the proxy and instances keep serving. "
+                + "'baton down' stops everything.");
+        err.flush();
+        stopped.await();
+        return 0;
+    }
+}

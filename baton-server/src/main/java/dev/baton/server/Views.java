@@ -1,0 +1,56 @@
+package dev.baton.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+
+/** Human renderings of the API's JSON, shared by the commands. */
+final class Views {
+    private Views() {}
+
+    static void rolloutLine(PrintWriter out, JsonNode r) {
+        if (r == null || r.isMissingNode() || r.isNull()) {
+            out.println("rollout: none yet");
+            return;
+        }
+        out.printf("rollout %s (revision %s): %s → %s, %s, %s%s%n", r.path("id").asText(), r.path("revision").asText(),
+                orNone(r.path("stableVersion")), r.path("version").asText(), r.path("strategy").asText(),
+                r.path("phase").asText(), r.path("paused").asBoolean() ? " (paused)" : "");
+        if (!r.path("weights").isEmpty()) {
+            out.println("  weights: " + r.path("weights"));
+        }
+        if (!r.path("jobShares").isEmpty()) {
+            out.println("  job shares: " + r.path("jobShares"));
+        }
+        if (!r.path("reason").isNull() && !r.path("reason").isMissingNode()) {
+            out.println("  reason: " + r.path("reason").asText());
+        }
+        if (!r.path("verdict").isNull() && !r.path("verdict").isMissingNode()) {
+            out.println("  analysis: " + r.path("verdict").asText());
+        }
+    }
+
+    static void instances(PrintWriter out, JsonNode instances) {
+        Table t = new Table("INSTANCE", "VERSION", "STATE", "PID", "PORT");
+        instances.forEach(i -> t.row(i.path("id").asText(), i.path("version").asText(), i.path("state").asText(),
+                i.path("pid").asLong(), i.path("port").asInt()));
+        t.print(out);
+    }
+
+    static void event(PrintWriter out, JsonNode e) {
+        String kind = e.path("kind").asText();
+        if (kind.equals("STEP_STARTED")) {
+            return;
+        }
+        String mark = switch (kind) {
+            case "STEP_FAILED" -> "!";
+            case "COMMAND" -> ">";
+            default -> "·";
+        };
+        out.printf("  %s %-15s %s%n", mark, e.path("step").asText(), e.path("detail").asText());
+        out.flush();
+    }
+
+    static String orNone(JsonNode n) {
+        return n.isNull() || n.isMissingNode() ? "nothing" : n.asText();
+    }
+}

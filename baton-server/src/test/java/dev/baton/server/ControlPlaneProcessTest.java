@@ -1,0 +1,232 @@
+package dev.baton.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The control plane as a real child JVM ({@code baton up}) on the embedded, durable PostgreSQL, with the proxy
+ * and the instances as real processes in their own sessions. One control plane serves the ordered tests of this
+ * class (starting PostgreSQL, the proxy and two instances costs most of the time); each test states what it
+ * proves on its own. Everything it started is killed in {@link #reap()}, by process group.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ControlPlaneProcessTest {
+    private static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(3);
+    private Path dir;
+    private BatonHome home;
+    private ControlPlaneProcess cp;
+    private int trafficPort;
+
+    @BeforeAll
+    void up() throws Exception {
+        dir = Files.createTempDirectory("baton-cp-test");
+        home = new BatonHome(dir.resolve(".baton"));
+        trafficPort = freePort();
+        String app = ProxyProcess.javaBinary() + " -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "
+                + Path.of("target/test-classes").toAbsolutePath() + " dev.baton.server.TestApp --port {port} --version {version} --tag " + dir;
+        Path spec = Files.writeString(dir.resolve("shop.yaml"), """
+                app: shop
+                version: v1
+                listen: %d
+                instances: 2
+                run: "%s"
+                drain: { timeout: 5s, jobs_soft: 1s, jobs_hard: 2s }
+                strategy: { type: rolling, max_surge: 1, max_unavailable: 0, min_ready: 2s }
+                """.formatted(trafficPort, app));
+        cp = new ControlPlaneProcess(home, spec, testClasspath(), Map.of()).start();
+        cp.awaitApi(Duration.ofMinutes(2));
+        await().atMost(DEPLOY_TIMEOUT).until(() -> "v1".equals(cp.client().status().path("stableVersion").asText(null)));
+    }
+
+    @AfterAll
+    void reap() throws Exception {
+        if (cp != null) {
+            cp.kill();
+        }
+        if (home != null) {
+            DataPlaneReaper.reap(home);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void apiAnswersOnlyWithTheTokenAndOnlyOnLoopback() throws Exception {
+        JsonNode api = Json.MAPPER.readTree(home.apiFile().toFile());
+        int port = api.path("port").asInt();
+        assertThat(api.path("host").asText()).isEqualTo("127.0.0.1");
+        assertThat(Files.getPosixFilePermissions(home.tokenFile()))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+
+        HttpClient http = HttpClient.newHttpClient();
+        URI status = URI.create("http://127.0.0.1:" + port + "/v1/status");
+        assertThat(http.send(HttpRequest.newBuilder(status).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(401);
+        assertThat(http.send(HttpRequest.newBuilder(status).header("Authorization", "Bearer wrong").build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        String token = Files.readString(home.tokenFile()).strip();
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("baton_instances{state=\"READY\"} 2");
+
+        Optional<Inet4Address> external = nonLoopbackAddress();
+        if (external.isPresent()) {
+            assertThatThrownBy(() -> {
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress(external.get(), port), 2000);
+                }
+            }).isInstanceOf(IOException.class);
+        }
+        assertThat(Files.readString(cp.logFile())).doesNotContain(token);
+    }
+
+    @Test
+    @Order(2)
+    void rollingDeployUnderSteadyLoadFailsNoRequest() throws Exception {
+        BatonClient client = cp.client();
+        JsonNode end;
+        try (HttpLoad load = new HttpLoad(trafficPort, 40)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.ok.get() >= 20);
+            String id = client.deploy(DeployRequest.of("v2"));
+            end = client.awaitOutcome(id, DEPLOY_TIMEOUT, e -> { });
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.answeredBy("v2") >= 20);
+            load.close();
+            assertThat(load.failures).as("failed requests of %d sent", load.sent.get()).isEmpty();
+            assertThat(load.answeredBy("v1")).isPositive();
+        }
+        assertThat(end.path("rollout").path("phase").asText()).isEqualTo("SUCCEEDED");
+        assertThat(versions(end.path("instances"))).containsExactly("v2", "v2");
+        assertThat(runningAppProcesses()).extracting(this::versionOf).containsExactlyInAnyOrder("v2", "v2");
+    }
+
+    @Test
+    @Order(3)
+    void controlPlaneKilledMidRolloutIsRestartedResumesTheRolloutAndAdoptsTheInstances() throws Exception {
+        BatonClient client = cp.client();
+        try (HttpLoad load = new HttpLoad(trafficPort, 40)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.ok.get() >= 20);
+            String id = client.deploy(DeployRequest.of("v3"));
+            // Mid-rollout: a v3 instance is serving while a v2 one still runs.
+            await().atMost(DEPLOY_TIMEOUT).until(() -> {
+                JsonNode s = client.status();
+                List<String> vs = versions(s.path("instances"));
+                return s.path("rollout").path("phase").asText().equals("PROGRESSING")
+                        && vs.contains("v2") && s.path("instances").findValuesAsText("state").contains("READY")
+                        && readyOf(s, "v3") >= 1;
+            });
+            cp.kill();
+
+            long okAtKill = load.ok.get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.ok.get() >= okAtKill + 40);
+            assertThat(load.failures).as("requests failed while the control plane was dead").isEmpty();
+
+            cp.start().awaitApi(Duration.ofMinutes(2));
+            JsonNode end = client.awaitOutcome(id, DEPLOY_TIMEOUT, e -> { });
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.answeredBy("v3") >= 20);
+            load.close();
+
+            assertThat(load.failures).as("failed requests of %d sent", load.sent.get()).isEmpty();
+            assertThat(end.path("rollout").path("phase").asText()).isEqualTo("SUCCEEDED");
+            assertThat(end.path("events").findValuesAsText("step")).contains("resume");
+            List<String> ids = end.path("instances").findValuesAsText("id");
+            assertThat(ids).hasSize(2).doesNotHaveDuplicates();
+            assertThat(versions(end.path("instances"))).containsExactly("v3", "v3");
+        }
+        assertThat(runningAppProcesses()).extracting(this::versionOf).containsExactlyInAnyOrder("v3", "v3");
+        try (Stream<Path> records = Files.list(home.instancesDir())) {
+            assertThat(records.filter(f -> f.toString().endsWith(".json"))).hasSize(2);
+        }
+        JsonNode history = cp.client().get("/v1/rollouts");
+        assertThat(history.findValuesAsText("phase")).containsOnly("SUCCEEDED");
+        assertThat(history.findValuesAsText("revision")).containsExactly("3", "2", "1");
+    }
+
+    private static long readyOf(JsonNode status, String version) {
+        long n = 0;
+        for (JsonNode i : status.path("instances")) {
+            if (i.path("version").asText().equals(version) && i.path("state").asText().equals("READY")) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static List<String> versions(JsonNode instances) {
+        List<String> out = new ArrayList<>();
+        instances.forEach(i -> out.add(i.path("version").asText()));
+        return out;
+    }
+
+    /** The instance JVMs (not their sh parents) this test started, still alive. */
+    private List<ProcessHandle> runningAppProcesses() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .filter(p -> p.info().commandLine().map(c -> c.contains("dev.baton.server.TestApp")
+                        && c.contains(dir.toString())).orElse(false))
+                .toList();
+    }
+
+    private String versionOf(ProcessHandle p) {
+        String[] args = p.info().commandLine().orElse("").split(" ");
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--version")) {
+                return args[i + 1];
+            }
+        }
+        return "?";
+    }
+
+    static String testClasspath() {
+        String cp = System.getProperty("surefire.test.class.path");
+        return cp == null || cp.isBlank() ? System.getProperty("java.class.path") : cp;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static Optional<Inet4Address> nonLoopbackAddress() throws IOException {
+        return NetworkInterface.networkInterfaces().filter(n -> {
+            try {
+                return n.isUp() && !n.isLoopback();
+            } catch (IOException e) {
+                return false;
+            }
+        }).flatMap(NetworkInterface::inetAddresses).filter(a -> a instanceof Inet4Address).map(a -> (Inet4Address) a)
+                .findFirst();
+    }
+}

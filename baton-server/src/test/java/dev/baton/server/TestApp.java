@@ -1,0 +1,58 @@
+package dev.baton.server;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+
+/**
+ * A tiny instance app for the process tests (baton-sample is not in the tree yet): answers {@code /} with its
+ * version, {@code /health} and {@code /health/ready} with 200, and on SIGTERM stops accepting and lets the
+ * requests in flight finish. {@code TEST_APP_START_DELAY_MS} delays readiness (a slow start).
+ *
+ * <pre>java -cp … dev.baton.server.TestApp --port N --version V [--tag anything]</pre>
+ */
+public final class TestApp {
+    public static void main(String[] args) throws Exception {
+        int port = 0;
+        String version = "?";
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--port" -> port = Integer.parseInt(args[i + 1]);
+                case "--version" -> version = args[i + 1];
+                default -> { }
+            }
+        }
+        long delay = Long.parseLong(System.getenv().getOrDefault("TEST_APP_START_DELAY_MS", "0"));
+        long readyAt = System.currentTimeMillis() + delay;
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        byte[] body = ("hello from " + version + " " + System.getenv("BATON_PORT") + "\n").getBytes(StandardCharsets.UTF_8);
+        server.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.createContext("/health", ex -> {
+            int status = System.currentTimeMillis() >= readyAt ? 200 : 503;
+            ex.sendResponseHeaders(status, -1);
+            ex.close();
+        });
+        server.start();
+        String v = version;
+        System.out.println("test app " + version + " on port " + port + " db=" + (System.getenv("BATON_DATABASE_URL") != null));
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop(2);
+            System.out.println("test app " + v + " stopped");
+            done.countDown();
+        }));
+        done.await();
+    }
+
+    private TestApp() {}
+
+}
