@@ -1,0 +1,46 @@
+package dev.baton.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exit codes CI can rely on, for the cases that need no control plane. */
+class CliExitCodesTest {
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return BatonCommand.execute(new PrintWriter(out), new PrintWriter(err), args);
+    }
+
+    @Test
+    void commandsWithoutARunningControlPlaneExitWithThreeAndSaySo() {
+        int code = run("status", "--home", dir.resolve(".baton").toString());
+
+        assertThat(code).isEqualTo(BatonCommand.EXIT_UNREACHABLE);
+        assertThat(err.toString()).contains("no control plane has run in").contains("baton up");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void badUsageExitsWithTwo() {
+        assertThat(run("deploy")).isEqualTo(BatonCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("Missing required parameter: 'VERSION'");
+        assertThat(run("frobnicate")).isEqualTo(BatonCommand.EXIT_USAGE);
+    }
+
+    @Test
+    void deployWithAnUnknownStrategyIsRefusedNamingTheField() {
+        int code = run("deploy", "v2", "--strategy", "big-bang", "--home", dir.resolve(".baton").toString());
+
+        assertThat(code).isEqualTo(BatonCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("strategy: must be one of rolling, blue-green, canary");
+    }
+}
