@@ -101,9 +101,19 @@ public final class ControlPlaneProcess implements AutoCloseable {
         return logFile;
     }
 
-    /** SIGKILL: the control plane dies at once; proxy, instances and database keep running. */
+    /**
+     * SIGKILL to the control plane's whole process group (as a terminal or a service manager would kill it):
+     * it dies at once, and so would anything it started without a session of its own. The proxy, the
+     * instances and the database keep running.
+     */
     public synchronized void kill() throws InterruptedException {
         if (process != null && process.isAlive()) {
+            try {
+                new ProcessBuilder("kill", "-s", "KILL", "--", "-" + process.pid()).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                // fall back to the process alone
+            }
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
         }

@@ -61,6 +61,7 @@ class ControlPlaneProcessTest {
                 run: "%s"
                 drain: { timeout: 5s, jobs_soft: 1s, jobs_hard: 2s }
                 strategy: { type: rolling, max_surge: 1, max_unavailable: 0, min_ready: 2s }
+                progress_deadline: 20s
                 """.formatted(trafficPort, app));
         cp = new ControlPlaneProcess(home, spec, testClasspath(), Map.of()).start();
         cp.awaitApi(Duration.ofMinutes(2));
@@ -171,6 +172,28 @@ class ControlPlaneProcessTest {
         JsonNode history = cp.client().get("/v1/rollouts");
         assertThat(history.findValuesAsText("phase")).containsOnly("SUCCEEDED");
         assertThat(history.findValuesAsText("revision")).containsExactly("3", "2", "1");
+    }
+
+    @Test
+    @Order(4)
+    void deployThatNeverBecomesReadyIsRolledBackAndTheCliExitsNonZero() throws Exception {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code;
+        try (HttpLoad load = new HttpLoad(trafficPort, 40)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.ok.get() >= 20);
+            code = BatonCommand.execute(new java.io.PrintWriter(out), new java.io.PrintWriter(err), "deploy", "v4",
+                    "--env", "TEST_APP_START_DELAY_MS=600000", "--home", home.dir().toString());
+            load.close();
+            assertThat(load.failures).as("failed requests of %d sent", load.sent.get()).isEmpty();
+            assertThat(load.answeredBy("v4")).isZero();
+        }
+        assertThat(code).as(out + "\n" + err).isEqualTo(BatonCommand.EXIT_ROLLED_BACK);
+        assertThat(out.toString()).contains("ROLLED_BACK").contains("progress deadline").contains("INSTANCE");
+        JsonNode status = cp.client().status();
+        assertThat(status.path("stableVersion").asText()).isEqualTo("v3");
+        assertThat(versions(status.path("instances"))).containsExactly("v3", "v3");
+        assertThat(runningAppProcesses()).extracting(this::versionOf).containsExactlyInAnyOrder("v3", "v3");
     }
 
     private static long readyOf(JsonNode status, String version) {
