@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -83,8 +82,6 @@ public final class BatonProxy implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         Codecs.ResponseEncoder encoder = new Codecs.ResponseEncoder();
                         ch.pipeline()
-                                .addLast("idle", new IdleStateHandler(0, 0,
-                                        config.clientIdleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                                 .addLast("decoder", Codecs.requestDecoder(config))
                                 .addLast("encoder", encoder)
                                 .addLast("front", new FrontendHandler(context, encoder));

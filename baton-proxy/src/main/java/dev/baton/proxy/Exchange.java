@@ -17,13 +17,12 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -40,7 +39,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * did reach it only for idempotent methods and within the retry budget; never on a backend it has
  * already tried; and only while its body is still available (small bodies are kept for replay).
  */
-final class Exchange {
+final class Exchange extends Deadline {
+
+    private static final AsciiString VERSION_HEADER = AsciiString.cached(BatonProxy.VERSION_HEADER.toLowerCase());
 
     private final ProxyContext context;
     private final FrontendHandler front;
@@ -51,9 +52,14 @@ final class Exchange {
     private final boolean upgrade;
     private final boolean head;
     private final long startNanos = System.nanoTime();
+    private final LoopTimers timers;
     private final List<Backend> tried = new ArrayList<>(2);
-    private final ArrayDeque<HttpContent> replay = new ArrayDeque<>();
-    private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
+    /** Body parts kept for a retry (allocated with the first one; most requests have no body). */
+    private ArrayDeque<HttpContent> replay;
+    /** Body parts not yet written to the backend (allocated when one has to wait). */
+    private ArrayDeque<HttpContent> pending;
+    /** The request ended with the shared empty last part, which is not kept in {@link #replay}. */
+    private boolean emptyEnd;
 
     private String pin;
     private String stickyVersion;
@@ -74,7 +80,7 @@ final class Exchange {
     private boolean holdingRetry;
     private int attempt;
     private int status;
-    private ScheduledFuture<?> timeout;
+    private BackendHandler upstreamHandler;
     private ChannelFuture lastClientWrite;
     private ChannelFuture lastBackendWrite;
 
@@ -83,6 +89,7 @@ final class Exchange {
         this.front = front;
         this.client = client;
         this.request = request;
+        this.timers = front.timers();
         this.keepAlive = HttpUtil.isKeepAlive(request);
         HttpMethod m = request.method();
         this.idempotent = m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS
@@ -112,14 +119,13 @@ final class Exchange {
             request.headers().remove(HttpHeaderNames.EXPECT);
             client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
-        pin = request.headers().get(BatonProxy.VERSION_HEADER);
+        pin = request.headers().get(VERSION_HEADER);
         Routes routes = context.router.routes();
         sticky = routes.table.sticky();
         if (sticky) {
             stickyVersion = StickyCookie.read(request);
         }
-        String clientIp = client.remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "";
-        ForwardedHeaders.request(request, clientIp, upgrade);
+        ForwardedHeaders.request(request, front.clientIp(), upgrade);
         tryNextBackend(routes);
     }
 
@@ -143,14 +149,26 @@ final class Exchange {
             replayable = false;
             releaseAll(replay);
         }
-        if (replayable) {
+        HttpContent send = content;
+        if (content == LastHttpContent.EMPTY_LAST_CONTENT) {
+            emptyEnd = true; // shared and not reference counted: nothing to keep for a replay
+        } else if (replayable) {
+            if (replay == null) {
+                replay = new ArrayDeque<>(4);
+            }
             replay.add(content);
-            pending.add(content.retainedDuplicate());
-        } else {
-            pending.add(content);
+            send = content.retainedDuplicate();
         }
-        if (upstream != null) {
-            writePending();
+        if (upstream != null && (pending == null || pending.isEmpty())) {
+            writeToBackend(send);
+        } else {
+            if (pending == null) {
+                pending = new ArrayDeque<>(4);
+            }
+            pending.add(send);
+            if (upstream != null) {
+                writePending();
+            }
         }
     }
 
@@ -257,7 +275,8 @@ final class Exchange {
 
     private void useUpstream(Channel ch) {
         upstream = ch;
-        ch.pipeline().get(BackendHandler.class).bind(this, backend);
+        upstreamHandler = ch.pipeline().get(BackendHandler.class);
+        upstreamHandler.bind(this, backend);
         armTimeout();
         int a = attempt;
         lastBackendWrite = ch.write(request);
@@ -277,28 +296,34 @@ final class Exchange {
     }
 
     private void writePending() {
+        if (pending == null) {
+            return;
+        }
         HttpContent c;
         while ((c = pending.poll()) != null) {
-            wroteBody |= c.content().isReadable();
-            lastBackendWrite = upstream.write(c);
+            writeToBackend(c);
         }
     }
 
+    private void writeToBackend(HttpContent c) {
+        wroteBody |= c.content().isReadable();
+        lastBackendWrite = upstream.write(c);
+    }
+
+    /** The backend timeout of the current attempt, on the loop's shared timer (re-armed per attempt). */
     private void armTimeout() {
-        cancelTimeout();
-        int a = attempt;
-        timeout = client.eventLoop().schedule(() -> {
-            if (!done && a == attempt && !responseStarted) {
-                dropUpstream(true);
-                fail(HttpResponseStatus.GATEWAY_TIMEOUT, "backend did not answer in time");
-            }
-        }, context.config.backendTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        timers.responses.arm(this, System.nanoTime());
     }
 
     private void cancelTimeout() {
-        if (timeout != null) {
-            timeout.cancel(false);
-            timeout = null;
+        timers.responses.disarm(this);
+    }
+
+    @Override
+    void expired() {
+        if (!done && !responseStarted) {
+            dropUpstream(true);
+            fail(HttpResponseStatus.GATEWAY_TIMEOUT, "backend did not answer in time");
         }
     }
 
@@ -390,11 +415,19 @@ final class Exchange {
         boolean allowed = attempt < context.config.maxAttempts() && bodyAvailable
                 && (neverReached || (idempotent && takeRetry()));
         if (allowed) {
+            if (pending == null) {
+                pending = new ArrayDeque<>(4);
+            }
             if (replayable) {
                 releaseAll(pending);
-                for (HttpContent c : replay) {
-                    pending.add(c.retainedDuplicate());
+                if (replay != null) {
+                    for (HttpContent c : replay) {
+                        pending.add(c.retainedDuplicate());
+                    }
                 }
+            }
+            if (emptyEnd && !pending.contains(LastHttpContent.EMPTY_LAST_CONTENT)) {
+                pending.add(LastHttpContent.EMPTY_LAST_CONTENT); // it went to the failed attempt
             }
             tryNextBackend(context.router.routes());
         } else {
@@ -426,7 +459,7 @@ final class Exchange {
         if (switching) {
             switchToRelay(up, b);
         } else {
-            up.pipeline().get(BackendHandler.class).bind(null, b);
+            upstreamHandler.bind(null, b);
             if (requestComplete && reusable()) {
                 b.release(up, context.config.maxIdlePerLoop());
                 if (up.isActive()) {
@@ -513,7 +546,7 @@ final class Exchange {
         Channel up = upstream;
         if (up != null) {
             upstream = null;
-            up.pipeline().get(BackendHandler.class).bind(null, null);
+            upstreamHandler.bind(null, null);
             if (close) {
                 up.close();
             }
@@ -531,6 +564,7 @@ final class Exchange {
     }
 
     private void finish() {
+        cancelTimeout();
         releaseAll(replay);
         releaseAll(pending);
         if (version != null) {
@@ -544,6 +578,9 @@ final class Exchange {
     }
 
     private static void releaseAll(ArrayDeque<HttpContent> q) {
+        if (q == null) {
+            return;
+        }
         HttpContent c;
         while ((c = q.poll()) != null) {
             c.release();

@@ -64,16 +64,18 @@ final class ForwardedHeaders {
     }
 
     private static void removeHopByHop(HttpHeaders h, boolean upgrade) {
-        for (String listed : h.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String token : listed.split(",")) {
-                String name = token.trim();
-                if (!name.isEmpty() && !(upgrade && name.equalsIgnoreCase("upgrade"))
-                        && !name.equalsIgnoreCase("transfer-encoding")) {
-                    h.remove(name);
+        if (h.contains(HttpHeaderNames.CONNECTION)) {
+            for (String listed : h.getAll(HttpHeaderNames.CONNECTION)) {
+                for (String token : listed.split(",")) {
+                    String name = token.trim();
+                    if (!name.isEmpty() && !(upgrade && name.equalsIgnoreCase("upgrade"))
+                            && !name.equalsIgnoreCase("transfer-encoding")) {
+                        h.remove(name);
+                    }
                 }
             }
+            h.remove(HttpHeaderNames.CONNECTION);
         }
-        h.remove(HttpHeaderNames.CONNECTION);
         h.remove(HttpHeaderNames.KEEP_ALIVE);
         h.remove(PROXY_CONNECTION);
         h.remove(HttpHeaderNames.PROXY_AUTHENTICATE);

@@ -9,8 +9,8 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +27,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private final ProxyContext context;
     private final Codecs.ResponseEncoder encoder;
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
+    private final Deadline idle = new Deadline() {
+        @Override
+        void expired() {
+            if (current == null) {
+                ctx.close(); // an idle keep-alive connection: nothing is lost
+            }
+        }
+    };
     private ChannelHandlerContext ctx;
+    private LoopTimers timers;
+    private String clientIp = "";
     private Exchange current;
     private boolean rejecting;
 
@@ -39,7 +49,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        timers = context.timers(ctx.channel().eventLoop());
+        if (ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {
+            clientIp = a.getAddress().getHostAddress();
+        }
         context.clientChannels.add(ctx.channel());
+        timers.idleClients.arm(idle, System.nanoTime());
         ctx.read();
     }
 
@@ -59,6 +74,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 reject(req.decoderResult().cause());
                 return;
             }
+            timers.idleClients.disarm(idle);
             current = new Exchange(context, this, ctx.channel(), req);
             current.start();
         } else if (msg instanceof HttpContent content) {
@@ -98,6 +114,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             channelRead(ctx, backlog.poll());
         }
         if (current == null && ctx.channel().isActive()) {
+            timers.idleClients.arm(idle, System.nanoTime());
             ctx.read();
         }
     }
@@ -125,16 +142,21 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(Responses.error(status, "malformed request", false)).addListener(ChannelFutureListener.CLOSE);
     }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && current == null) {
-            ctx.close();
-        }
-        ReferenceCountUtil.release(evt);
+    /** The address of the client, for {@code X-Forwarded-For}. */
+    String clientIp() {
+        return clientIp;
+    }
+
+    /** The timeouts of this connection's event loop. */
+    LoopTimers timers() {
+        return timers;
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (timers != null) {
+            timers.idleClients.disarm(idle);
+        }
         if (current != null) {
             current.onClientClosed();
             current = null;

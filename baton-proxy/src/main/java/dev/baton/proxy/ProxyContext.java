@@ -10,6 +10,8 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /** What every connection of one proxy shares: settings, router, retry budget, backend bootstrap. */
@@ -20,6 +22,9 @@ final class ProxyContext {
     final RetryBudget retryBudget;
     final ChannelGroup clientChannels = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     final LongAdder rejected = new LongAdder();
+    /** Failures inside timeout handling (logged, counted, never fatal to the loop). */
+    final LongAdder timerFailures = new LongAdder();
+    private final Map<EventLoop, LoopTimers> timers = new ConcurrentHashMap<>();
     private final Bootstrap backendBootstrap;
 
     ProxyContext(ProxyConfig config, Router router) {
@@ -39,6 +44,11 @@ final class ProxyContext {
                         ch.pipeline().addLast("backend", new BackendHandler());
                     }
                 });
+    }
+
+    /** The timeouts of {@code loop}; their ticker starts with the first connection on it. Call on {@code loop}. */
+    LoopTimers timers(EventLoop loop) {
+        return timers.computeIfAbsent(loop, l -> new LoopTimers(l, config, timerFailures));
     }
 
     /** Connects to {@code backend} on {@code loop}, the loop of the client connection. */

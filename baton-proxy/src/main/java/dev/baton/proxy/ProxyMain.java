@@ -1,5 +1,6 @@
 package dev.baton.proxy;
 
+import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Each option can also come from the environment: {@code BATON_PROXY_LISTEN}, {@code BATON_PROXY_ADMIN},
- * {@code BATON_PROXY_TOKEN_FILE}, {@code BATON_PROXY_STATE_FILE}, {@code BATON_PROXY_DRAIN_TIMEOUT_MS}.
+ * {@code BATON_PROXY_TOKEN_FILE}, {@code BATON_PROXY_STATE_FILE}, {@code BATON_PROXY_DRAIN_TIMEOUT_MS},
+ * {@code BATON_PROXY_IO_THREADS} (event-loop threads; default one per core).
  * The last route table is restored from the state file on start and written there on every change.
  * Prints {@code baton-proxy listening traffic=host:port admin=host:port} on standard output once ready.
  */
@@ -34,13 +36,19 @@ public final class ProxyMain {
     }
 
     public static void main(String[] args) throws Exception {
+        if (System.getProperty("io.netty.leakDetection.level") == null
+                && System.getProperty("io.netty.leakDetectionLevel") == null) {
+            // Sampling leak detection records a stack trace for every 128th buffer: a cost on every
+            // request in production. The tests run with it on; -Dio.netty.leakDetection.level=… turns it back on.
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         Map<String, String> opts;
         try {
             opts = options(args, System.getenv());
         } catch (IllegalArgumentException e) {
             System.err.println("baton-proxy: " + e.getMessage());
             System.err.println("usage: ProxyMain --listen host:port --admin host:port --token-file FILE "
-                    + "[--state-file FILE] [--drain-timeout-ms N]");
+                    + "[--state-file FILE] [--drain-timeout-ms N] [--io-threads N]");
             System.exit(2);
             return;
         }
@@ -69,6 +77,9 @@ public final class ProxyMain {
         ProxyConfig.Builder config = ProxyConfig.builder().listen(address("listen", opts.get("listen")));
         if (opts.containsKey("drain-timeout-ms")) {
             config.drainTimeout(Duration.ofMillis(Long.parseLong(opts.get("drain-timeout-ms"))));
+        }
+        if (opts.containsKey("io-threads")) {
+            config.ioThreads(count("io-threads", opts.get("io-threads")));
         }
         BatonProxy proxy = new BatonProxy(config.build());
         if (opts.containsKey("state-file")) {
@@ -99,7 +110,7 @@ public final class ProxyMain {
     static Map<String, String> options(String[] args, Map<String, String> env) {
         Map<String, String> opts = new HashMap<>();
         opts.put("admin", "127.0.0.1:9901");
-        for (String key : new String[] {"listen", "admin", "token-file", "state-file", "drain-timeout-ms"}) {
+        for (String key : new String[] {"listen", "admin", "token-file", "state-file", "drain-timeout-ms", "io-threads"}) {
             String v = env.get("BATON_PROXY_" + key.toUpperCase().replace('-', '_'));
             if (v != null && !v.isBlank()) {
                 opts.put(key, v);
@@ -111,7 +122,7 @@ public final class ProxyMain {
                 throw new IllegalArgumentException("unexpected argument '" + a + "'");
             }
             String key = a.substring(2);
-            if (!key.matches("listen|admin|token-file|state-file|drain-timeout-ms")) {
+            if (!key.matches("listen|admin|token-file|state-file|drain-timeout-ms|io-threads")) {
                 throw new IllegalArgumentException("unknown option '" + a
                         + "'; allowed: --listen, --admin, --token-file, --state-file, --drain-timeout-ms");
             }
@@ -125,6 +136,9 @@ public final class ProxyMain {
         }
         address("listen", opts.get("listen"));
         address("admin", opts.get("admin"));
+        if (opts.containsKey("io-threads")) {
+            count("io-threads", opts.get("io-threads"));
+        }
         return opts;
     }
 
@@ -142,6 +156,19 @@ public final class ProxyMain {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + field + ": must be host:port with port 0-65535, was '" + text + "'");
         }
+    }
+
+    /** A thread count: 1-1024. */
+    private static int count(String field, String text) {
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= 1 && n <= 1024) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--" + field + ": must be a whole number 1-1024, was '" + text + "'");
     }
 
     private static String hostPort(InetSocketAddress a) {

@@ -1,6 +1,7 @@
 package dev.baton.proxy;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Caps retries that re-send a request a backend may already have seen: at most {@code ratio} of
@@ -11,7 +12,8 @@ final class RetryBudget {
 
     private final double ratio;
     private final int min;
-    private final AtomicInteger active = new AtomicInteger();
+    /** Requests in flight: counted on every request by every loop, read only when a retry asks. */
+    private final LongAdder active = new LongAdder();
     private final AtomicInteger retrying = new AtomicInteger();
 
     RetryBudget(double ratio, int min) {
@@ -20,16 +22,16 @@ final class RetryBudget {
     }
 
     void requestStarted() {
-        active.incrementAndGet();
+        active.increment();
     }
 
     void requestEnded() {
-        active.decrementAndGet();
+        active.decrement();
     }
 
     /** Takes one retry from the budget if there is room; give it back with {@link #release()}. */
     boolean tryAcquire() {
-        int limit = Math.max(min, (int) (active.get() * ratio));
+        int limit = Math.max(min, (int) (active.sum() * ratio));
         while (true) {
             int r = retrying.get();
             if (r >= limit) {

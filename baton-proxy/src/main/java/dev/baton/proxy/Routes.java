@@ -19,6 +19,8 @@ final class Routes {
     final RouteTable table;
     private final Version[] versions;
     private final Version[] slots = new Version[100];
+    /** The version with all the weight when only one has any (no counter needed then), else null. */
+    private final Version only;
     private final Map<String, Version> byName = new HashMap<>();
     private final AtomicLong sequence = new AtomicLong();
 
@@ -38,6 +40,15 @@ final class Routes {
                 slots[slot++] = versions[i];
             }
         }
+        Version weighted = null;
+        int withWeight = 0;
+        for (Version v : versions) {
+            if (v.weight > 0) {
+                weighted = v;
+                withWeight++;
+            }
+        }
+        only = withWeight == 1 ? weighted : null;
     }
 
     Version version(String name) {
@@ -65,7 +76,7 @@ final class Routes {
                 return new Choice(stuck, b);
             }
         }
-        Version v = slots[(int) ((sequence.getAndIncrement() % 100) * STRIDE % 100)];
+        Version v = only != null ? only : slots[(int) ((sequence.getAndIncrement() % 100) * STRIDE % 100)];
         Backend b = v.next(tried);
         if (b != null) {
             return new Choice(v, b);
@@ -103,6 +114,10 @@ final class Routes {
             int n = backends.length;
             if (n == 0) {
                 return null;
+            }
+            if (n == 1) {
+                Backend b = backends[0];
+                return b.isReady() && (tried == null || !tried.contains(b)) ? b : null;
             }
             int start = next.getAndIncrement() & Integer.MAX_VALUE;
             for (int i = 0; i < n; i++) {

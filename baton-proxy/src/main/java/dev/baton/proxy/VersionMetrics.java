@@ -1,15 +1,17 @@
 package dev.baton.proxy;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
+import org.HdrHistogram.SingleWriterRecorder;
 
 /**
  * Counters of one version: requests, responses by status class, retries, in flight, and a latency
- * histogram. Recording is lock-free (adders and an HdrHistogram {@link Recorder}); only
- * {@link #snapshot()} synchronizes, on the reader side.
+ * histogram. Recording is lock-free and uncontended: adders, and one HdrHistogram
+ * {@link SingleWriterRecorder} per recording thread (the event loops), so two loops never fight over
+ * one cache line per response; only {@link #snapshot()} synchronizes, on the reader side.
  */
 public final class VersionMetrics {
 
@@ -20,10 +22,15 @@ public final class VersionMetrics {
     private final LongAdder[] byClass = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(),
             new LongAdder()};
     private final LongAdder retries = new LongAdder();
-    private final AtomicLong inFlight = new AtomicLong();
-    private final Recorder recorder = new Recorder(MAX_MICROS, 3);
+    private final LongAdder inFlight = new LongAdder();
+    private final List<SingleWriterRecorder> recorders = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<SingleWriterRecorder> recorder = ThreadLocal.withInitial(() -> {
+        SingleWriterRecorder r = new SingleWriterRecorder(MAX_MICROS, 3);
+        recorders.add(r);
+        return r;
+    });
     private final Histogram total = new Histogram(MAX_MICROS, 3);
-    private Histogram interval;
+    private final Histogram interval = new Histogram(MAX_MICROS, 3);
 
     VersionMetrics(String version) {
         this.version = version;
@@ -35,7 +42,7 @@ public final class VersionMetrics {
 
     void requestStarted() {
         requests.increment();
-        inFlight.incrementAndGet();
+        inFlight.increment();
     }
 
     /** A response went out with {@code status} after {@code nanos}. */
@@ -44,11 +51,11 @@ public final class VersionMetrics {
         if (c >= 1 && c <= 5) {
             byClass[c - 1].increment();
         }
-        recorder.recordValue(Math.min(MAX_MICROS, Math.max(0, nanos / 1000)));
+        recorder.get().recordValue(Math.min(MAX_MICROS, Math.max(0, nanos / 1000)));
     }
 
     void requestEnded() {
-        inFlight.decrementAndGet();
+        inFlight.decrement();
     }
 
     void retried() {
@@ -57,14 +64,16 @@ public final class VersionMetrics {
 
     /** A consistent-enough copy of the counters, with latency percentiles in microseconds. */
     public synchronized Snapshot snapshot() {
-        interval = recorder.getIntervalHistogram(interval);
-        total.add(interval);
+        for (SingleWriterRecorder r : recorders) {
+            r.getIntervalHistogramInto(interval);
+            total.add(interval);
+        }
         long[] classes = new long[5];
         for (int i = 0; i < 5; i++) {
             classes[i] = byClass[i].sum();
         }
         return new Snapshot(version, requests.sum(), classes[0], classes[1], classes[2], classes[3], classes[4],
-                retries.sum(), inFlight.get(), total.getTotalCount(),
+                retries.sum(), inFlight.sum(), total.getTotalCount(),
                 total.getValueAtPercentile(50), total.getValueAtPercentile(90), total.getValueAtPercentile(99),
                 total.getValueAtPercentile(99.9), total.getMaxValue(), total.getTotalCount() == 0 ? 0 : total.getMean());
     }

@@ -47,4 +47,24 @@ class ProxyMainTest {
         assertThatThrownBy(() -> ProxyMain.options(new String[] {"--listen", "nope", "--token-file", "t"}, Map.of()))
                 .hasMessageContaining("--listen");
     }
+
+    @Test
+    void ioThreadsOptionSetsTheEventLoopCountAndRejectsCountsOutOfRange() throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "0123456789abcdef-token\n");
+        assertThatThrownBy(() -> ProxyMain.options(new String[] {"--listen", "127.0.0.1:0", "--token-file",
+                token.toString(), "--io-threads", "0"}, Map.of()))
+                .hasMessageContaining("--io-threads").hasMessageContaining("1-1024");
+        assertThatThrownBy(() -> ProxyMain.options(new String[] {"--listen", "127.0.0.1:0", "--token-file",
+                token.toString()}, Map.of("BATON_PROXY_IO_THREADS", "many")))
+                .hasMessageContaining("--io-threads");
+
+        Map<String, String> opts = ProxyMain.options(new String[] {"--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
+                "--token-file", token.toString(), "--io-threads", "3"}, Map.of());
+        ProxyMain.Running running = ProxyMain.start(opts);
+        try {
+            assertThat(running.proxy().config().ioThreads()).isEqualTo(3);
+        } finally {
+            running.close(java.time.Duration.ZERO);
+        }
+    }
 }

@@ -54,6 +54,10 @@ final class Haproxy implements AutoCloseable {
                 """.formatted(threads, port, backendPort);
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     int port() {
         return port;
     }

@@ -80,6 +80,7 @@ public final class ProxyBench implements Callable<Integer> {
                  BatonProcess baton = new BatonProcess(backendPort, threads, jvmOptions(batonJvmOpts))) {
                 Map<String, Integer> ports = Map.of("direct", backendPort, "haproxy", haproxy.port(),
                         "baton", baton.port());
+                Map<String, Long> proxyPids = Map.of("haproxy", haproxy.pid(), "baton", baton.pid());
                 for (String t : TARGETS) {
                     say("%s: warm-up %d s", t, warmUp);
                     Wrk.run(ports.get(t), wrkThreads, connections, warmUp);
@@ -87,10 +88,18 @@ public final class ProxyBench implements Callable<Integer> {
                 for (int r = 0; r < roundCount; r++) {
                     for (int i = 0; i < TARGETS.size(); i++) {
                         String t = TARGETS.get((i + r) % TARGETS.size()); // rotate who goes first
+                        Long proxyPid = proxyPids.get(t);
+                        double proxyCpu = proxyPid == null ? 0 : ProcessCpu.micros(proxyPid);
+                        double backendCpu = ProcessCpu.micros(backend.pid());
                         Wrk.Result res = Wrk.run(ports.get(t), wrkThreads, connections, measured);
-                        say("round %d %-7s %8.0f req/s  p50 %.3f ms  p99 %.3f ms  errors %d", r + 1, t,
-                                res.requestsPerSecond(), res.p50Ms(), res.p99Ms(), res.errors());
-                        runs.get(t).rounds().add(res);
+                        double n = Math.max(1, res.requests());
+                        var round = new TargetRuns.Round(res,
+                                proxyPid == null ? 0 : (ProcessCpu.micros(proxyPid) - proxyCpu) / n,
+                                (ProcessCpu.micros(backend.pid()) - backendCpu) / n);
+                        say("round %d %-7s %8.0f req/s  p50 %.3f ms  p99 %.3f ms  errors %d  proxy CPU %.1f us/req",
+                                r + 1, t, res.requestsPerSecond(), res.p50Ms(), res.p99Ms(), res.errors(),
+                                round.proxyCpuMicrosPerRequest());
+                        runs.get(t).rounds().add(round);
                     }
                 }
             }
@@ -107,6 +116,7 @@ public final class ProxyBench implements Callable<Integer> {
         double rpsVsHaproxy = baton.medianRps() / haproxy.medianRps();
         double p99VsHaproxy = baton.medianP99Ms() / haproxy.medianP99Ms();
         double rpsVsDirect = baton.medianRps() / direct.medianRps();
+        double cpuVsHaproxy = baton.medianProxyCpu() / haproxy.medianProxyCpu();
         boolean aimMet = rpsVsHaproxy >= 1.0 && p99VsHaproxy <= 1.5;
         String jdk = System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version");
         if (json) {
@@ -121,10 +131,12 @@ public final class ProxyBench implements Callable<Integer> {
             Map<String, Object> targets = new LinkedHashMap<>();
             runs.forEach((name, t) -> targets.put(name, Map.of("rounds", t.rounds(), "median",
                     Map.of("requestsPerSecond", round(t.medianRps()), "p50Ms", round(t.medianP50Ms()),
-                            "p99Ms", round(t.medianP99Ms())), "errors", t.errors())));
+                            "p99Ms", round(t.medianP99Ms()), "proxyCpuMicrosPerRequest", round(t.medianProxyCpu()),
+                            "backendCpuMicrosPerRequest", round(t.medianBackendCpu())), "errors", t.errors())));
             out.put("targets", targets);
             out.put("ratios", Map.of("batonToHaproxyRps", round(rpsVsHaproxy), "batonToHaproxyP99",
-                    round(p99VsHaproxy), "batonToDirectRps", round(rpsVsDirect)));
+                    round(p99VsHaproxy), "batonToDirectRps", round(rpsVsDirect), "batonToHaproxyCpuPerRequest",
+                    round(cpuVsHaproxy)));
             out.put("aimMet", aimMet);
             System.out.println(new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
             return;
@@ -132,21 +144,23 @@ public final class ProxyBench implements Callable<Integer> {
         System.out.printf("Proxy benchmark: wrk -t%d -c%d, %d interleaved rounds of %d s per target; %d cores; "
                         + "proxies %d threads each; %s; %s; %s%n", wrkThreads, connections, roundCount, measured, cores,
                 threads, Haproxy.version(), Wrk.version(), jdk);
-        System.out.printf("%-8s %-7s %10s %9s %9s %7s%n", "round", "target", "req/s", "p50 ms", "p99 ms", "errors");
+        System.out.printf("%-8s %-7s %10s %9s %9s %7s %14s %16s%n", "round", "target", "req/s", "p50 ms", "p99 ms",
+                "errors", "proxy us/req", "backend us/req");
         for (int r = 0; r < roundCount; r++) {
             for (TargetRuns t : runs.values()) {
-                Wrk.Result x = t.rounds().get(r);
-                System.out.printf("%-8d %-7s %10.0f %9.3f %9.3f %7d%n", r + 1, t.target(), x.requestsPerSecond(),
-                        x.p50Ms(), x.p99Ms(), x.errors());
+                TargetRuns.Round x = t.rounds().get(r);
+                System.out.printf("%-8d %-7s %10.0f %9.3f %9.3f %7d %14.1f %16.1f%n", r + 1, t.target(),
+                        x.wrk().requestsPerSecond(), x.wrk().p50Ms(), x.wrk().p99Ms(), x.wrk().errors(),
+                        x.proxyCpuMicrosPerRequest(), x.backendCpuMicrosPerRequest());
             }
         }
         for (TargetRuns t : runs.values()) {
-            System.out.printf("%-8s %-7s %10.0f %9.3f %9.3f %7d%n", "median", t.target(), t.medianRps(),
-                    t.medianP50Ms(), t.medianP99Ms(), t.errors());
+            System.out.printf("%-8s %-7s %10.0f %9.3f %9.3f %7d %14.1f %16.1f%n", "median", t.target(), t.medianRps(),
+                    t.medianP50Ms(), t.medianP99Ms(), t.errors(), t.medianProxyCpu(), t.medianBackendCpu());
         }
         System.out.printf("Baton/HAProxy req/s %.2fx, p99 %.2fx; Baton/direct req/s %.2fx (ratios of medians); "
-                + "aim (>=1.0x req/s, p99 <=1.5x) %s%n", rpsVsHaproxy, p99VsHaproxy, rpsVsDirect,
-                aimMet ? "met" : "NOT met");
+                + "aim (>=1.0x req/s, p99 <=1.5x) %s%nBaton/HAProxy proxy CPU per request %.2fx%n", rpsVsHaproxy,
+                p99VsHaproxy, rpsVsDirect, aimMet ? "met" : "NOT met", cpuVsHaproxy);
     }
 
     private static List<String> jvmOptions(String text) {
