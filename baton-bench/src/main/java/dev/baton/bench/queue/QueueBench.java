@@ -77,7 +77,9 @@ public final class QueueBench implements Callable<Integer> {
             JobQueue queue = new JobQueue(ds, QueueConfig.defaults(), Clock.systemUTC());
             QueueBenchReport report = new QueueBenchReport(total, threads, batch, Machine.describe(ds));
 
-            int warmUp = Math.min(total, 5_000);
+            // Long enough for the JIT to finish with the JDBC driver: on two cores, compilation
+            // competes with PostgreSQL and slows whichever round runs while it is still going on.
+            int warmUp = Math.min(total, quick ? 5_000 : 30_000);
             progress.say("warm-up: %,d jobs each way", warmUp);
             burnDown("warm-up floor", warmUp, queue, ds, progress, true);
             burnDown("warm-up queue", warmUp, queue, ds, progress, false);
