@@ -10,7 +10,7 @@ import dev.baton.queue.JobRequest;
 import dev.baton.queue.QueueConfig;
 import dev.baton.queue.QueueSchema;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,7 +22,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code baton bench queue}: the durable queue against the floor PostgreSQL sets, on an embedded
@@ -39,6 +42,9 @@ import picocli.CommandLine.Option;
 public final class QueueBench implements Callable<Integer> {
 
     static final String KIND = "bench.noop";
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--quick", description = "A run under a minute: 10,000 jobs, shorter steady run.")
     boolean quick;
@@ -67,7 +73,7 @@ public final class QueueBench implements Callable<Integer> {
         int total = jobs != null ? jobs : quick ? 10_000 : 100_000;
         int steadyRate = rate != null ? rate : 2_000;
         int steadySeconds = seconds != null ? seconds : quick ? 8 : 20;
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         Path dataDir = Files.createTempDirectory("baton-bench-pg");
         try (Progress progress = new Progress(System.err);
              EmbeddedDatabase db = EmbeddedDatabase.start(dataDir, 0, EmbeddedDatabase.Durability.DURABLE);
@@ -106,6 +112,7 @@ public final class QueueBench implements Callable<Integer> {
             } else {
                 report.print(out);
             }
+            out.flush();
             return 0;
         } finally {
             deleteRecursively(dataDir);
@@ -138,19 +145,19 @@ public final class QueueBench implements Callable<Integer> {
 
     private void validate() {
         if (threads < 1 || threads > 64) {
-            throw new IllegalArgumentException("--threads: must be within 1..64, got " + threads);
+            throw new ParameterException(spec.commandLine(), "--threads: must be within 1..64, got " + threads);
         }
         if (batch < 1 || batch > 1000) {
-            throw new IllegalArgumentException("--batch: must be within 1..1000, got " + batch);
+            throw new ParameterException(spec.commandLine(), "--batch: must be within 1..1000, got " + batch);
         }
         if (jobs != null && jobs < 1) {
-            throw new IllegalArgumentException("--jobs: must be at least 1, got " + jobs);
+            throw new ParameterException(spec.commandLine(), "--jobs: must be at least 1, got " + jobs);
         }
         if (rate != null && (rate < 1 || rate > 1_000_000)) {
-            throw new IllegalArgumentException("--rate: must be within 1..1000000, got " + rate);
+            throw new ParameterException(spec.commandLine(), "--rate: must be within 1..1000000, got " + rate);
         }
         if (seconds != null && (seconds < 1 || seconds > 3600)) {
-            throw new IllegalArgumentException("--seconds: must be within 1..3600, got " + seconds);
+            throw new ParameterException(spec.commandLine(), "--seconds: must be within 1..3600, got " + seconds);
         }
     }
 

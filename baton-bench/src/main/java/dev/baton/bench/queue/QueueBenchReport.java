@@ -1,6 +1,6 @@
 package dev.baton.bench.queue;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -45,7 +45,7 @@ final class QueueBenchReport {
         return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1000.0;
     }
 
-    void print(PrintStream out) {
+    void print(PrintWriter out) {
         Histogram h = steady.pickUp();
         out.printf("%nQueue benchmark — %,d no-op jobs, %d threads, claim batch %d, durable commits%n",
                 jobs, threads, batch);
