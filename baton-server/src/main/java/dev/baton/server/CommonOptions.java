@@ -15,6 +15,9 @@ final class CommonOptions {
     @Option(names = "--home", description = "The .baton directory (default: $BATON_HOME or ./.baton).")
     Path home;
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     @Option(names = "--json", description = "Print JSON only on standard output (for scripts).")
     boolean json;
 

@@ -21,6 +21,9 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--version", description = "The version to deploy when nothing was ever deployed here.")
     String version;
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     @Option(names = "--home", description = "The .baton directory (default: $BATON_HOME or ./.baton).")
     Path home;
 
