@@ -45,10 +45,8 @@ public final class JobQueue {
             throw new IllegalArgumentException("clock: must not be null");
         }
         this.ds = ds;
-        PgJobRouting[] routingRef = new PgJobRouting[1];
-        this.workers = new PgWorkerRegistry(ds, clock, config.workerTimeout(), () -> routingRef[0].invalidate());
+        this.workers = new PgWorkerRegistry(ds, clock, config.workerTimeout(), this::workersChanged);
         this.routing = new PgJobRouting(ds, workers);
-        routingRef[0] = routing;
         this.enqueuer = new Enqueuer(clock);
         this.claimer = new Claimer(ds, clock, config.leaseDuration(), routing);
         this.settler = new Settler(ds, clock, config);
@@ -161,6 +159,7 @@ public final class JobQueue {
         return maintenance.prune();
     }
 
+    /** The job with this id, in its current state; empty when there is none (or it was pruned). */
     public Optional<Job> find(long id) {
         return Sql.auto(ds, "find job " + id, c -> {
             try (PreparedStatement ps = c.prepareStatement(
@@ -183,10 +182,12 @@ public final class JobQueue {
         return stats.versionStats(since);
     }
 
+    /** Per-version job routing (job canaries). */
     public JobRouting routing() {
         return routing;
     }
 
+    /** The workers sharing this queue; routing reads which live version handles which kind from it. */
     public WorkerRegistry workers() {
         return workers;
     }
@@ -197,6 +198,11 @@ public final class JobQueue {
      */
     public AutoCloseable listen(Consumer<String> onNewJobOfKind) {
         return new JobListener(ds, onNewJobOfKind).start();
+    }
+
+    /** A worker registered or left through this instance: routing must not wait a second to see it. */
+    private void workersChanged() {
+        routing.invalidate();
     }
 
     private static Job requireJob(Job job) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -44,7 +45,7 @@ final class Settler {
             try (PreparedStatement ps = c.prepareStatement("UPDATE baton_jobs SET lease_expires_at = ? "
                     + "WHERE id = ANY(?) AND state = 'RUNNING' AND lease_owner = ? RETURNING id")) {
                 ps.setObject(1, Sql.ts(now.plus(config.leaseDuration())));
-                ps.setArray(2, Sql.longs(c, jobIds));
+                ps.setArray(2, Sql.longs(c, jobIds.stream().sorted().toList()));
                 ps.setString(3, workerId);
                 Set<Long> held = new HashSet<>();
                 try (ResultSet rs = ps.executeQuery()) {
@@ -75,7 +76,8 @@ final class Settler {
             List<Long> ids = new ArrayList<>(jobs.size());
             List<Long> fences = new ArrayList<>(jobs.size());
             List<String> owners = new ArrayList<>(jobs.size());
-            for (Job job : jobs) {
+            // Rows are locked in id order, like heartbeat's, so the two never deadlock on one worker's jobs.
+            for (Job job : jobs.stream().sorted(Comparator.comparingLong(Job::id)).toList()) {
                 ids.add(job.id());
                 fences.add(job.fence());
                 owners.add(job.leaseOwner());

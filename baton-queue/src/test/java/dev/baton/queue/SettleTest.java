@@ -135,4 +135,38 @@ class SettleTest extends QueueTestSupport {
         assertThat(job(stolen.id()).state()).isEqualTo(JobState.RUNNING);
         assertThat(count("state = 'COMPLETED'")).isEqualTo(4);
     }
+
+    @Test
+    void heartbeatsRacingBatchCompletionsOfTheSameWorkerNeverDeadlock() throws Exception {
+        List<JobRequest> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            batch.add(JobRequest.of("k", "{}"));
+        }
+        queue.enqueueAll(batch);
+        List<Job> held = new java.util.ArrayList<>(queue.claim(new ClaimRequest(WORKER, null, Set.of("k"), Set.of(), 400)));
+        List<Long> ids = held.stream().map(Job::id).toList();
+        java.util.Collections.shuffle(held, new java.util.Random(7));
+
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var completer = pool.submit(() -> {
+                int done = 0;
+                for (int from = 0; from < held.size(); from += 20) {
+                    done += queue.completeAll(held.subList(from, from + 20)).size();
+                }
+                return done;
+            });
+            var heartbeater = pool.submit(() -> {
+                while (!completer.isDone()) {
+                    queue.heartbeat(WORKER, ids.reversed());
+                }
+                return null;
+            });
+            assertThat(completer.get()).isEqualTo(400);
+            heartbeater.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(count("state = 'COMPLETED'")).isEqualTo(400);
+    }
 }
