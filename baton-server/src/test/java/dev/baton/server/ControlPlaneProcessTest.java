@@ -76,6 +76,11 @@ class ControlPlaneProcessTest {
         if (home != null) {
             DataPlaneReaper.reap(home);
         }
+        if (dir != null) {
+            try (Stream<Path> all = Files.walk(dir)) {
+                all.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
     }
 
     @Test
