@@ -6,9 +6,14 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +53,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
      *
      * <p>The server outlives a control plane that is killed (PostgreSQL runs as its own daemon), and
      * the workers keep using it. A restarted control plane must join that server rather than start a
-     * second one on the same directory, which PostgreSQL would refuse. An adopted server is not
-     * stopped by {@link #close()}: this process did not start it.
+     * second one on the same directory, which PostgreSQL would refuse.
      */
     public static EmbeddedDatabase startOrAdopt(Path dataDirectory, int port, Durability durability) {
         return running(dataDirectory)
@@ -115,7 +119,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
             }
             if (dataDirectory != null) {
                 Files.createDirectories(dataDirectory);
-                builder.setDataDirectory(dataDirectory.toFile()).setCleanDataDirectory(false);
+                // A kept cluster belongs to the data plane: it must outlive this JVM (workers keep using
+                // it when the control plane exits), so no shutdown hook stops it; close() does.
+                builder.setDataDirectory(dataDirectory.toFile()).setCleanDataDirectory(false)
+                        .setRegisterShutdownHook(false);
             }
             log.info("starting embedded PostgreSQL ({}) in {}", durability.name().toLowerCase(),
                     dataDirectory == null ? "a temporary directory" : dataDirectory);
@@ -137,7 +144,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return port;
     }
 
-    /** Whether this process joined a server that another process started. */
+    /** Whether this process joined a server that another process started and left running. */
     public boolean adopted() {
         return postgres == null;
     }
@@ -146,16 +153,41 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return dataDirectory;
     }
 
-    /** Stops the server if this process started it; its data stays on disk. Safe to call twice. */
+    /**
+     * Stops the server, whether this process started it or adopted it; its data stays on disk.
+     * Safe to call twice. A process that wants the server to outlive it simply does not call this.
+     */
     @Override
     public void close() {
-        if (postgres == null) {
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                log.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+            }
             return;
         }
+        stopAdopted(Duration.ofSeconds(30));
+    }
+
+    /** Fast shutdown (SIGINT) of the postmaster named in postmaster.pid, waiting for it to exit. */
+    private void stopAdopted(Duration timeout) {
+        Path pidFile = dataDirectory.resolve("postmaster.pid");
         try {
-            postgres.close();
-        } catch (IOException e) {
-            log.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+            long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+            Optional<ProcessHandle> postmaster = ProcessHandle.of(pid);
+            if (postmaster.isEmpty()) {
+                return;
+            }
+            log.info("stopping the adopted embedded PostgreSQL (pid {})", pid);
+            new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start().waitFor();
+            postmaster.get().onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (NoSuchFileException e) {
+            // Already stopped: PostgreSQL removes the file on exit.
+        } catch (IOException | RuntimeException | ExecutionException | TimeoutException e) {
+            log.warn("could not stop the adopted embedded PostgreSQL in {}: {}", dataDirectory, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

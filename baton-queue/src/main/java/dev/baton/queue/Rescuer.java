@@ -57,7 +57,7 @@ final class Rescuer {
             total += rescued;
         } while (rescued == BATCH);
         if (total > 0) {
-            log.info("rescued {} jobs whose lease expired", total);
+            log.debug("rescued {} jobs whose lease expired", total);
         }
         return total;
     }

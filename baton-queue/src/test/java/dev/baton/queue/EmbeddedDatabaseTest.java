@@ -1,6 +1,7 @@
 package dev.baton.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -47,25 +48,24 @@ class EmbeddedDatabaseTest {
     @Test
     void aServerLeftRunningByAKilledOwnerIsAdoptedNotStartedTwice() throws SQLException {
         Path data = dir.resolve("pg");
-        try (EmbeddedDatabase first = EmbeddedDatabase.start(data, 0, EmbeddedDatabase.Durability.DURABLE)) {
-            try (Connection c = connect(first); Statement s = c.createStatement()) {
-                s.execute("create table marker (v int)");
-            }
-            // The owner "dies" without closing: a second owner must join the same server.
-            EmbeddedDatabase second = EmbeddedDatabase.startOrAdopt(data, 0, EmbeddedDatabase.Durability.DURABLE);
-            assertThat(second.adopted()).isTrue();
-            assertThat(second.port()).isEqualTo(first.port());
-            try (Connection c = connect(second); Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("select count(*) from marker")) {
-                assertThat(rs.next()).isTrue();
-            }
-            second.close(); // must not stop a server it did not start
-            try (Connection c = connect(first)) {
-                assertThat(c.isValid(2)).isTrue();
-            }
+        // The first owner "dies" without closing: the server must keep running for the workers.
+        EmbeddedDatabase first = EmbeddedDatabase.start(data, 0, EmbeddedDatabase.Durability.DURABLE);
+        try (Connection c = connect(first); Statement s = c.createStatement()) {
+            s.execute("create table marker (v int)");
         }
-        EmbeddedDatabase third = EmbeddedDatabase.startOrAdopt(data, 0, EmbeddedDatabase.Durability.DURABLE);
-        try (third) {
+        EmbeddedDatabase second = EmbeddedDatabase.startOrAdopt(data, 0, EmbeddedDatabase.Durability.DURABLE);
+        assertThat(second.adopted()).isTrue();
+        assertThat(second.port()).isEqualTo(first.port());
+        try (Connection c = connect(second); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select count(*) from marker")) {
+            assertThat(rs.next()).isTrue();
+        }
+
+        second.close(); // the adopter can stop it, e.g. for `baton down`
+        assertThat(EmbeddedDatabase.running(data)).isEmpty();
+        assertThatThrownBy(() -> connect(first)).isInstanceOf(SQLException.class);
+
+        try (EmbeddedDatabase third = EmbeddedDatabase.startOrAdopt(data, 0, EmbeddedDatabase.Durability.DURABLE)) {
             assertThat(third.adopted()).as("nothing runs any more, so it starts its own").isFalse();
         }
     }
