@@ -64,6 +64,7 @@ class EmbeddedDatabaseTest {
         second.close(); // the adopter can stop it, e.g. for `baton down`
         assertThat(EmbeddedDatabase.running(data)).isEmpty();
         assertThatThrownBy(() -> connect(first)).isInstanceOf(SQLException.class);
+        first.close(); // releases the data directory's file lock, as the first owner's death would
 
         try (EmbeddedDatabase third = EmbeddedDatabase.startOrAdopt(data, 0, EmbeddedDatabase.Durability.DURABLE)) {
             assertThat(third.adopted()).as("nothing runs any more, so it starts its own").isFalse();
