@@ -32,6 +32,11 @@ public record HealthCheck(String path, Duration interval, Duration timeout, int 
         return new HealthCheck("/health", Duration.ofSeconds(2), Duration.ofSeconds(1), 2, 3);
     }
 
+    /** The same check against another path, e.g. the app spec's {@code web.readiness}. */
+    public HealthCheck withPath(String newPath) {
+        return new HealthCheck(newPath, interval, timeout, rise, fall);
+    }
+
     /**
      * The state a backend moves to after a check, given its consecutive successes and failures
      * (this check included). Draining and stopped backends are never moved by checks.

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * Each option can also come from the environment: {@code BATON_PROXY_LISTEN}, {@code BATON_PROXY_ADMIN},
  * {@code BATON_PROXY_TOKEN_FILE}, {@code BATON_PROXY_STATE_FILE}, {@code BATON_PROXY_DRAIN_TIMEOUT_MS},
- * {@code BATON_PROXY_IO_THREADS} (event-loop threads; default one per core).
+ * {@code BATON_PROXY_IO_THREADS} (event-loop threads; default one per core), {@code BATON_PROXY_HEALTH_PATH}
+ * (the path of the backends' readiness endpoint that the active health check polls; default {@code /health}).
  * The last route table is restored from the state file on start and written there on every change.
  * Prints {@code baton-proxy listening traffic=host:port admin=host:port} on standard output once ready.
  */
@@ -48,7 +49,7 @@ public final class ProxyMain {
         } catch (IllegalArgumentException e) {
             System.err.println("baton-proxy: " + e.getMessage());
             System.err.println("usage: ProxyMain --listen host:port --admin host:port --token-file FILE "
-                    + "[--state-file FILE] [--drain-timeout-ms N] [--io-threads N]");
+                    + "[--state-file FILE] [--drain-timeout-ms N] [--io-threads N] [--health-path /PATH]");
             System.exit(2);
             return;
         }
@@ -81,6 +82,9 @@ public final class ProxyMain {
         if (opts.containsKey("io-threads")) {
             config.ioThreads(count("io-threads", opts.get("io-threads")));
         }
+        if (opts.containsKey("health-path")) {
+            config.healthCheck(HealthCheck.defaults().withPath(opts.get("health-path")));
+        }
         BatonProxy proxy = new BatonProxy(config.build());
         if (opts.containsKey("state-file")) {
             RouteTableStore store = new RouteTableStore(Path.of(opts.get("state-file")));
@@ -110,7 +114,8 @@ public final class ProxyMain {
     static Map<String, String> options(String[] args, Map<String, String> env) {
         Map<String, String> opts = new HashMap<>();
         opts.put("admin", "127.0.0.1:9901");
-        for (String key : new String[] {"listen", "admin", "token-file", "state-file", "drain-timeout-ms", "io-threads"}) {
+        for (String key : new String[] {"listen", "admin", "token-file", "state-file", "drain-timeout-ms", "io-threads",
+            "health-path"}) {
             String v = env.get("BATON_PROXY_" + key.toUpperCase().replace('-', '_'));
             if (v != null && !v.isBlank()) {
                 opts.put(key, v);
@@ -122,9 +127,10 @@ public final class ProxyMain {
                 throw new IllegalArgumentException("unexpected argument '" + a + "'");
             }
             String key = a.substring(2);
-            if (!key.matches("listen|admin|token-file|state-file|drain-timeout-ms|io-threads")) {
+            if (!key.matches("listen|admin|token-file|state-file|drain-timeout-ms|io-threads|health-path")) {
                 throw new IllegalArgumentException("unknown option '" + a
-                        + "'; allowed: --listen, --admin, --token-file, --state-file, --drain-timeout-ms");
+                        + "'; allowed: --listen, --admin, --token-file, --state-file, --drain-timeout-ms, --io-threads, "
+                        + "--health-path");
             }
             opts.put(key, args[++i]);
         }
@@ -136,6 +142,9 @@ public final class ProxyMain {
         }
         address("listen", opts.get("listen"));
         address("admin", opts.get("admin"));
+        if (opts.containsKey("health-path") && !opts.get("health-path").startsWith("/")) {
+            throw new IllegalArgumentException("--health-path: must start with '/', got '" + opts.get("health-path") + "'");
+        }
         if (opts.containsKey("io-threads")) {
             count("io-threads", opts.get("io-threads"));
         }

@@ -67,4 +67,21 @@ class ProxyMainTest {
             running.close(java.time.Duration.ZERO);
         }
     }
+
+    @Test
+    void healthPathOptionSetsTheActiveCheckPathAndRejectsARelativeOne() throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "0123456789abcdef-token\n");
+        assertThatThrownBy(() -> ProxyMain.options(new String[] {"--listen", "127.0.0.1:0", "--token-file",
+                token.toString(), "--health-path", "health/ready"}, Map.of()))
+                .hasMessageContaining("--health-path").hasMessageContaining("must start with '/'");
+
+        Map<String, String> opts = ProxyMain.options(new String[] {"--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
+                "--token-file", token.toString()}, Map.of("BATON_PROXY_HEALTH_PATH", "/health/ready"));
+        ProxyMain.Running running = ProxyMain.start(opts);
+        try {
+            assertThat(running.proxy().config().healthCheck().path()).isEqualTo("/health/ready");
+        } finally {
+            running.close(java.time.Duration.ZERO);
+        }
+    }
 }
