@@ -306,6 +306,12 @@ final class Exchange extends Deadline {
     }
 
     private void writeToBackend(HttpContent c) {
+        if (c == LastHttpContent.EMPTY_LAST_CONTENT) {
+            // Ends a request without a body: nothing waits on this write (the request is complete), and a
+            // failure still reaches BackendHandler.exceptionCaught, so it needs no promise of its own.
+            upstream.write(c, upstream.voidPromise());
+            return;
+        }
         wroteBody |= c.content().isReadable();
         lastBackendWrite = upstream.write(c);
     }
