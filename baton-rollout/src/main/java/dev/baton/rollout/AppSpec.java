@@ -59,6 +59,21 @@ public record AppSpec(String app, int listen, int instances, String run, Map<Str
         return new SpecParser().parse(yaml);
     }
 
+    /**
+     * Parses a spec file's YAML with its optional top-level {@code version} (the version to deploy on a fresh
+     * start, validated like any other field).
+     *
+     * @throws SpecException listing every problem found
+     */
+    public static Versioned parseVersioned(String yaml) {
+        SpecParser parser = new SpecParser();
+        AppSpec spec = parser.parse(yaml);
+        return new Versioned(spec, parser.version());
+    }
+
+    /** A spec and the version its file names ({@code null} when it names none). */
+    public record Versioned(AppSpec spec, String version) {}
+
     /** Reads and parses a spec file. */
     public static AppSpec load(Path file) throws IOException {
         return parse(Files.readString(file));

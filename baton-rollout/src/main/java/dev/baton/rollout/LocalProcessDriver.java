@@ -72,6 +72,7 @@ public final class LocalProcessDriver implements InstanceDriver {
             ProcessBuilder pb = new ProcessBuilder("setsid", "sh", "-c", spec.command(version, port));
             pb.environment().putAll(spec.env());
             pb.environment().put("PORT", Integer.toString(port));
+            pb.environment().put("BATON_PORT", Integer.toString(port));
             pb.environment().put("BATON_APP", spec.app());
             pb.environment().put("BATON_VERSION", version);
             pb.environment().put("BATON_INSTANCE", id);

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * Carries a rollout out: asks the {@link Strategy} for the next {@link Step}, records it, performs it
  * through the ports, records the result and the new state, and repeats until {@link Step.Done}. A step
  * that throws is recorded as failed and the loop asks again after a short back-off; it never dies
- * silently. {@link #promote()} and {@link #abort(String)} may be called from any thread.
+ * silently. {@link #promote()}, {@link #pause(boolean)} and {@link #abort(String)} may be called from any thread.
  */
 public final class RolloutEngine {
     private static final Logger log = LoggerFactory.getLogger(RolloutEngine.class);
@@ -33,6 +34,7 @@ public final class RolloutEngine {
     private final Removal removal;
     private final Set<String> crashed = ConcurrentHashMap.newKeySet();
     private final AtomicReference<String> abortRequest = new AtomicReference<>();
+    private final AtomicBoolean pauseRequest = new AtomicBoolean();
     private volatile boolean promoteRequest;
     private volatile RolloutState state;
     private volatile long failures;
@@ -59,6 +61,21 @@ public final class RolloutEngine {
     public void abort(String reason) {
         abortRequest.compareAndSet(null, reason == null || reason.isBlank() ? "by request" : reason);
         waiter.wakeUp();
+    }
+
+    /**
+     * Holds a progressing rollout before its next step ({@code true}) or lets it go on ({@code false}). While
+     * held nothing happens and nothing is recorded; the time held does not count against the progress
+     * deadline nor against a canary step's pause. An abort still goes through; a rollback is never held.
+     */
+    public void pause(boolean paused) {
+        pauseRequest.set(paused);
+        waiter.wakeUp();
+    }
+
+    /** Whether a pause is requested (the rollout holds at its next step boundary). */
+    public boolean paused() {
+        return pauseRequest.get();
     }
 
     /** The latest state, for status displays. */
@@ -97,6 +114,10 @@ public final class RolloutEngine {
         while (true) {
             RolloutState s = absorbSignals(state.toBuilder().now(clock.instant()).build());
             state = s;
+            if (holds(s)) {
+                state = holdWhilePaused(s);
+                continue;
+            }
             Step step = strategy.next(s);
             String name = step.getClass().getSimpleName();
             event(s, RolloutEvent.Kind.STEP_STARTED, name, step.toString());
@@ -121,7 +142,39 @@ public final class RolloutEngine {
     }
 
     private boolean signalled() {
-        return promoteRequest || abortRequest.get() != null && state.abortReason() == null || !crashed.isEmpty();
+        return promoteRequest || abortRequest.get() != null && state.abortReason() == null || !crashed.isEmpty()
+                || holds(state);
+    }
+
+    private boolean holds(RolloutState s) {
+        return pauseRequest.get() && s.phase() == RolloutPhase.PROGRESSING && s.abortReason() == null
+                && abortRequest.get() == null;
+    }
+
+    /**
+     * Waits, recording only the start and the end, until resumed or aborted; then moves the progress and
+     * step clocks forward by the time held, so neither the deadline nor a pause ran meanwhile.
+     */
+    private RolloutState holdWhilePaused(RolloutState s) throws InterruptedException {
+        Instant since = clock.instant();
+        event(s, RolloutEvent.Kind.COMMAND, "pause", "held before its next step");
+        ports.store().save(s);
+        waiter.awaitUntil(null, () -> !pauseRequest.get() || abortRequest.get() != null);
+        Instant now = clock.instant();
+        Duration held = Duration.between(since, now);
+        RolloutState.Builder b = s.toBuilder().now(now);
+        if (s.progressAt() != null) {
+            b.progressAt(s.progressAt().plus(held));
+        }
+        if (s.stepSince() != null) {
+            b.stepSince(s.stepSince().plus(held));
+        }
+        RolloutState resumed = b.build();
+        if (!pauseRequest.get()) {
+            event(resumed, RolloutEvent.Kind.COMMAND, "resume", "held " + Durations.format(held));
+        }
+        ports.store().save(resumed);
+        return resumed;
     }
 
     private RolloutState absorbSignals(RolloutState s) {

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /** Turns spec YAML into an {@link AppSpec}, reporting every problem at once. */
 final class SpecParser {
     static final List<String> TOP = List.of("app", "listen", "instances", "run", "env", "web", "worker", "drain",
-            "strategy", "progress_deadline");
+            "strategy", "progress_deadline", "version");
+    private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     static final List<String> WEB = List.of("readiness", "liveness");
     static final List<String> WORKER = List.of("kinds");
     static final List<String> DRAIN = List.of("timeout", "jobs_soft", "jobs_hard");
@@ -34,6 +35,12 @@ final class SpecParser {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final SpecReader r = new SpecReader();
+    private String version;
+
+    /** The top-level {@code version} of the last {@link #parse}: the version to deploy first; null when absent. */
+    String version() {
+        return version;
+    }
 
     AppSpec parse(String yaml) {
         JsonNode root;
@@ -66,6 +73,15 @@ final class SpecParser {
         int desired = instances == null ? 1 : instances;
         StrategySpec strategy = strategy(root, desired, listen == null ? 8080 : listen);
         Duration deadline = r.duration(root, "progress_deadline", "progress_deadline");
+        JsonNode v = root.get("version");
+        if (v != null && !v.isNull()) {
+            if (v.isTextual() && VERSION.matcher(v.asText()).matches()) {
+                version = v.asText();
+            } else {
+                r.error("version", "must be 1-64 letters, digits, '.', '_' or '-', got "
+                        + (v.isTextual() ? "'" + v.asText() + "'" : SpecReader.describe(v)));
+            }
+        }
         if (deadline != null && !deadline.isPositive()) {
             r.error("progress_deadline", "must be a duration > 0, got 0");
         }

@@ -46,6 +46,15 @@ class AppSpecTest {
     }
 
     @Test
+    void topLevelVersionIsTheVersionToDeployFirstAndIsValidatedLikeAnyField() {
+        assertThat(AppSpec.parseVersioned("app: shop\nversion: v1.2\nrun: ./server {port}\n").version()).isEqualTo("v1.2");
+        assertThat(AppSpec.parseVersioned("app: shop\nrun: ./server {port}\n").version()).isNull();
+        assertThat(AppSpec.parse("app: shop\nversion: v1\nrun: ./server {port}\n").app()).isEqualTo("shop");
+        assertErrors("app: shop\nversion: 'v 1'\nrun: ./server {port}\n",
+                "version: must be 1-64 letters, digits, '.', '_' or '-', got 'v 1'");
+    }
+
+    @Test
     void minimalSpecGetsDocumentedDefaults() {
         AppSpec spec = AppSpec.parse("app: shop\nrun: ./server --port {port}\n");
         assertThat(spec.listen()).isEqualTo(8080);

@@ -70,6 +70,17 @@ class LocalProcessDriverTest {
     }
 
     @Test
+    void instanceFindsItsPortInBatonPortAndPort() throws Exception {
+        Path out = dir.resolve("env.txt");
+        LocalProcessDriver d = driver("echo \"$BATON_PORT $PORT {port}\" > " + out + ".tmp && mv " + out + ".tmp " + out
+                + "; exec sleep 60");
+        Instance i = start(d, "v1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(out));
+        String p = Integer.toString(i.port());
+        assertThat(Files.readString(out).strip()).isEqualTo(p + " " + p + " " + p);
+    }
+
+    @Test
     void stopSendsSigtermFirstAndSigkillOnlyAfterTheGracePeriod() throws Exception {
         Path marker = dir.resolve("term.txt");
         LocalProcessDriver d = driver("trap 'echo term >> " + marker + "' TERM; echo up > " + dir.resolve("up")

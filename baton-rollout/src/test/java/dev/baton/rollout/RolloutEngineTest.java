@@ -105,6 +105,42 @@ class RolloutEngineTest {
     }
 
     @Test
+    void pausedRolloutHoldsSilentlyAndTheTimeHeldCountsNeitherAgainstTheDeadlineNorThePause() throws Exception {
+        AppSpec spec = canary(null);
+        RolloutEngine[] engine = new RolloutEngine[1];
+        int[] holds = {0};
+        // Pause once the canary takes half the traffic: the 1m step pause has begun.
+        TrafficControl pauseAtHalf = new TrafficControl() {
+            @Override public void setRoutes(Map<String, List<Backend>> r) { f.traffic.setRoutes(r); }
+            @Override public void setWeights(Map<String, Integer> w) {
+                f.traffic.setWeights(w);
+                if (w.equals(Map.of("v1", 50, "v2", 50))) engine[0].pause(true);
+            }
+            @Override public void setPreview(String v) { f.traffic.setPreview(v); }
+            @Override public void drain(Backend b) { f.traffic.drain(b); }
+            @Override public boolean awaitIdle(Backend b, Duration t) { return f.traffic.awaitIdle(b, t); }
+            @Override public Map<String, HttpStats> metrics() { return f.traffic.metrics(); }
+        };
+        RolloutEngine paused = engine[0] = new RolloutEngine(Strategy.of(spec),
+                new RolloutPorts(f.driver, pauseAtHalf, f.jobs, f.store, (v, p) -> true), f.clock, f.waiter);
+        f.onForever = () -> {
+            holds[0]++;
+            f.clock.advanceTo(f.clock.instant().plus(Duration.ofHours(1)));
+            paused.pause(false);
+        };
+        java.time.Instant t0 = f.clock.instant();
+        RolloutState end = paused.run(RolloutState.start("r1", spec, "v1", "v2", f.running("v1", 2), t0));
+        assertThat(end.phase()).isEqualTo(RolloutPhase.SUCCEEDED);
+        assertThat(holds[0]).as("one wait for the whole pause").isEqualTo(1);
+        assertThat(f.store.events("r1")).filteredOn(e -> e.kind() == RolloutEvent.Kind.COMMAND)
+                .extracting(RolloutEvent::step).containsExactly("pause", "resume");
+        assertThat(f.store.events("r1")).filteredOn(e -> e.step().equals("resume")).singleElement()
+                .satisfies(e -> assertThat(e.detail()).contains("held 1h"));
+        // The 1m step pause still ran in full after the hour held: the rollout ends an hour and a minute in.
+        assertThat(Duration.between(t0, f.clock.instant())).isGreaterThanOrEqualTo(Duration.ofMinutes(61));
+    }
+
+    @Test
     void newVersionThatNeverBecomesReadyIsRolledBackAtTheProgressDeadline() throws Exception {
         AppSpec spec = canary(null);
         f.driver.neverReady.add("v2");
