@@ -13,8 +13,15 @@ final class Maintenance {
     private static final int PRUNE_BATCH = 10_000;
 
     /** A dead letter whose key was taken by a newer live job stays dead: the newer job does its work. */
-    private static final String KEY_FREE = "(j.unique_key IS NULL OR NOT EXISTS (SELECT 1 FROM baton_jobs o "
-            + "WHERE o.unique_key = j.unique_key AND o.state IN " + Sql.UNFINISHED + "))";
+    /**
+     * A dead job may come back only if no unfinished job holds its unique key, and only the newest
+     * dead job of a key: two dead jobs of one key retried in one statement would both see the key
+     * free and then collide on the unique index.
+     */
+    private static final String KEY_FREE = "(j.unique_key IS NULL OR (NOT EXISTS (SELECT 1 FROM baton_jobs o "
+            + "WHERE o.unique_key = j.unique_key AND o.state IN " + Sql.UNFINISHED + ") "
+            + "AND j.id = (SELECT max(d.id) FROM baton_jobs d WHERE d.unique_key = j.unique_key "
+            + "AND d.state = 'DISCARDED')))";
 
     private final DataSource ds;
     private final Clock clock;

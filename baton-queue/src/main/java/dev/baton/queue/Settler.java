@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,6 +26,15 @@ final class Settler {
     private final Clock clock;
     private final QueueConfig config;
 
+    /**
+     * A worker's heartbeat and its own batch completion touch the same rows at once. An UPDATE locks
+     * rows in whatever order its plan visits them (sorting the id array does not fix that order), so
+     * two such statements can deadlock. Both therefore lock first, explicitly in id order, in a CTE
+     * with ORDER BY … FOR UPDATE, and update only what they locked.
+     */
+    private static final String LOCKED_IN_ID_ORDER_HELD = "WITH held AS (SELECT id FROM baton_jobs "
+            + "WHERE id = ANY(?) AND state = 'RUNNING' AND lease_owner = ? ORDER BY id FOR UPDATE) ";
+
     Settler(DataSource ds, Clock clock, QueueConfig config) {
         this.ds = ds;
         this.clock = clock;
@@ -42,11 +50,11 @@ final class Settler {
         }
         Instant now = clock.instant();
         return Sql.auto(ds, "heartbeat", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE baton_jobs SET lease_expires_at = ? "
-                    + "WHERE id = ANY(?) AND state = 'RUNNING' AND lease_owner = ? RETURNING id")) {
-                ps.setObject(1, Sql.ts(now.plus(config.leaseDuration())));
-                ps.setArray(2, Sql.longs(c, jobIds.stream().sorted().toList()));
-                ps.setString(3, workerId);
+            try (PreparedStatement ps = c.prepareStatement(LOCKED_IN_ID_ORDER_HELD
+                    + "UPDATE baton_jobs j SET lease_expires_at = ? FROM held WHERE j.id = held.id RETURNING j.id")) {
+                ps.setArray(1, Sql.longs(c, jobIds));
+                ps.setString(2, workerId);
+                ps.setObject(3, Sql.ts(now.plus(config.leaseDuration())));
                 Set<Long> held = new HashSet<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -76,20 +84,21 @@ final class Settler {
             List<Long> ids = new ArrayList<>(jobs.size());
             List<Long> fences = new ArrayList<>(jobs.size());
             List<String> owners = new ArrayList<>(jobs.size());
-            // Rows are locked in id order, like heartbeat's, so the two never deadlock on one worker's jobs.
-            for (Job job : jobs.stream().sorted(Comparator.comparingLong(Job::id)).toList()) {
+            for (Job job : jobs) {
                 ids.add(job.id());
                 fences.add(job.fence());
                 owners.add(job.leaseOwner());
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE baton_jobs j SET state = 'COMPLETED', "
-                    + "finished_at = ?, " + CLEAR_LEASE + " FROM unnest(?::bigint[], ?::bigint[], ?::text[]) "
-                    + "AS t(id, fence, owner) WHERE j.id = t.id AND j.state = 'RUNNING' "
-                    + "AND j.lease_owner = t.owner AND j.fence = t.fence RETURNING j.id")) {
-                ps.setObject(1, Sql.ts(now));
-                ps.setArray(2, Sql.longs(c, ids));
-                ps.setArray(3, Sql.longs(c, fences));
-                ps.setArray(4, Sql.texts(c, owners));
+            try (PreparedStatement ps = c.prepareStatement("WITH held AS (SELECT j.id FROM baton_jobs j "
+                    + "JOIN unnest(?::bigint[], ?::bigint[], ?::text[]) AS t(id, fence, owner) ON j.id = t.id "
+                    + "WHERE j.state = 'RUNNING' AND j.lease_owner = t.owner AND j.fence = t.fence "
+                    + "ORDER BY j.id FOR UPDATE OF j) "
+                    + "UPDATE baton_jobs j SET state = 'COMPLETED', finished_at = ?, " + CLEAR_LEASE
+                    + " FROM held WHERE j.id = held.id RETURNING j.id")) {
+                ps.setArray(1, Sql.longs(c, ids));
+                ps.setArray(2, Sql.longs(c, fences));
+                ps.setArray(3, Sql.texts(c, owners));
+                ps.setObject(4, Sql.ts(now));
                 Set<Long> completed = new HashSet<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

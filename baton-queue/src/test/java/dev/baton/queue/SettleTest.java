@@ -69,6 +69,19 @@ class SettleTest extends QueueTestSupport {
     }
 
     @Test
+    void retryingTwoDeadJobsOfOneUniqueKeyBringsBackOnlyTheNewest() {
+        long older = queue.enqueue(JobRequest.of("k", "{}").withUniqueKey("invoice-7")).id();
+        queue.discard(claimOne(), "first try");
+        long newer = queue.enqueue(JobRequest.of("k", "{}").withUniqueKey("invoice-7")).id();
+        queue.discard(claimOne(), "second try");
+
+        assertThat(queue.retryDiscarded(List.of(older, newer))).isEqualTo(1);
+        assertThat(job(newer).state()).isEqualTo(JobState.AVAILABLE);
+        assertThat(job(older).state()).isEqualTo(JobState.DISCARDED);
+        assertThat(queue.retryDiscarded(List.of(older))).as("the key is taken again").isZero();
+    }
+
+    @Test
     void discardIsImmediateAndRecordsTheReason() {
         long id = queue.enqueue(JobRequest.of("k", "{}")).id();
         assertThat(queue.discard(claimOne(), "payload refers to a deleted account")).isTrue();
