@@ -2,6 +2,7 @@ package dev.baton.bench;
 
 import dev.baton.bench.proxy.ProxyBench;
 import dev.baton.bench.queue.QueueBench;
+import dev.baton.bench.worker.WorkerBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,6 +16,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             QueueBench.class,
             ProxyBench.class,
+            WorkerBench.class,
         })
 public final class BenchCommand implements Runnable {
 

@@ -10,36 +10,36 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Empties a pre-filled queue with N threads, each claiming and completing batches until none is left. */
-final class BurnDown {
+public final class BurnDown {
 
     /**
      * What one burn-down measured. {@code clientCpuSeconds} is the CPU this JVM used meanwhile: on a
      * shared machine it shows the client-side cost per job even when wall-clock numbers are noisy.
      */
-    record Result(String label, long jobs, double seconds, double clientCpuSeconds) {
-        double jobsPerSecond() {
+    public record Result(String label, long jobs, double seconds, double clientCpuSeconds) {
+        public double jobsPerSecond() {
             return jobs / seconds;
         }
 
-        double clientCpuMicrosPerJob() {
+        public double clientCpuMicrosPerJob() {
             return clientCpuSeconds * 1e6 / jobs;
         }
     }
 
     /** Makes the worker of thread {@code index}. */
     @FunctionalInterface
-    interface WorkerFactory {
+    public interface WorkerFactory {
         BatchWorker create(int index) throws Exception;
     }
 
     private BurnDown() {}
 
-    static long processCpuNanos() {
+    public static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 
-    static Result run(String label, int threads, long expected, WorkerFactory factory, Progress progress)
+    public static Result run(String label, int threads, long expected, WorkerFactory factory, Progress progress)
             throws Exception {
         List<BatchWorker> workers = new ArrayList<>();
         for (int i = 0; i < threads; i++) {

@@ -17,7 +17,7 @@ import javax.sql.DataSource;
  * The floor PostgreSQL sets: the queue's own claim and complete statements, driven by plain JDBC on a
  * dedicated connection with statements prepared once, and no queue code around them.
  */
-final class FloorWorker implements BatchWorker {
+public final class FloorWorker implements BatchWorker {
 
     /** Identical to the queue's claim statement (dev.baton.queue.Claimer, no routing, all queues). */
     static final String CLAIM = "WITH picked AS (SELECT id FROM baton_jobs "
@@ -42,7 +42,7 @@ final class FloorWorker implements BatchWorker {
     private final String workerId;
     private final int batch;
 
-    FloorWorker(DataSource ds, String workerId, int batch) throws SQLException {
+    public FloorWorker(DataSource ds, String workerId, int batch) throws SQLException {
         this.c = ds.getConnection();
         this.claim = c.prepareStatement(CLAIM);
         this.complete = c.prepareStatement(COMPLETE);

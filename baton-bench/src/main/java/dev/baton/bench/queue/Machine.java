@@ -8,11 +8,11 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /** Where the benchmark ran, for the record next to its numbers. */
-final class Machine {
+public final class Machine {
 
     private Machine() {}
 
-    static Map<String, Object> describe(DataSource ds) throws Exception {
+    public static Map<String, Object> describe(DataSource ds) throws Exception {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "

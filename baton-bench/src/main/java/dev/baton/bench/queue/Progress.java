@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Progress lines on standard error, once a second, while a phase runs. */
-final class Progress implements AutoCloseable {
+public final class Progress implements AutoCloseable {
 
     private final PrintStream err;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -16,16 +16,16 @@ final class Progress implements AutoCloseable {
         return t;
     });
 
-    Progress(PrintStream err) {
+    public Progress(PrintStream err) {
         this.err = err;
     }
 
-    void say(String format, Object... args) {
+    public void say(String format, Object... args) {
         err.printf("bench: " + format + "%n", args);
     }
 
     /** Prints {@code label: done/expected (rate/s)} every second until the returned handle is closed. */
-    AutoCloseable track(String label, AtomicLong done, long expected) {
+    public AutoCloseable track(String label, AtomicLong done, long expected) {
         long start = System.nanoTime();
         AtomicLong last = new AtomicLong();
         var task = ticker.scheduleAtFixedRate(() -> {

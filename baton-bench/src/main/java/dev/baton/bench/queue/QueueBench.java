@@ -1,26 +1,16 @@
 package dev.baton.bench.queue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.baton.queue.Database;
-import dev.baton.queue.EmbeddedDatabase;
+import dev.baton.bench.BenchDatabase;
+import dev.baton.bench.BenchJson;
 import dev.baton.queue.JobQueue;
 import dev.baton.queue.JobRequest;
 import dev.baton.queue.QueueConfig;
-import dev.baton.queue.QueueSchema;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -41,7 +31,8 @@ import picocli.CommandLine.Spec;
         description = "Burn-down and steady-rate runs of the durable queue, against the plain-SQL floor.")
 public final class QueueBench implements Callable<Integer> {
 
-    static final String KIND = "bench.noop";
+    /** The kind of the no-op jobs every burn-down uses. */
+    public static final String KIND = "bench.noop";
 
     @Spec
     CommandSpec spec;
@@ -74,12 +65,10 @@ public final class QueueBench implements Callable<Integer> {
         int steadyRate = rate != null ? rate : 2_000;
         int steadySeconds = seconds != null ? seconds : quick ? 8 : 20;
         PrintWriter out = spec.commandLine().getOut();
-        Path dataDir = Files.createTempDirectory("baton-bench-pg");
         try (Progress progress = new Progress(System.err);
-             EmbeddedDatabase db = EmbeddedDatabase.start(dataDir, 0, EmbeddedDatabase.Durability.DURABLE);
-             HikariDataSource ds = Database.open(db.config(), threads + 4, "bench")) {
-            progress.say("embedded PostgreSQL (durable: fsync and synchronous_commit on) in %s", dataDir);
-            QueueSchema.migrate(ds);
+             BenchDatabase db = BenchDatabase.start(threads + 4, "bench")) {
+            HikariDataSource ds = db.dataSource();
+            progress.say("embedded PostgreSQL (durable: fsync and synchronous_commit on) in %s", db.dataDirectory());
             JobQueue queue = new JobQueue(ds, QueueConfig.defaults(), Clock.systemUTC());
             QueueBenchReport report = new QueueBenchReport(total, threads, batch, Machine.describe(ds));
 
@@ -87,8 +76,8 @@ public final class QueueBench implements Callable<Integer> {
             // competes with PostgreSQL and slows whichever round runs while it is still going on.
             int warmUp = Math.min(total, quick ? 5_000 : 30_000);
             progress.say("warm-up: %,d jobs each way", warmUp);
-            burnDown("warm-up floor", warmUp, queue, ds, progress, true);
-            burnDown("warm-up queue", warmUp, queue, ds, progress, false);
+            burnDown("warm-up floor", warmUp, queue, db, progress, true);
+            burnDown("warm-up queue", warmUp, queue, db, progress, false);
 
             // Rounds alternate which side goes first, so a machine getting busier or quieter during
             // the run does not favour one side; the report keeps the best round of each.
@@ -97,33 +86,31 @@ public final class QueueBench implements Callable<Integer> {
                 boolean floorFirst = round % 2 == 1;
                 for (boolean floor : floorFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
                     (floor ? report.floor : report.queue).add(
-                            burnDown((floor ? "floor " : "queue ") + round, total, queue, ds, progress, floor));
+                            burnDown((floor ? "floor " : "queue ") + round, total, queue, db, progress, floor));
                 }
             }
             report.enqueuePerSecond = lastEnqueueRate;
 
-            reset(ds);
+            db.reset();
             progress.say("steady: %,d jobs/s for %d s", steadyRate, steadySeconds);
             report.steady = new SteadyRun(queue, threads, batch).run(steadyRate, steadySeconds, progress);
 
             if (json) {
-                out.println(new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-                        .writeValueAsString(report.toMap()));
+                out.println(BenchJson.line(report.toMap()));
             } else {
                 report.print(out);
             }
             out.flush();
             return 0;
-        } finally {
-            deleteRecursively(dataDir);
         }
     }
 
     private double lastEnqueueRate;
 
-    private BurnDown.Result burnDown(String label, int n, JobQueue queue, javax.sql.DataSource ds, Progress progress,
+    private BurnDown.Result burnDown(String label, int n, JobQueue queue, BenchDatabase db, Progress progress,
                                      boolean floor) throws Exception {
-        reset(ds);
+        javax.sql.DataSource ds = db.dataSource();
+        db.reset();
         long start = System.nanoTime();
         List<JobRequest> chunk = new ArrayList<>(10_000);
         for (int i = 0; i < n; i++) {
@@ -134,7 +121,7 @@ public final class QueueBench implements Callable<Integer> {
             }
         }
         lastEnqueueRate = n / ((System.nanoTime() - start) / 1e9);
-        checkpoint(ds);
+        db.checkpoint();
         BurnDown.Result result = BurnDown.run(label, threads, n, i -> floor
                 ? new FloorWorker(ds, "floor-" + i, batch)
                 : new QueueWorker(queue, "queue-" + i, batch), progress);
@@ -158,31 +145,6 @@ public final class QueueBench implements Callable<Integer> {
         }
         if (seconds != null && (seconds < 1 || seconds > 3600)) {
             throw new ParameterException(spec.commandLine(), "--seconds: must be within 1..3600, got " + seconds);
-        }
-    }
-
-    /** Each run starts from an empty table, so dead rows of the previous run do not weigh on it. */
-    private static void reset(javax.sql.DataSource ds) throws Exception {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            s.execute("TRUNCATE baton_jobs");
-        }
-    }
-
-    private static void checkpoint(javax.sql.DataSource ds) throws Exception {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            s.execute("VACUUM ANALYZE baton_jobs");
-            s.execute("CHECKPOINT");
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

@@ -1,0 +1,125 @@
+package dev.baton.bench.worker;
+
+import dev.baton.queue.DatabaseConfig;
+import dev.baton.worker.WorkerMain;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A real worker process: {@link WorkerMain} with {@link SleepHandlers} in its own JVM on the
+ * benchmark's classpath. Ready once it prints its started line; its standard error goes to a log
+ * file shown when something goes wrong. Closing it kills whatever is still running.
+ */
+final class WorkerChild implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Process process;
+    private final Path log;
+
+    private WorkerChild(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    static WorkerChild start(String id, DatabaseConfig db, int concurrency, Duration soft, Duration hard)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"),
+                WorkerMain.class.getName(),
+                "--handlers", SleepHandlers.class.getName(),
+                "--worker-id", id,
+                "--concurrency", String.valueOf(concurrency),
+                "--soft-stop", soft.toMillis() + "ms",
+                "--hard-stop", hard.toMillis() + "ms",
+                "--health-port", "-1"));
+        Path log = Files.createTempFile("baton-bench-" + id, ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("BATON_"));
+        // By environment, so the password is not on the process's command line.
+        pb.environment().put(DatabaseConfig.URL_ENV, db.urlWithCredentials());
+        WorkerChild child = new WorkerChild(pb.start(), log);
+        try {
+            child.awaitStarted();
+        } catch (IOException | RuntimeException e) {
+            String output = child.log();
+            child.close();
+            throw new IOException("worker process " + id + " did not start: " + e.getMessage() + "\n" + output, e);
+        }
+        return child;
+    }
+
+    private void awaitStarted() throws IOException, InterruptedException {
+        CompletableFuture<Boolean> started = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("bench-worker-stdout").start(() -> {
+            try (BufferedReader r = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) { // keeps draining after the started line
+                    if (line.startsWith(WorkerMain.STARTED)) {
+                        started.complete(true);
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended; reported below
+            }
+            started.complete(false);
+        });
+        try {
+            if (!started.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new IOException("it exited with " + process.waitFor());
+            }
+        } catch (TimeoutException e) {
+            throw new IOException("no started line within " + START_TIMEOUT.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause());
+        }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Sends SIGTERM and waits for the process to exit; returns the nanoseconds from the signal to the exit. */
+    long terminateAndTime(Duration timeout) throws InterruptedException, IOException {
+        long start = System.nanoTime();
+        process.destroy(); // SIGTERM on Linux and macOS
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IOException("the worker process did not exit within " + timeout.toSeconds()
+                    + " s of SIGTERM\n" + log());
+        }
+        return System.nanoTime() - start;
+    }
+
+    String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Files.deleteIfExists(log);
+    }
+}
