@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * did reach it only for idempotent methods and within the retry budget; never on a backend it has
  * already tried; and only while its body is still available (small bodies are kept for replay).
  */
-final class Exchange extends Deadline {
+final class Exchange extends Deadline implements ChannelFutureListener {
 
     private static final AsciiString VERSION_HEADER = AsciiString.cached(BatonProxy.VERSION_HEADER.toLowerCase());
 
@@ -81,6 +81,8 @@ final class Exchange extends Deadline {
     private int attempt;
     private int status;
     private BackendHandler upstreamHandler;
+    /** The write of the request head of the current attempt; its success means the backend was reached. */
+    private ChannelFuture requestWrite;
     private ChannelFuture lastClientWrite;
     private ChannelFuture lastBackendWrite;
 
@@ -278,13 +280,9 @@ final class Exchange extends Deadline {
         upstreamHandler = ch.pipeline().get(BackendHandler.class);
         upstreamHandler.bind(this, backend);
         armTimeout();
-        int a = attempt;
-        lastBackendWrite = ch.write(request);
-        lastBackendWrite.addListener(f -> {
-            if (f.isSuccess() && a == attempt) {
-                reached = true;
-            }
-        });
+        requestWrite = ch.write(request);
+        lastBackendWrite = requestWrite;
+        requestWrite.addListener(this);
         if (upgrade) {
             // An upgrade request has no body; what follows on the connection belongs to the new protocol.
             releaseAll(pending);
@@ -323,6 +321,14 @@ final class Exchange extends Deadline {
 
     private void cancelTimeout() {
         timers.responses.disarm(this);
+    }
+
+    /** The request head was written (or not); only the current attempt's write counts. */
+    @Override
+    public void operationComplete(ChannelFuture f) {
+        if (f == requestWrite && f.isSuccess()) {
+            reached = true;
+        }
     }
 
     @Override

@@ -63,7 +63,28 @@ final class ForwardedHeaders {
         res.setProtocolVersion(HttpVersion.HTTP_1_1);
     }
 
+    /** Names this proxy removes or must look at before forwarding (lower case). */
+    private static final AsciiString[] HOP_BY_HOP = {HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
+            PROXY_CONNECTION, HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION,
+            HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE, HttpHeaderNames.TRANSFER_ENCODING};
+
+    /** One pass over the names: most messages carry no hop-by-hop header, and then nothing is removed. */
+    private static boolean anyHopByHop(HttpHeaders h) {
+        for (var it = h.iteratorCharSequence(); it.hasNext(); ) {
+            CharSequence name = it.next().getKey();
+            for (AsciiString hop : HOP_BY_HOP) {
+                if (name.length() == hop.length() && hop.contentEqualsIgnoreCase(name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static void removeHopByHop(HttpHeaders h, boolean upgrade) {
+        if (!anyHopByHop(h)) {
+            return;
+        }
         if (h.contains(HttpHeaderNames.CONNECTION)) {
             for (String listed : h.getAll(HttpHeaderNames.CONNECTION)) {
                 for (String token : listed.split(",")) {
