@@ -1,0 +1,66 @@
+package dev.baton.rollout.kube;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The spec's {@code run} line as a container command. A plain command line becomes its own argument list, so
+ * the program is PID 1 and receives the kubelet's SIGTERM itself. A line that needs a shell (pipes, {@code ;},
+ * {@code $VAR}, redirections) runs under {@code sh -c}, and then only if the line {@code exec}s its last
+ * program does SIGTERM reach it; {@link #needsShell()} says which case this is.
+ */
+record ContainerCommand(List<String> argv, boolean needsShell) {
+    private static final String SHELL_CHARS = ";&|<>$`()*?[]{}~#!\\\n\r";
+
+    ContainerCommand {
+        argv = List.copyOf(argv);
+    }
+
+    /** The command for a run line whose {@code {port}} and {@code {version}} are already filled in. */
+    static ContainerCommand of(String line) {
+        List<String> words = split(line);
+        return words == null ? new ContainerCommand(List.of("sh", "-c", line), true) : new ContainerCommand(words, false);
+    }
+
+    /** Splits on blanks honouring '…' and "…" (without escapes inside); null when the line needs a shell. */
+    private static List<String> split(String line) {
+        List<String> words = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        boolean inWord = false;
+        char quote = 0;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                } else if (quote == '"' && (c == '$' || c == '`' || c == '\\')) {
+                    return null;
+                } else {
+                    word.append(c);
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+                inWord = true;
+            } else if (c == ' ' || c == '\t') {
+                if (inWord) {
+                    words.add(word.toString());
+                    word.setLength(0);
+                    inWord = false;
+                }
+            } else if (SHELL_CHARS.indexOf(c) >= 0) {
+                return null;
+            } else {
+                word.append(c);
+                inWord = true;
+            }
+        }
+        if (quote != 0) {
+            return null;
+        }
+        if (inWord) {
+            words.add(word.toString());
+        }
+        // VAR=value prefixes are shell syntax too
+        return words.isEmpty() || words.getFirst().contains("=") ? null : words;
+    }
+}

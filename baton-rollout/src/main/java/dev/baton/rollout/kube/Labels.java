@@ -1,0 +1,26 @@
+package dev.baton.rollout.kube;
+
+import static dev.baton.rollout.kube.KubeYaml.map;
+
+import java.util.Map;
+
+/** The labels and metadata every generated object shares; the selector never names a version. */
+final class Labels {
+    static final String NAME = "app.kubernetes.io/name";
+    static final String VERSION = "app.kubernetes.io/version";
+    static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+
+    private Labels() {}
+
+    static Map<String, Object> selector(String app) {
+        return map(NAME, app);
+    }
+
+    static Map<String, Object> metadata(String app, KubeOptions options) {
+        return map("name", app, "namespace", options.namespace(), "labels", map(NAME, app, MANAGED_BY, "baton"));
+    }
+
+    static Map<String, Object> podLabels(String app, KubeOptions options) {
+        return map(NAME, app, VERSION, options.effectiveVersion(), MANAGED_BY, "baton");
+    }
+}
