@@ -1,0 +1,89 @@
+package dev.baton.server.verify;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * What a {@link Fault} sees while a deploy runs: the target, the versions involved, whether the deploy is
+ * still going, and where to record what it did.
+ */
+public final class FaultContext {
+
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private final FaultTarget target;
+    private final String newVersion;
+    private final BooleanSupplier deployRunning;
+    private final PrintStream progress;
+    private final List<Injection> injections = new ArrayList<>();
+
+    /**
+     * @param newVersion the version being deployed
+     * @param deployRunning true until the deploy has ended (succeeded or rolled back)
+     * @param progress where a line per injection goes (standard error); {@code null} for none
+     */
+    public FaultContext(FaultTarget target, String newVersion, BooleanSupplier deployRunning, PrintStream progress) {
+        this.target = target;
+        this.newVersion = newVersion;
+        this.deployRunning = deployRunning;
+        this.progress = progress;
+    }
+
+    public FaultTarget target() {
+        return target;
+    }
+
+    public String newVersion() {
+        return newVersion;
+    }
+
+    /** Records what was done, now. */
+    public synchronized Injection record(Injection injection) {
+        injections.add(injection);
+        if (progress != null) {
+            progress.println("fault: " + injection.what());
+        }
+        return injection;
+    }
+
+    public synchronized List<Injection> injections() {
+        return List.copyOf(injections);
+    }
+
+    /**
+     * Polls {@code probe} until it finds something or the deploy has ended; empty in the second case.
+     */
+    public <T> Optional<T> awaitDuringDeploy(Supplier<Optional<T>> probe) throws InterruptedException {
+        while (deployRunning.getAsBoolean()) {
+            Optional<T> found = probe.get();
+            if (found.isPresent()) {
+                return found;
+            }
+            TimeUnit.NANOSECONDS.sleep(POLL_NANOS);
+        }
+        return Optional.empty();
+    }
+
+    /** The middle of a rollout: an instance of the new version is READY. */
+    public boolean midRollout() {
+        return target.instances().stream().anyMatch(i -> i.ready() && i.version().equals(newVersion));
+    }
+
+    /**
+     * A READY instance matching {@code wanted}, but only in the middle of the rollout and while at least one
+     * other instance is READY, so that killing it leaves somewhere for traffic to go.
+     */
+    public Optional<InstanceRef> victim(Predicate<InstanceRef> wanted) {
+        List<InstanceRef> ready = target.instances().stream().filter(InstanceRef::ready).toList();
+        if (ready.size() < 2 || ready.stream().noneMatch(i -> i.version().equals(newVersion))) {
+            return Optional.empty();
+        }
+        return ready.stream().filter(wanted).findFirst();
+    }
+}

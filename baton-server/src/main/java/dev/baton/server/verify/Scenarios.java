@@ -1,0 +1,82 @@
+package dev.baton.server.verify;
+
+import static dev.baton.server.verify.FaultKind.CANARY_ERRORS;
+import static dev.baton.server.verify.FaultKind.CANARY_JOB_FAILURES;
+import static dev.baton.server.verify.FaultKind.CONTROL_PLANE_RESTART;
+import static dev.baton.server.verify.FaultKind.DATABASE_RESTART;
+import static dev.baton.server.verify.FaultKind.NEVER_READY;
+import static dev.baton.server.verify.FaultKind.SLOW_TERM;
+import static dev.baton.server.verify.FaultKind.WEB_KILL;
+import static dev.baton.server.verify.FaultKind.WORKER_KILL;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The scenarios {@code baton verify} runs, chosen from its options. */
+public final class Scenarios {
+
+    private Scenarios() {}
+
+    /** Every fault once, spread over the three strategies: what {@code --quick} runs. */
+    public static List<Scenario> quick() {
+        return List.of(
+                Scenario.of("rolling", WORKER_KILL),
+                Scenario.of("blue-green", WEB_KILL),
+                Scenario.of("canary", CANARY_ERRORS),
+                Scenario.of("rolling", SLOW_TERM),
+                Scenario.of("canary", CONTROL_PLANE_RESTART),
+                Scenario.of("canary", CANARY_JOB_FAILURES),
+                Scenario.of("rolling", NEVER_READY),
+                Scenario.of("blue-green", DATABASE_RESTART));
+    }
+
+    /**
+     * The part of {@link #quick()} the test command runs: each strategy, the kills of a worker and of a web
+     * instance, and a bad canary rolled back. The other faults are slower (a progress deadline to pass, a
+     * control plane or a database to restart) and run with {@code baton verify --quick}.
+     */
+    public static List<Scenario> ci() {
+        return quick().subList(0, 3);
+    }
+
+    /** A healthy deploy per strategy, then {@link #quick()}, then faults together. */
+    public static List<Scenario> full() {
+        List<Scenario> all = new ArrayList<>();
+        Scenario.STRATEGIES.forEach(s -> all.add(Scenario.of(s)));
+        all.addAll(quick());
+        all.add(Scenario.of("rolling", WORKER_KILL, WEB_KILL, CONTROL_PLANE_RESTART));
+        all.add(Scenario.of("canary", CANARY_JOB_FAILURES, DATABASE_RESTART));
+        return List.copyOf(all);
+    }
+
+    /**
+     * The scenarios for the options: with {@code --faults}, each listed fault (or none) on each chosen
+     * strategy it applies to (the canary faults need a canary); otherwise the quick or the full set,
+     * restricted to the chosen strategies.
+     */
+    public static List<Scenario> select(VerifyOptions o) {
+        if (o.faults() == null) {
+            return (o.quick() ? quick() : full()).stream().filter(s -> o.strategies().contains(s.strategy())).toList();
+        }
+        List<Scenario> out = new ArrayList<>();
+        for (String strategy : o.strategies()) {
+            if (o.faults().isEmpty()) {
+                out.add(Scenario.of(strategy));
+            }
+            for (FaultKind k : o.faults()) {
+                if (appliesTo(k, strategy)) {
+                    out.add(Scenario.of(strategy, k));
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("--faults: " + o.faults().stream().map(FaultKind::option).toList()
+                    + " need the canary strategy, but --strategy chose " + o.strategies());
+        }
+        return List.copyOf(out);
+    }
+
+    static boolean appliesTo(FaultKind k, String strategy) {
+        return strategy.equals("canary") || (k != CANARY_ERRORS && k != CANARY_JOB_FAILURES);
+    }
+}

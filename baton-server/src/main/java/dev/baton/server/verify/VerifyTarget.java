@@ -1,0 +1,20 @@
+package dev.baton.server.verify;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/** The running system a verification deploys to, loads and breaks: a stage, or a fake in tests. */
+public interface VerifyTarget extends FaultTarget {
+
+    /** The proxy's public address, e.g. {@code http://127.0.0.1:8080}. */
+    URI traffic();
+
+    /** The queue's database (jobs are enqueued into it and checked in it). */
+    DataSource dataSource();
+
+    /** Deploys {@code version} and waits for the rollout's end (riding out a control plane restart). */
+    DeployOutcome deploy(String version, String strategy, Map<String, String> env, Duration timeout)
+            throws InterruptedException;
+}
