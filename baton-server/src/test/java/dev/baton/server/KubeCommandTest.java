@@ -1,0 +1,100 @@
+package dev.baton.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code baton kube render}: manifests on standard output only, so it can be piped to kubectl. */
+class KubeCommandTest {
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return BatonCommand.execute(new PrintWriter(out), new PrintWriter(err), args);
+    }
+
+    private Path spec(String yaml) throws IOException {
+        return Files.writeString(dir.resolve("baton.yaml"), yaml);
+    }
+
+    @Test
+    void renderPrintsOnlyParseableManifestsToStandardOutput() throws IOException {
+        Path spec = spec("""
+                app: shop
+                instances: 2
+                run: "java -jar /app/shop.jar --port {port}"
+                worker: { kinds: [email.send] }
+                """);
+
+        int code = run("kube", "render", spec.toString(), "--image", "registry.example.com/shop:v7",
+                "--namespace", "payments");
+
+        assertThat(code).isZero();
+        assertThat(err.toString()).isEmpty();
+        List<JsonNode> docs;
+        try (MappingIterator<JsonNode> it = new YAMLMapper().readerFor(JsonNode.class).readValues(out.toString())) {
+            docs = it.readAll();
+        }
+        assertThat(docs).extracting(d -> d.path("kind").asText())
+                .containsExactly("Deployment", "Service", "PodDisruptionBudget");
+        assertThat(docs).allSatisfy(d -> assertThat(d.path("metadata").path("namespace").asText()).isEqualTo("payments"));
+        JsonNode container = docs.getFirst().path("spec").path("template").path("spec").path("containers").get(0);
+        assertThat(container.path("image").asText()).isEqualTo("registry.example.com/shop:v7");
+        assertThat(docs.getFirst().path("spec").path("replicas").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void theImageDefaultsToTheSpecFilesVersion() throws IOException {
+        Path spec = spec("app: shop\nversion: v3\nrun: \"java -jar /app/shop.jar\"\n");
+
+        assertThat(run("kube", "render", spec.toString())).isZero();
+
+        assertThat(out.toString()).contains("image: shop:v3").contains("value: v3");
+    }
+
+    @Test
+    void aNamespaceThatIsNotADnsLabelExitsWithTwoNamingTheOptionAndPrintsNothingToStandardOutput() throws IOException {
+        Path spec = spec("app: shop\nrun: \"java -jar /app/shop.jar\"\n");
+
+        int code = run("kube", "render", spec.toString(), "--namespace", "Not_A_Label");
+
+        assertThat(code).isEqualTo(BatonCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("--namespace: must be a DNS label");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void aBadImageOrPreStopExitsWithTwoNamingTheOption() throws IOException {
+        Path spec = spec("app: shop\nrun: \"java -jar /app/shop.jar\"\n");
+
+        assertThat(run("kube", "render", spec.toString(), "--image", "Shop:v1")).isEqualTo(BatonCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("--image: not a valid image reference 'Shop:v1'");
+        assertThat(run("kube", "render", spec.toString(), "--pre-stop", "soon")).isEqualTo(BatonCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("--pre-stop: not a duration 'soon'");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void anInvalidSpecOrAMissingFileExitsWithTwo() throws IOException {
+        Path spec = spec("app: shop\nrun: \"java -jar /app/shop.jar\"\ninstances: 0\n");
+
+        assertThat(run("kube", "render", spec.toString())).isEqualTo(BatonCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("instances:");
+        assertThat(run("kube", "render", dir.resolve("missing.yaml").toString())).isEqualTo(BatonCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("SPEC: no such file");
+        assertThat(out.toString()).isEmpty();
+    }
+}
