@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 public final class ProxyBench implements Callable<Integer> {
 
     @Option(names = "--quick", description = "A run under a minute: 3 rounds of 4 s per target after the warm-ups "
-            + "(6 s for Baton, whose JIT compiler needs it; 2 s for the others).")
+            + "(Baton until its CPU per request stops falling, 4-10 s; 2 s for the others).")
     boolean quick;
 
     @Option(names = "--json", description = "Print one JSON object on standard output and nothing else there.")
@@ -62,9 +62,12 @@ public final class ProxyBench implements Callable<Integer> {
         int threads = proxyThreads != null ? proxyThreads : cores;
         int roundCount = rounds != null ? rounds : quick ? 3 : 5;
         int measured = seconds != null ? seconds : quick ? 4 : 10;
-        // Baton's JVM compiles its hot path during the first seconds under load; HAProxy needs no warm-up,
-        // the backend's JVM is warmed by every warm-up. Baton warms first, so the backend is warm for the others.
-        Map<String, Integer> warmUps = Map.of("baton", quick ? 6 : 15, "haproxy", quick ? 2 : 5, "direct", quick ? 2 : 5);
+        // Baton's JVM compiles its hot path during the first seconds under load (longer when the machine is
+        // busy), so it warms until its CPU per request stops falling; HAProxy needs no warm-up, and the
+        // backend's JVM is warmed by every warm-up. Baton warms first, so the backend is warm for the others.
+        int batonMin = quick ? 4 : 10;
+        int batonMax = quick ? 10 : 30;
+        int otherWarmUp = quick ? 2 : 5;
         if (connections < 1 || wrkThreads < 1 || connections < wrkThreads || threads < 1 || roundCount < 1
                 || measured < 1) {
             System.err.println("--connections, --wrk-threads, --proxy-threads, --rounds and --seconds must be >= 1, "
@@ -84,9 +87,10 @@ public final class ProxyBench implements Callable<Integer> {
                 Map<String, Integer> ports = Map.of("direct", backendPort, "haproxy", haproxy.port(),
                         "baton", baton.port());
                 Map<String, Long> proxyPids = Map.of("haproxy", haproxy.pid(), "baton", baton.pid());
-                for (String t : List.of("baton", "haproxy", "direct")) {
-                    say("%s: warm-up %d s", t, warmUps.get(t));
-                    Wrk.run(ports.get(t), wrkThreads, connections, warmUps.get(t));
+                warmUntilSteady(baton.port(), baton.pid(), batonMin, batonMax);
+                for (String t : List.of("haproxy", "direct")) {
+                    say("%s: warm-up %d s", t, otherWarmUp);
+                    Wrk.run(ports.get(t), wrkThreads, connections, otherWarmUp);
                 }
                 for (int r = 0; r < roundCount; r++) {
                     for (int i = 0; i < TARGETS.size(); i++) {
@@ -109,6 +113,22 @@ public final class ProxyBench implements Callable<Integer> {
         }
         report(runs, cores, threads, roundCount, measured);
         return 0;
+    }
+
+    /** Runs wrk in 2 s steps until the process's CPU per request improves by less than 5 %. */
+    private void warmUntilSteady(int port, long pid, int minSeconds, int maxSeconds) throws Exception {
+        double best = Double.MAX_VALUE;
+        for (int spent = 0; spent < maxSeconds; ) {
+            double before = ProcessCpu.micros(pid);
+            Wrk.Result r = Wrk.run(port, wrkThreads, connections, 2);
+            spent += 2;
+            double cpu = (ProcessCpu.micros(pid) - before) / Math.max(1, r.requests());
+            say("baton: warm-up %d s, %.0f req/s, %.1f us CPU per request", spent, r.requestsPerSecond(), cpu);
+            if (spent >= minSeconds && !(cpu < best * 0.95)) {
+                return;
+            }
+            best = Math.min(best, cpu);
+        }
     }
 
     private void report(Map<String, TargetRuns> runs, int cores, int threads, int roundCount, int measured)
