@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
  *       the plain-SQL floor does the same with N threads in the same run (claims of 10, and one job at
  *       a time);
  *   <li>drain: a worker process with jobs in flight gets SIGTERM; the time to its exit is compared with
- *       its longest job (soft case) or its soft deadline (hard case), and no job may be lost.
+ *       its longest job (soft case) or its soft deadline (hard case), and no job may be lost; an idle
+ *       JVM's exit after SIGTERM is the baseline.
  * </ol>
  */
 @Command(name = "worker", mixinStandardHelpOptions = true,
@@ -110,6 +111,10 @@ public final class WorkerBench implements Callable<Integer> {
             report.drainCases.add(DrainCase.soft(inFlight, longest));
             report.drainCases.add(DrainCase.hard(inFlight, HARD_SOFT, HARD_HARD));
             for (int round = 1; round <= (quick ? 1 : 3); round++) {
+                try (ChildJvm idle = ChildJvm.idle()) {
+                    report.idleJvmExitMs.add(idle.terminateAndTime(Duration.ofSeconds(30)));
+                }
+                progress.say("idle JVM %d: exit %.0f ms after SIGTERM", round, report.idleJvmExitMs.getLast());
                 for (DrainCase c : report.drainCases) {
                     report.drains.add(DrainRun.run(c, round, db, queue, progress));
                 }

@@ -15,6 +15,8 @@ final class WorkerBenchReport {
     final List<Throughput> throughput = new ArrayList<>();
     final List<DrainCase> drainCases = new ArrayList<>();
     final List<DrainRun.Result> drains = new ArrayList<>();
+    /** SIGTERM to exit of a JVM that does nothing: what the machine charges any process for exiting. */
+    final List<Double> idleJvmExitMs = new ArrayList<>();
 
     WorkerBenchReport(int jobs, Map<String, Object> machine) {
         this.jobs = jobs;
@@ -33,16 +35,20 @@ final class WorkerBenchReport {
                             Throughput.cpu(t.perJobFloor()), Throughput.cpu(t.worker())));
         }
         out.println("floor = plain SQL, claim 10 + one completion per batch; per-job = same SQL, claim 1 + complete 1");
-        out.printf("%n%-5s %5s %9s %11s %9s %11s %13s %9s %9s%n", "drain", "jobs", "longest", "soft/hard", "exit ms",
-                "expected ms", "overshoot ms", "completed", "released");
+        out.printf("%n%-5s %5s %9s %9s %8s %9s %10s %11s %10s %9s%n", "drain", "jobs", "longest", "soft/hard",
+                "exit ms", "expected", "overshoot", "after last", "completed", "released");
         for (DrainRun.Result r : drains) {
             DrainCase c = drainCases.stream().filter(d -> d.name().equals(r.name())).findFirst().orElseThrow();
-            out.printf("%-5s %5d %8dms %11s %9.0f %11.0f %13.0f %9d %9d%n", r.name(), r.jobs(),
+            out.printf("%-5s %5d %7dms %9s %8.0f %9.0f %10.0f %11.0f %10d %9d%n", r.name(), r.jobs(),
                     c.longestFinishing().toMillis(), c.soft().toSeconds() + "s/" + c.hard().toSeconds() + "s",
-                    r.exitMs(), r.expectedMs(), r.overshootMs(), r.completed(), r.released());
+                    r.exitMs(), r.expectedMs(), r.overshootMs(), r.exitAfterLastCompletionMs(), r.completed(),
+                    r.released());
         }
-        out.println("expected = longest job still running at SIGTERM, or the soft deadline when a job outlives it;"
-                + " lost jobs: 0");
+        out.println("ms from SIGTERM; expected = longest job still running at SIGTERM, or the soft deadline when a"
+                + " job outlives it;");
+        out.println("overshoot = exit - expected; after last = exit - last completion recorded; lost jobs: 0");
+        out.printf("idle JVM, SIGTERM to exit: %s ms%n",
+                idleJvmExitMs.stream().map(v -> String.format("%.0f", v)).toList());
     }
 
     Map<String, Object> toMap() {
@@ -82,12 +88,14 @@ final class WorkerBenchReport {
             row.put("expectedMs", Math.round(r.expectedMs()));
             row.put("overshootMs", Math.round(r.overshootMs()));
             row.put("lastCompletionMs", Math.round(r.lastCompletionMs()));
+            row.put("exitAfterLastCompletionMs", Math.round(r.exitAfterLastCompletionMs()));
             row.put("completed", r.completed());
             row.put("released", r.released());
             row.put("lost", r.jobs() - r.completed() - r.released());
             drainRows.add(row);
         }
         m.put("drain", drainRows);
+        m.put("idleJvmExitMs", idleJvmExitMs.stream().map(Math::round).toList());
         return m;
     }
 

@@ -49,6 +49,7 @@ class WorkerBenchTest {
         assertThat(hard.path("released").asInt()).isEqualTo(2);
         // Released at the soft deadline, so the exit cannot come before it.
         assertThat(hard.path("exitMs").asLong()).isGreaterThanOrEqualTo(hard.path("softStopMs").asLong());
+        assertThat(result.path("idleJvmExitMs")).hasSize(1);
         for (JsonNode d : drains) {
             assertThat(d.path("lost").asInt()).isZero();
         }
