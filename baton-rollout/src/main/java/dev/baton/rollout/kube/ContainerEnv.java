@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The container's environment: what Baton's local driver and control plane give every instance
@@ -51,7 +52,8 @@ final class ContainerEnv {
         }
         env.add(KubeYaml.map("name", "BATON_DATABASE_URL", "valueFrom", KubeYaml.map("secretKeyRef",
                 KubeYaml.map("name", options.databaseSecret(), "key", KubeOptions.DATABASE_SECRET_KEY))));
-        spec.env().forEach((k, v) -> add(env, k, v));
+        // sorted: the spec's map has no stable order, and a render must not differ between runs (GitOps diffs)
+        new TreeMap<>(spec.env()).forEach((k, v) -> add(env, k, v));
         return env;
     }
 

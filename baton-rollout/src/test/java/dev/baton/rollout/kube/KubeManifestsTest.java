@@ -154,6 +154,18 @@ class KubeManifestsTest {
     }
 
     @Test
+    void theSpecsEnvIsRenderedInNameOrderSoTwoRendersOfOneSpecAreIdentical() {
+        String extra = "env: { ZETA: z, ALPHA: a, MIKE: m, BRAVO: b, YANKEE: y, CHARLIE: c, XRAY: x, DELTA: d }\n";
+        Rendered r = render(extra);
+
+        List<String> names = new java.util.ArrayList<>();
+        r.container().path("env").forEach(e -> names.add(e.path("name").asText()));
+        List<String> own = names.subList(names.indexOf("BATON_DATABASE_URL") + 1, names.size());
+        assertThat(own).containsExactly("ALPHA", "BRAVO", "CHARLIE", "DELTA", "MIKE", "XRAY", "YANKEE", "ZETA");
+        assertThat(render(extra).text()).isEqualTo(r.text());
+    }
+
+    @Test
     void theDatabaseUrlComesFromASecretAndIsNeverInline() {
         Rendered r = render("");
 
