@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 public final class ProxyBench implements Callable<Integer> {
 
     @Option(names = "--quick", description = "A run under a minute: 3 rounds of 4 s per target after the warm-ups "
-            + "(Baton until its CPU per request stops falling, 4-10 s; 2 s for the others).")
+            + "(Baton until its CPU per request stops falling, 4-10 s; 2 s for the others; without it 16-40 s and 5 s).")
     boolean quick;
 
     @Option(names = "--json", description = "Print one JSON object on standard output and nothing else there.")
@@ -65,8 +65,8 @@ public final class ProxyBench implements Callable<Integer> {
         // Baton's JVM compiles its hot path during the first seconds under load (longer when the machine is
         // busy), so it warms until its CPU per request stops falling; HAProxy needs no warm-up, and the
         // backend's JVM is warmed by every warm-up. Baton warms first, so the backend is warm for the others.
-        int batonMin = quick ? 4 : 10;
-        int batonMax = quick ? 10 : 30;
+        int batonMin = quick ? 4 : 16;
+        int batonMax = quick ? 10 : 40;
         int otherWarmUp = quick ? 2 : 5;
         if (connections < 1 || wrkThreads < 1 || connections < wrkThreads || threads < 1 || roundCount < 1
                 || measured < 1) {
@@ -115,16 +115,21 @@ public final class ProxyBench implements Callable<Integer> {
         return 0;
     }
 
-    /** Runs wrk in 2 s steps until the process's CPU per request improves by less than 5 %. */
+    /**
+     * Runs wrk in 2 s steps (at least {@code minSeconds}, at most {@code maxSeconds}) until the process's
+     * CPU per request has improved by less than 5 % twice in a row.
+     */
     private void warmUntilSteady(int port, long pid, int minSeconds, int maxSeconds) throws Exception {
         double best = Double.MAX_VALUE;
+        int flat = 0;
         for (int spent = 0; spent < maxSeconds; ) {
             double before = ProcessCpu.micros(pid);
             Wrk.Result r = Wrk.run(port, wrkThreads, connections, 2);
             spent += 2;
             double cpu = (ProcessCpu.micros(pid) - before) / Math.max(1, r.requests());
             say("baton: warm-up %d s, %.0f req/s, %.1f us CPU per request", spent, r.requestsPerSecond(), cpu);
-            if (spent >= minSeconds && !(cpu < best * 0.95)) {
+            flat = cpu < best * 0.95 ? 0 : flat + 1;
+            if (spent >= minSeconds && flat >= 2) {
                 return;
             }
             best = Math.min(best, cpu);
