@@ -90,6 +90,16 @@ public record AppSpec(String app, int listen, int instances, String run, Map<Str
     }
 
     /** The same spec with another strategy (e.g. {@code baton deploy --strategy}). */
+    /**
+     * This spec with its strategy replaced by a {@code strategy} section given on its own (YAML or JSON, e.g.
+     * {@code {type: blue-green, scale_down_delay: 5s}}), validated as it would be inside the spec.
+     *
+     * @throws SpecException naming each bad field by its path ({@code strategy.…})
+     */
+    public AppSpec withStrategySection(String section) {
+        return withStrategy(new SpecParser().strategySection(section, instances, listen));
+    }
+
     public AppSpec withStrategy(StrategySpec s) {
         return new AppSpec(app, listen, instances, run, env, web, worker, drain, s, progressDeadline);
     }

@@ -42,6 +42,23 @@ final class SpecParser {
         return version;
     }
 
+    /** A {@code strategy} section on its own (YAML or JSON), validated as in a spec of that many instances. */
+    StrategySpec strategySection(String yaml, int instances, int listen) {
+        JsonNode node;
+        try {
+            node = YAML.readTree(yaml == null ? "" : yaml);
+        } catch (JsonProcessingException e) {
+            throw new SpecException(List.of("strategy: " + e.getOriginalMessage()));
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode root = YAML.createObjectNode();
+        root.set("strategy", node);
+        StrategySpec s = strategy(root, instances, listen);
+        if (!r.errors().isEmpty()) {
+            throw new SpecException(r.errors());
+        }
+        return s;
+    }
+
     AppSpec parse(String yaml) {
         JsonNode root;
         try {

@@ -55,6 +55,16 @@ class AppSpecTest {
     }
 
     @Test
+    void strategySectionGivenOnItsOwnReplacesTheSpecsAndIsValidatedWithItsPath() {
+        AppSpec spec = AppSpec.parse("app: shop\ninstances: 2\nrun: ./server {port}\n");
+        AppSpec bg = spec.withStrategySection("{\"type\": \"blue-green\", \"scale_down_delay\": \"5s\"}");
+        assertThat(bg.strategy()).isEqualTo(new BlueGreenSpec(null, null, true, java.time.Duration.ofSeconds(5)));
+        assertThatThrownBy(() -> spec.withStrategySection("{type: canary, steps: [{weight: 150}]}"))
+                .isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.errors())
+                        .anySatisfy(m -> assertThat(m).startsWith("strategy.steps[0].weight: must be 0..100")));
+    }
+
+    @Test
     void minimalSpecGetsDocumentedDefaults() {
         AppSpec spec = AppSpec.parse("app: shop\nrun: ./server --port {port}\n");
         assertThat(spec.listen()).isEqualTo(8080);

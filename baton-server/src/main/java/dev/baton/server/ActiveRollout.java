@@ -4,9 +4,8 @@ import dev.baton.rollout.RolloutEngine;
 import dev.baton.rollout.RolloutState;
 import java.util.concurrent.CompletableFuture;
 
-/** The rollout being carried out: its engine, its pausable strategy, and its outcome once it ends. */
-record ActiveRollout(String id, RolloutEngine engine, PausableStrategy strategy,
-                     CompletableFuture<RolloutState> outcome) {
+/** The rollout being carried out: its engine and its outcome once it ends. */
+record ActiveRollout(String id, RolloutEngine engine, CompletableFuture<RolloutState> outcome) {
     boolean running() {
         return !outcome.isDone();
     }

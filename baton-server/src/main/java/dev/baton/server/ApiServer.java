@@ -108,7 +108,10 @@ final class ApiServer implements AutoCloseable {
         if (post && path.equals("/v1/deploys")) {
             Map<String, String> env = new LinkedHashMap<>();
             body.path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
-            DeployRequest req = new DeployRequest(text(body, "version"), text(body, "strategy"), env);
+            JsonNode strategy = body.path("strategy");
+            DeployRequest req = strategy.isObject()
+                    ? new DeployRequest(text(body, "version"), null, env, strategy.toString())
+                    : new DeployRequest(text(body, "version"), text(body, "strategy"), env);
             String id = cp.deploy(req);
             return Reply.json(202, cp.rollout(id).orElseThrow());
         }

@@ -71,6 +71,14 @@ public final class BatonClient {
         if (req.strategy() != null) {
             body.put("strategy", req.strategy());
         }
+        if (req.strategySection() != null) {
+            try {
+                body.put("strategy", new com.fasterxml.jackson.databind.ObjectMapper(
+                        new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(req.strategySection()));
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("strategy: not a YAML or JSON mapping: " + e.getMessage(), e);
+            }
+        }
         body.put("env", req.env());
         return post("/v1/deploys", body).path("id").asText();
     }

@@ -98,7 +98,8 @@ public final class ControlPlane implements AutoCloseable {
             AppSpec spec = options.spec() != null ? options.spec().spec()
                     : store.latest().map(s -> s.state().spec()).orElseThrow(() -> new IllegalStateException(
                             "no app spec: the first 'baton up' needs one (baton up spec.yaml)"));
-            ProxyProcess proxy = ProxyProcess.startOrAdopt(home, options.listenHost(), spec.listen(), spec.drain().timeout());
+            ProxyProcess proxy = ProxyProcess.startOrAdopt(home, options.listenHost(), spec.listen(), spec.drain().timeout(),
+                    spec.web().readiness());
             ProxyTrafficControl traffic = new ProxyTrafficControl(proxy.admin());
             Deployments deployments = new Deployments(home, store, traffic, queue, db, options.clock(), spec);
             ControlPlane cp = new ControlPlane(options, embedded, ds, queue, store, proxy, deployments);
@@ -171,7 +172,7 @@ public final class ControlPlane implements AutoCloseable {
         JdbcRolloutStore.Stored s = stored.get();
         RolloutState state = deployments.active().filter(a -> a.id().equals(id)).map(a -> a.engine().current())
                 .orElse(s.state());
-        boolean paused = deployments.active().filter(a -> a.id().equals(id)).map(a -> a.strategy().paused())
+        boolean paused = deployments.active().filter(a -> a.id().equals(id)).map(a -> a.engine().paused())
                 .orElse(s.paused());
         return Optional.of(StatusView.Rollout.of(state == null ? s.state() : state, s.revision(), paused, s.updatedAt()));
     }

@@ -6,9 +6,11 @@ import java.util.regex.Pattern;
 
 /**
  * A request to roll out {@code version}: optionally with another strategy type than the spec's
- * ({@code rolling}, {@code blue-green}, {@code canary}) and extra environment for the new instances.
+ * ({@code rolling}, {@code blue-green}, {@code canary}, with that type's defaults) or a whole strategy section
+ * ({@code strategySection}, YAML or JSON, validated like the spec's, e.g. {@code {type: blue-green,
+ * scale_down_delay: 5s}}), and extra environment for the new instances.
  */
-public record DeployRequest(String version, String strategy, Map<String, String> env) {
+public record DeployRequest(String version, String strategy, Map<String, String> env, String strategySection) {
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     static final java.util.List<String> STRATEGIES = java.util.List.of("rolling", "blue-green", "canary");
@@ -22,6 +24,9 @@ public record DeployRequest(String version, String strategy, Map<String, String>
             throw ApiException.badRequest("strategy: must be one of " + String.join(", ", STRATEGIES) + ", got '"
                     + strategy + "'");
         }
+        if (strategy != null && strategySection != null) {
+            throw ApiException.badRequest("strategy: give a type or a whole strategy section, not both");
+        }
         env = env == null ? Map.of() : Map.copyOf(new TreeMap<>(env));
         for (String k : env.keySet()) {
             if (!ENV_NAME.matcher(k).matches()) {
@@ -30,7 +35,16 @@ public record DeployRequest(String version, String strategy, Map<String, String>
         }
     }
 
+    public DeployRequest(String version, String strategy, Map<String, String> env) {
+        this(version, strategy, env, null);
+    }
+
     public static DeployRequest of(String version) {
         return new DeployRequest(version, null, Map.of());
+    }
+
+    /** This request with a whole strategy section instead of the spec's strategy. */
+    public DeployRequest withStrategySection(String section) {
+        return new DeployRequest(version, null, env, section);
     }
 }

@@ -15,6 +15,7 @@ import dev.baton.rollout.RolloutEngine;
 import dev.baton.rollout.RolloutPhase;
 import dev.baton.rollout.RolloutPorts;
 import dev.baton.rollout.RolloutState;
+import dev.baton.rollout.SpecException;
 import dev.baton.rollout.Strategy;
 import dev.baton.rollout.StrategySpec;
 import dev.baton.rollout.Waiter;
@@ -167,7 +168,7 @@ final class Deployments {
 
     void pause(boolean paused) {
         ActiveRollout a = require();
-        a.strategy().paused(paused);
+        a.engine().pause(paused);
         store.setPaused(a.id(), paused);
     }
 
@@ -178,16 +179,16 @@ final class Deployments {
 
     private void launch(RolloutState state, boolean resume, boolean paused) {
         LocalProcessDriver driver = driver(state.spec());
-        PausableStrategy strategy = new PausableStrategy(Strategy.of(state.spec()), paused);
         AtomicReference<RolloutEngine> engineRef = new AtomicReference<>();
         JobShares jobs = state.spec().hasWorker() ? new QueueJobShares(queue) : JobShares.none();
         RolloutPorts ports = new RolloutPorts(driver, traffic, jobs, store,
                 new DirectSmokeCheck(v -> engineRef.get().current() == null ? List.of() : engineRef.get().current().ready(v)));
-        RolloutEngine engine = new RolloutEngine(strategy, ports, clock, Waiter.onClock(clock, Duration.ofMillis(200)));
+        RolloutEngine engine = new RolloutEngine(Strategy.of(state.spec()), ports, clock, Waiter.onClock(clock, Duration.ofMillis(200)));
         engineRef.set(engine);
+        engine.pause(paused);
         CompletableFuture<RolloutState> outcome = new CompletableFuture<>();
         outcomes.put(state.id(), outcome);
-        active.set(new ActiveRollout(state.id(), engine, strategy, outcome));
+        active.set(new ActiveRollout(state.id(), engine, outcome));
         Thread t = Thread.ofPlatform().name("rollout-" + state.id()).daemon(true).start(() -> {
             try {
                 RolloutState end = carryOut(engine, state, resume);
@@ -261,6 +262,13 @@ final class Deployments {
 
     private static AppSpec withOverrides(AppSpec s, DeployRequest req) {
         AppSpec out = s;
+        if (req.strategySection() != null) {
+            try {
+                out = out.withStrategySection(req.strategySection());
+            } catch (SpecException e) {
+                throw ApiException.badRequest(String.join("; ", e.errors()));
+            }
+        }
         if (req.strategy() != null && !req.strategy().equals(s.strategy().type())) {
             StrategySpec st = switch (req.strategy()) {
                 case "rolling" -> RollingSpec.defaults();

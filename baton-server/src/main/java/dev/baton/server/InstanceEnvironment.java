@@ -8,7 +8,7 @@ import java.util.TreeMap;
 
 /**
  * What every instance finds in its environment besides the spec's {@code env}: where the database is
- * ({@code BATON_DATABASE_URL}), its port ({@code BATON_PORT}, also {@code PORT}), its version
+ * ({@code BATON_DATABASE_URL}), its port ({@code BATON_PORT} and {@code PORT}, set by the driver), its version
  * ({@code BATON_VERSION}) and the drain deadlines ({@code BATON_DRAIN_TIMEOUT}, {@code BATON_JOBS_SOFT},
  * {@code BATON_JOBS_HARD}, as {@code 30s}-style durations). The values may hold a password: never log them.
  */
@@ -23,9 +23,7 @@ final class InstanceEnvironment {
         env.put("BATON_JOBS_SOFT", Durations.format(spec.drain().jobsSoft()));
         env.put("BATON_JOBS_HARD", Durations.format(spec.drain().jobsHard()));
         env.putAll(spec.env());
-        // The driver fills {port} per instance; exporting it here gives BATON_PORT without a driver change.
-        String run = "export BATON_PORT={port}; " + spec.run();
-        return new AppSpec(spec.app(), spec.listen(), spec.instances(), run, env, spec.web(), spec.worker(),
+        return new AppSpec(spec.app(), spec.listen(), spec.instances(), spec.run(), env, spec.web(), spec.worker(),
                 spec.drain(), spec.strategy(), spec.progressDeadline());
     }
 

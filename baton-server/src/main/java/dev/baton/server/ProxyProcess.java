@@ -50,8 +50,11 @@ final class ProxyProcess {
     boolean adopted() { return adopted; }
     ProxyAdmin admin() { return admin; }
 
-    /** Adopts the running proxy of this home, or starts one listening on {@code host:port}. */
-    static ProxyProcess startOrAdopt(BatonHome home, String host, int port, Duration drainTimeout) {
+    /**
+     * Adopts the running proxy of this home, or starts one listening on {@code host:port} that health-checks
+     * its backends on {@code healthPath} (the spec's {@code web.readiness}).
+     */
+    static ProxyProcess startOrAdopt(BatonHome home, String host, int port, Duration drainTimeout, String healthPath) {
         String token = home.proxyToken();
         Optional<ProxyProcess> running = adopt(home, token);
         if (running.isPresent()) {
@@ -63,7 +66,7 @@ final class ProxyProcess {
             log.info("adopted the proxy (pid {}, traffic port {}, admin port {})", p.pid(), p.trafficPort(), p.adminPort());
             return p;
         }
-        return start(home, token, host, port, drainTimeout);
+        return start(home, token, host, port, drainTimeout, healthPath);
     }
 
     private static Optional<ProxyProcess> adopt(BatonHome home, String token) {
@@ -90,7 +93,8 @@ final class ProxyProcess {
         }
     }
 
-    private static ProxyProcess start(BatonHome home, String token, String host, int port, Duration drainTimeout) {
+    private static ProxyProcess start(BatonHome home, String token, String host, int port, Duration drainTimeout,
+                                      String healthPath) {
         Path dir = home.proxyDir();
         Path logFile = dir.resolve("proxy.log");
         try {
@@ -101,7 +105,8 @@ final class ProxyProcess {
                     "--listen", host + ":" + port, "--admin", "127.0.0.1:0",
                     "--token-file", dir.resolve("admin.token").toString(),
                     "--state-file", dir.resolve("routes.json").toString(),
-                    "--drain-timeout-ms", Long.toString(Math.max(1, drainTimeout.toMillis()))));
+                    "--drain-timeout-ms", Long.toString(Math.max(1, drainTimeout.toMillis())),
+                    "--health-path", healthPath));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

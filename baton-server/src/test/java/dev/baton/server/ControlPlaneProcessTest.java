@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import dev.baton.server.scenario.DataPlaneReaper;
 
 /**
  * The control plane as a real child JVM ({@code baton up}) on the embedded, durable PostgreSQL, with the proxy
@@ -74,7 +75,7 @@ class ControlPlaneProcessTest {
             cp.kill();
         }
         if (home != null) {
-            DataPlaneReaper.reap(home);
+            DataPlaneReaper.reap(home, dir);
         }
         if (dir != null) {
             try (Stream<Path> all = Files.walk(dir)) {

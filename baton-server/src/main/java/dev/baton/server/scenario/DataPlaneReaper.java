@@ -1,5 +1,7 @@
-package dev.baton.server;
+package dev.baton.server.scenario;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.server.BatonHome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,24 +10,38 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Test teardown: kills whatever a control plane left running under one {@code .baton} home — the instances
- * (by process group, from their records), the proxy (by its process group), the embedded PostgreSQL, and any
- * process whose command line names the home's parent directory (the tests put it into every command).
+ * The last resort of a teardown: kills whatever a control plane left running under one {@code .baton} home —
+ * the instances (by process group, from their records), the proxy (by its process group), the embedded
+ * PostgreSQL (fast shutdown), and any process whose command line names the home's parent directory (the
+ * tests and the stage put it into every command). Used after {@code baton down}, or instead of it when the
+ * control plane does not answer.
  */
-final class DataPlaneReaper {
+public final class DataPlaneReaper {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private DataPlaneReaper() {}
 
-    static void reap(BatonHome home) {
-        Path tag = home.dir().getParent();
+    /** Kills the recorded instances and proxy of {@code home} and stops its embedded PostgreSQL. */
+    public static void reap(BatonHome home) {
+        reap(home, null);
+    }
+
+    /**
+     * As {@link #reap(BatonHome)}, and kills any process whose command line contains {@code tag} (a test's
+     * temporary directory; never a directory another Baton may run under).
+     */
+    public static void reap(BatonHome home, Path tag) {
         recordedPids(home.instancesDir()).forEach(DataPlaneReaper::killGroup);
         recordedPids(home.proxyDir()).forEach(DataPlaneReaper::killGroup);
-        ProcessHandle.allProcesses()
-                .filter(p -> p.pid() != ProcessHandle.current().pid())
-                .filter(p -> p.info().commandLine().map(c -> c.contains(tag.toString())).orElse(false))
-                .forEach(p -> {
-                    killGroup(p.pid());
-                    p.destroyForcibly();
-                });
+        if (tag != null) {
+            ProcessHandle.allProcesses()
+                    .filter(p -> p.pid() != ProcessHandle.current().pid())
+                    .filter(p -> p.info().commandLine().map(c -> c.contains(tag.toString())).orElse(false))
+                    .forEach(p -> {
+                        killGroup(p.pid());
+                        p.destroyForcibly();
+                    });
+        }
         Path pidFile = home.pgDir().resolve("postmaster.pid");
         if (Files.exists(pidFile)) {
             try {
@@ -51,7 +67,7 @@ final class DataPlaneReaper {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(f -> f.toString().endsWith(".json")).flatMap(f -> {
                 try {
-                    return Stream.of(Json.MAPPER.readTree(f.toFile()).path("pid").asLong());
+                    return Stream.of(JSON.readTree(f.toFile()).path("pid").asLong());
                 } catch (IOException e) {
                     return Stream.empty();
                 }
@@ -61,7 +77,8 @@ final class DataPlaneReaper {
         }
     }
 
-    static void killGroup(long pgid) {
+    /** SIGKILL to a process group (and to its leader, should it have left the group). */
+    public static void killGroup(long pgid) {
         signal("KILL", "-" + pgid);
         ProcessHandle.of(pgid).ifPresent(ProcessHandle::destroyForcibly);
     }

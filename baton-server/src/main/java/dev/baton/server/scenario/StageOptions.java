@@ -1,0 +1,48 @@
+package dev.baton.server.scenario;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What a {@link Stage} runs.
+ *
+ * @param home the stage's {@code .baton} home (the control plane's state, the database, the logs)
+ * @param initialVersion the sample app version deployed first
+ * @param instances instances of the sample app, 1..10
+ * @param httpRate requests per second through the proxy, 1..2000
+ * @param jobRate {@code sample.work} jobs enqueued per second, 1..1000
+ * @param jobDuration how long each job works, 0..10s
+ * @param quick shorter drain deadlines, analysis interval and pauses (the demo's {@code --quick}, the tests)
+ * @param progress where progress lines go (standard error); never standard output
+ */
+public record StageOptions(Path home, String initialVersion, int instances, int httpRate, int jobRate,
+                           Duration jobDuration, boolean quick, PrintStream progress) {
+
+    public StageOptions {
+        Objects.requireNonNull(home, "home");
+        Objects.requireNonNull(progress, "progress");
+        if (initialVersion == null || !initialVersion.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new IllegalArgumentException("initialVersion: 1-64 letters, digits, '.', '_' or '-', got " + initialVersion);
+        }
+        if (instances < 1 || instances > 10) {
+            throw new IllegalArgumentException("instances: must be 1..10, got " + instances);
+        }
+        if (httpRate < 1 || httpRate > 2000) {
+            throw new IllegalArgumentException("httpRate: must be 1..2000 per second, got " + httpRate);
+        }
+        if (jobRate < 1 || jobRate > 1000) {
+            throw new IllegalArgumentException("jobRate: must be 1..1000 per second, got " + jobRate);
+        }
+        if (jobDuration == null || jobDuration.isNegative() || jobDuration.compareTo(Duration.ofSeconds(10)) > 0) {
+            throw new IllegalArgumentException("jobDuration: must be 0..10s, got " + jobDuration);
+        }
+    }
+
+    /** v1 on 2 instances (3 when not quick), 50 (100) requests and 10 (20) jobs of 50 ms per second. */
+    public static StageOptions defaults(Path home, boolean quick, PrintStream progress) {
+        return new StageOptions(home, "v1", quick ? 2 : 3, quick ? 50 : 100, quick ? 10 : 20, Duration.ofMillis(50),
+                quick, progress);
+    }
+}
