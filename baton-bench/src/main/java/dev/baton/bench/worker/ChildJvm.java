@@ -49,9 +49,13 @@ final class ChildJvm implements AutoCloseable {
                 "--health-port", "-1"), Map.of(DatabaseConfig.URL_ENV, db.urlWithCredentials()), WorkerMain.STARTED);
     }
 
-    /** A JVM that does nothing: what SIGTERM to exit costs without a worker in it. */
-    static ChildJvm idle() throws IOException, InterruptedException {
-        return start("idle-jvm", IdleMain.class.getName(), List.of(), Map.of(), IdleMain.STARTED);
+    /**
+     * A JVM that does nothing: what SIGTERM to exit costs without a worker in it; with
+     * {@code blockedIo}, one thread waits in a socket accept meanwhile.
+     */
+    static ChildJvm idle(boolean blockedIo) throws IOException, InterruptedException {
+        return start("idle-jvm", IdleMain.class.getName(), blockedIo ? List.of("blocked-io") : List.of(), Map.of(),
+                IdleMain.STARTED);
     }
 
     private static ChildJvm start(String name, String mainClass, List<String> args, Map<String, String> env,

@@ -111,10 +111,14 @@ public final class WorkerBench implements Callable<Integer> {
             report.drainCases.add(DrainCase.soft(inFlight, longest));
             report.drainCases.add(DrainCase.hard(inFlight, HARD_SOFT, HARD_HARD));
             for (int round = 1; round <= (quick ? 1 : 3); round++) {
-                try (ChildJvm idle = ChildJvm.idle()) {
+                try (ChildJvm idle = ChildJvm.idle(false)) {
                     report.idleJvmExitMs.add(idle.terminateAndTime(Duration.ofSeconds(30)));
                 }
-                progress.say("idle JVM %d: exit %.0f ms after SIGTERM", round, report.idleJvmExitMs.getLast());
+                try (ChildJvm idle = ChildJvm.idle(true)) {
+                    report.blockedIoJvmExitMs.add(idle.terminateAndTime(Duration.ofSeconds(30)));
+                }
+                progress.say("idle JVM %d: exit %.0f ms after SIGTERM, %.0f ms with a thread blocked in I/O", round,
+                        report.idleJvmExitMs.getLast(), report.blockedIoJvmExitMs.getLast());
                 for (DrainCase c : report.drainCases) {
                     report.drains.add(DrainRun.run(c, round, db, queue, progress));
                 }

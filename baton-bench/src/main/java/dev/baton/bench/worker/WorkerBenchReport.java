@@ -17,6 +17,8 @@ final class WorkerBenchReport {
     final List<DrainRun.Result> drains = new ArrayList<>();
     /** SIGTERM to exit of a JVM that does nothing: what the machine charges any process for exiting. */
     final List<Double> idleJvmExitMs = new ArrayList<>();
+    /** The same with one thread blocked in a socket call, as in any JVM that uses the network. */
+    final List<Double> blockedIoJvmExitMs = new ArrayList<>();
 
     WorkerBenchReport(int jobs, Map<String, Object> machine) {
         this.jobs = jobs;
@@ -47,8 +49,8 @@ final class WorkerBenchReport {
         out.println("ms from SIGTERM; expected = longest job still running at SIGTERM, or the soft deadline when a"
                 + " job outlives it;");
         out.println("overshoot = exit - expected; after last = exit - last completion recorded; lost jobs: 0");
-        out.printf("idle JVM, SIGTERM to exit: %s ms%n",
-                idleJvmExitMs.stream().map(v -> String.format("%.0f", v)).toList());
+        out.printf("idle JVM, SIGTERM to exit: %s ms; with a thread blocked in I/O: %s ms%n", rounded(idleJvmExitMs),
+                rounded(blockedIoJvmExitMs));
     }
 
     Map<String, Object> toMap() {
@@ -95,8 +97,13 @@ final class WorkerBenchReport {
             drainRows.add(row);
         }
         m.put("drain", drainRows);
-        m.put("idleJvmExitMs", idleJvmExitMs.stream().map(Math::round).toList());
+        m.put("idleJvmExitMs", rounded(idleJvmExitMs));
+        m.put("blockedIoJvmExitMs", rounded(blockedIoJvmExitMs));
         return m;
+    }
+
+    private static List<Long> rounded(List<Double> values) {
+        return values.stream().map(Math::round).toList();
     }
 
     private static List<Long> rates(List<BurnDown.Result> rounds) {

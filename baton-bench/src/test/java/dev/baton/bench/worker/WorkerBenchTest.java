@@ -50,6 +50,7 @@ class WorkerBenchTest {
         // Released at the soft deadline, so the exit cannot come before it.
         assertThat(hard.path("exitMs").asLong()).isGreaterThanOrEqualTo(hard.path("softStopMs").asLong());
         assertThat(result.path("idleJvmExitMs")).hasSize(1);
+        assertThat(result.path("blockedIoJvmExitMs")).hasSize(1);
         for (JsonNode d : drains) {
             assertThat(d.path("lost").asInt()).isZero();
         }
