@@ -27,8 +27,8 @@ import picocli.CommandLine.Option;
         description = "wrk against a backend directly, through HAProxy and through Baton, in interleaved rounds.")
 public final class ProxyBench implements Callable<Integer> {
 
-    @Option(names = "--quick", description = "A run under a minute: 3 rounds of 4 s per target after the warm-ups "
-            + "(Baton until its CPU per request stops falling, 4-10 s; 2 s for the others; without it 16-40 s and 5 s).")
+    @Option(names = "--quick", description = "A run under a minute: 3 rounds of 3 s per target after the warm-ups "
+            + "(Baton until its CPU per request stops falling, 4-10 s; 1 s for the others; without it 16-40 s and 5 s).")
     boolean quick;
 
     @Option(names = "--json", description = "Print one JSON object on standard output and nothing else there.")
@@ -37,7 +37,7 @@ public final class ProxyBench implements Callable<Integer> {
     @Option(names = "--rounds", description = "Rounds; each measures every target once (default 5; 3 with --quick).")
     Integer rounds;
 
-    @Option(names = "--seconds", description = "Measured seconds per target and round (default 10; 4 with --quick).")
+    @Option(names = "--seconds", description = "Measured seconds per target and round (default 10; 3 with --quick).")
     Integer seconds;
 
     @Option(names = "--connections", defaultValue = "64", description = "wrk connections (default ${DEFAULT-VALUE}).")
@@ -61,13 +61,13 @@ public final class ProxyBench implements Callable<Integer> {
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = proxyThreads != null ? proxyThreads : cores;
         int roundCount = rounds != null ? rounds : quick ? 3 : 5;
-        int measured = seconds != null ? seconds : quick ? 4 : 10;
+        int measured = seconds != null ? seconds : quick ? 3 : 10;
         // Baton's JVM compiles its hot path during the first seconds under load (longer when the machine is
         // busy), so it warms until its CPU per request stops falling; HAProxy needs no warm-up, and the
         // backend's JVM is warmed by every warm-up. Baton warms first, so the backend is warm for the others.
         int batonMin = quick ? 4 : 16;
         int batonMax = quick ? 10 : 40;
-        int otherWarmUp = quick ? 2 : 5;
+        int otherWarmUp = quick ? 1 : 5;
         if (connections < 1 || wrkThreads < 1 || connections < wrkThreads || threads < 1 || roundCount < 1
                 || measured < 1) {
             System.err.println("--connections, --wrk-threads, --proxy-threads, --rounds and --seconds must be >= 1, "
