@@ -56,6 +56,8 @@ public final class ProxyBench implements Callable<Integer> {
 
     private static final List<String> TARGETS = List.of("direct", "haproxy", "baton");
 
+    private boolean batonWarm;
+
     @Override
     public Integer call() throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
@@ -87,7 +89,11 @@ public final class ProxyBench implements Callable<Integer> {
                 Map<String, Integer> ports = Map.of("direct", backendPort, "haproxy", haproxy.port(),
                         "baton", baton.port());
                 Map<String, Long> proxyPids = Map.of("haproxy", haproxy.pid(), "baton", baton.pid());
-                warmUntilSteady(baton.port(), baton.pid(), batonMin, batonMax);
+                batonWarm = warmUntilSteady(baton.port(), baton.pid(), batonMin, batonMax);
+                if (!batonWarm) {
+                    say("baton: CPU per request still falling after %d s of warm-up (the machine is busy); "
+                            + "its first rounds include JIT compilation: prefer a run without --quick", batonMax);
+                }
                 for (String t : List.of("haproxy", "direct")) {
                     say("%s: warm-up %d s", t, otherWarmUp);
                     Wrk.run(ports.get(t), wrkThreads, connections, otherWarmUp);
@@ -119,7 +125,7 @@ public final class ProxyBench implements Callable<Integer> {
      * Runs wrk in 2 s steps (at least {@code minSeconds}, at most {@code maxSeconds}) until the process's
      * CPU per request has improved by less than 5 % twice in a row.
      */
-    private void warmUntilSteady(int port, long pid, int minSeconds, int maxSeconds) throws Exception {
+    private boolean warmUntilSteady(int port, long pid, int minSeconds, int maxSeconds) throws Exception {
         double best = Double.MAX_VALUE;
         int flat = 0;
         for (int spent = 0; spent < maxSeconds; ) {
@@ -130,10 +136,11 @@ public final class ProxyBench implements Callable<Integer> {
             say("baton: warm-up %d s, %.0f req/s, %.1f us CPU per request", spent, r.requestsPerSecond(), cpu);
             flat = cpu < best * 0.95 ? 0 : flat + 1;
             if (spent >= minSeconds && flat >= 2) {
-                return;
+                return true;
             }
             best = Math.min(best, cpu);
         }
+        return false;
     }
 
     private void report(Map<String, TargetRuns> runs, int cores, int threads, int roundCount, int measured)
@@ -166,6 +173,7 @@ public final class ProxyBench implements Callable<Integer> {
                     round(p99VsHaproxy), "batonToDirectRps", round(rpsVsDirect), "batonToHaproxyCpuPerRequest",
                     round(cpuVsHaproxy)));
             out.put("aimMet", aimMet);
+            out.put("batonWarmedUp", batonWarm);
             System.out.println(new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
             return;
         }
@@ -187,8 +195,9 @@ public final class ProxyBench implements Callable<Integer> {
                     t.medianP50Ms(), t.medianP99Ms(), t.errors(), t.medianProxyCpu(), t.medianBackendCpu());
         }
         System.out.printf("Baton/HAProxy req/s %.2fx, p99 %.2fx; Baton/direct req/s %.2fx (ratios of medians); "
-                + "aim (>=1.0x req/s, p99 <=1.5x) %s%nBaton/HAProxy proxy CPU per request %.2fx%n", rpsVsHaproxy,
-                p99VsHaproxy, rpsVsDirect, aimMet ? "met" : "NOT met", cpuVsHaproxy);
+                + "aim (>=1.0x req/s, p99 <=1.5x) %s%nBaton/HAProxy proxy CPU per request %.2fx%s%n", rpsVsHaproxy,
+                p99VsHaproxy, rpsVsDirect, aimMet ? "met" : "NOT met", cpuVsHaproxy,
+                batonWarm ? "" : " (Baton's warm-up had not settled: its JIT was still compiling)");
     }
 
     private static List<String> jvmOptions(String text) {
