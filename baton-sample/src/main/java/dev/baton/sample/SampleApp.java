@@ -193,12 +193,21 @@ public final class SampleApp implements AutoCloseable {
     private Worker buildWorker() {
         WorkerConfig config = WorkerConfig.defaults().withVersion(settings.version())
                 .withConcurrency(settings.concurrency()).withLease(settings.lease())
-                .withStopDeadlines(settings.jobsSoft(), settings.jobsHard()).withHealth("127.0.0.1", -1);
+                .withStopDeadlines(settings.jobsSoft(), releaseTime(settings)).withHealth("127.0.0.1", -1);
         Worker.Builder builder = Worker.builder(dataSource).config(config).stopOnShutdown(false);
         WorkHandler handler = new WorkHandler(dataSource, settings.version(), settings.misbehaviour(),
                 () -> ThreadLocalRandom.current().nextDouble(), Clock.systemUTC());
         settings.kinds().forEach(kind -> builder.handle(kind, handler));
         return builder.build();
+    }
+
+    /**
+     * The worker counts its hard deadline after the soft one; {@code BATON_JOBS_HARD}, like the spec's
+     * {@code drain.jobs_hard}, counts from SIGTERM. The worker needs at least 100 ms to release.
+     */
+    static Duration releaseTime(SampleSettings settings) {
+        Duration rest = settings.jobsHard().minus(settings.jobsSoft());
+        return rest.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : rest;
     }
 
     /**
@@ -215,8 +224,9 @@ public final class SampleApp implements AutoCloseable {
             state = AppState.DRAINING;
         }
         long t0 = System.nanoTime();
-        log.info("draining: readiness 503; {} request(s) in flight get up to {}; the worker gets {} + {}",
-                http == null ? 0 : http.inFlight(), settings.drainTimeout(), settings.jobsSoft(), settings.jobsHard());
+        log.info("draining: readiness 503; {} request(s) in flight get up to {}; the worker finishes jobs until {} "
+                + "and releases the rest by {}", http == null ? 0 : http.inFlight(), settings.drainTimeout(),
+                settings.jobsSoft(), settings.jobsHard());
         Worker w;
         synchronized (lifecycle) {
             w = worker;

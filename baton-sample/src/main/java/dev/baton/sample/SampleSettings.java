@@ -22,7 +22,8 @@ import java.util.Set;
  * @param lease job lease of the worker ({@code BATON_WORKER_LEASE})
  * @param drainTimeout how long in-flight requests may run after SIGTERM ({@code BATON_DRAIN_TIMEOUT})
  * @param jobsSoft how long in-flight jobs may finish after SIGTERM ({@code BATON_JOBS_SOFT})
- * @param jobsHard then how long to interrupt and release them ({@code BATON_JOBS_HARD})
+ * @param jobsHard by when, counted from SIGTERM too, the jobs still running are interrupted and released
+ *                 ({@code BATON_JOBS_HARD}; at least {@code BATON_JOBS_SOFT}, like the spec's {@code drain.jobs_hard})
  * @param misbehaviour the {@code SAMPLE_*} switches
  */
 public record SampleSettings(int port, String version, DatabaseConfig database, Set<String> kinds, int concurrency,
@@ -40,7 +41,7 @@ public record SampleSettings(int port, String version, DatabaseConfig database, 
               BATON_WORKER_LEASE          job lease, 500ms..1h; default 30s
               BATON_DRAIN_TIMEOUT         in-flight requests after SIGTERM; default 10s
               BATON_JOBS_SOFT             in-flight jobs may finish after SIGTERM; default 20s
-              BATON_JOBS_HARD             then interrupt and release them; default 5s
+              BATON_JOBS_HARD             by then (from SIGTERM) the rest are released; default 25s
               SAMPLE_ERROR_RATE, SAMPLE_LATENCY_MS, SAMPLE_START_DELAY_MS, SAMPLE_NEVER_READY,
               SAMPLE_CRASH_AFTER_MS, SAMPLE_JOB_FAIL_RATE, SAMPLE_JOB_MS   misbehaviour, see docs/sample.md
             durations: 500ms, 20s, 2m, 1h or ISO-8601 (PT20S)
@@ -68,8 +69,9 @@ public record SampleSettings(int port, String version, DatabaseConfig database, 
         }
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(jobsSoft, "jobsSoft");
-        if (jobsHard == null || jobsHard.compareTo(Duration.ofMillis(100)) < 0) {
-            throw new IllegalArgumentException("BATON_JOBS_HARD: must be at least 100ms, got " + jobsHard);
+        if (jobsHard == null || jobsHard.compareTo(jobsSoft) < 0) {
+            throw new IllegalArgumentException("BATON_JOBS_HARD: must be at least BATON_JOBS_SOFT (" + jobsSoft
+                    + "), both counted from SIGTERM; got " + jobsHard);
         }
         Objects.requireNonNull(misbehaviour, "misbehaviour");
     }
@@ -126,7 +128,7 @@ public record SampleSettings(int port, String version, DatabaseConfig database, 
                 duration(env, "BATON_WORKER_LEASE", Duration.ofSeconds(30)),
                 duration(env, "BATON_DRAIN_TIMEOUT", Duration.ofSeconds(10)),
                 duration(env, "BATON_JOBS_SOFT", Duration.ofSeconds(20)),
-                duration(env, "BATON_JOBS_HARD", Duration.ofSeconds(5)),
+                duration(env, "BATON_JOBS_HARD", Duration.ofSeconds(25)),
                 Misbehaviour.fromEnvironment(env));
     }
 

@@ -52,7 +52,7 @@ class SampleJobsProcessTest {
         String url = db.jdbcUrl().contains("user=") || db.user() == null ? db.jdbcUrl()
                 : db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "user=" + db.user();
         app = SampleProcess.start(dir, "jobs", Map.of("BATON_DATABASE_URL", url, "BATON_JOBS_SOFT", "2s",
-                "BATON_JOBS_HARD", "1s"), "--port", "0", "--version", "v5");
+                "BATON_JOBS_HARD", "3s"), "--port", "0", "--version", "v5");
         await().atMost(WAIT).until(() -> app.port() > 0 && app.status("/health/ready") == 200);
     }
 

@@ -53,6 +53,8 @@ class SampleSettingsTest {
                 .hasMessageStartingWith("SAMPLE_NEVER_READY: ").hasMessageContaining("true or false");
         assertThatThrownBy(() -> parse(Map.of("BATON_JOBS_HARD", "soon")))
                 .hasMessageStartingWith("BATON_JOBS_HARD: ");
+        assertThatThrownBy(() -> parse(Map.of("BATON_JOBS_SOFT", "20s", "BATON_JOBS_HARD", "5s")))
+                .hasMessageStartingWith("BATON_JOBS_HARD: must be at least BATON_JOBS_SOFT");
         assertThatThrownBy(() -> parse(Map.of("BATON_WORKER_KINDS", "email.send")))
                 .hasMessageStartingWith("BATON_WORKER_KINDS: ").hasMessageContaining("sample.work");
         assertThatThrownBy(() -> parse(Map.of(), "--port", "70000"))

@@ -10,7 +10,8 @@ import java.util.TreeMap;
  * What every instance finds in its environment besides the spec's {@code env}: where the database is
  * ({@code BATON_DATABASE_URL}), its port ({@code BATON_PORT} and {@code PORT}, set by the driver), its version
  * ({@code BATON_VERSION}) and the drain deadlines ({@code BATON_DRAIN_TIMEOUT}, {@code BATON_JOBS_SOFT},
- * {@code BATON_JOBS_HARD}, as {@code 30s}-style durations). The values may hold a password: never log them.
+ * {@code BATON_JOBS_HARD}, as {@code 30s}-style durations, each measured from SIGTERM exactly as in the spec's
+ * {@code drain} section). The values may hold a password: never log them.
  */
 final class InstanceEnvironment {
     private InstanceEnvironment() {}
@@ -19,9 +20,9 @@ final class InstanceEnvironment {
     static AppSpec apply(AppSpec spec, DatabaseConfig db) {
         Map<String, String> env = new TreeMap<>();
         env.put("BATON_DATABASE_URL", databaseUrl(db));
-        env.put("BATON_DRAIN_TIMEOUT", Durations.format(spec.drain().timeout()));
-        env.put("BATON_JOBS_SOFT", Durations.format(spec.drain().jobsSoft()));
-        env.put("BATON_JOBS_HARD", Durations.format(spec.drain().jobsHard()));
+        env.put("BATON_DRAIN_TIMEOUT", Durations.oneUnit(spec.drain().timeout()));
+        env.put("BATON_JOBS_SOFT", Durations.oneUnit(spec.drain().jobsSoft()));
+        env.put("BATON_JOBS_HARD", Durations.oneUnit(spec.drain().jobsHard()));
         env.putAll(spec.env());
         return new AppSpec(spec.app(), spec.listen(), spec.instances(), spec.run(), env, spec.web(), spec.worker(),
                 spec.drain(), spec.strategy(), spec.progressDeadline());
@@ -29,19 +30,6 @@ final class InstanceEnvironment {
 
     /** A URL {@link DatabaseConfig#parse} reads back, with the credentials in it. */
     static String databaseUrl(DatabaseConfig db) {
-        StringBuilder url = new StringBuilder(db.jdbcUrl());
-        String sep = db.jdbcUrl().contains("?") ? "&" : "?";
-        if (db.user() != null && !db.jdbcUrl().contains("user=")) {
-            url.append(sep).append("user=").append(enc(db.user()));
-            sep = "&";
-        }
-        if (db.password() != null && !db.jdbcUrl().contains("password=")) {
-            url.append(sep).append("password=").append(enc(db.password()));
-        }
-        return url.toString();
-    }
-
-    private static String enc(String s) {
-        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+        return db.urlWithCredentials();
     }
 }

@@ -1,5 +1,6 @@
 package dev.baton.rollout.kube;
 
+import dev.baton.rollout.Durations;
 import dev.baton.rollout.AppSpec;
 import dev.baton.rollout.DrainSpec;
 import java.time.Duration;
@@ -42,12 +43,13 @@ final class ContainerEnv {
         add(env, "BATON_VERSION", options.effectiveVersion());
         env.add(KubeYaml.map("name", "BATON_INSTANCE",
                 "valueFrom", KubeYaml.map("fieldRef", KubeYaml.map("fieldPath", "metadata.name"))));
-        add(env, "BATON_DRAIN_TIMEOUT", duration(drain.timeout()));
-        add(env, "BATON_JOBS_SOFT", duration(drain.jobsSoft()));
-        add(env, "BATON_JOBS_HARD", duration(drain.jobsHard()));
+        add(env, "BATON_DRAIN_TIMEOUT", Durations.oneUnit(drain.timeout()));
+        add(env, "BATON_JOBS_SOFT", Durations.oneUnit(drain.jobsSoft()));
+        add(env, "BATON_JOBS_HARD", Durations.oneUnit(drain.jobsHard()));
         if (spec.hasWorker()) {
-            add(env, "BATON_WORKER_SOFT_STOP", duration(drain.jobsSoft()));
-            add(env, "BATON_WORKER_HARD_STOP", duration(drain.jobsHard()));
+            add(env, "BATON_WORKER_SOFT_STOP", Durations.oneUnit(drain.jobsSoft()));
+            // The worker runtime counts its hard deadline after the soft one; the spec counts both from SIGTERM.
+            add(env, "BATON_WORKER_HARD_STOP", Durations.oneUnit(workerHardStop(drain)));
             add(env, "BATON_HEALTH_HOST", "0.0.0.0");
         }
         env.add(KubeYaml.map("name", "BATON_DATABASE_URL", "valueFrom", KubeYaml.map("secretKeyRef",
@@ -61,14 +63,16 @@ final class ContainerEnv {
      * One unit only ({@code 20s}, {@code 1500ms}): the worker's and the sample's parsers take a single
      * number with a unit, not the spec's combined {@code 1m30s}.
      */
-    static String duration(Duration d) {
-        return d.getNano() == 0 ? d.getSeconds() + "s" : d.toMillis() + "ms";
-    }
-
     private static void add(List<Map<String, Object>> env, String name, String value) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("name", name);
         e.put("value", value);
         env.add(e);
+    }
+
+    /** {@code jobs_hard - jobs_soft}, at least the 100 ms the worker runtime needs to release its jobs. */
+    static java.time.Duration workerHardStop(dev.baton.rollout.DrainSpec drain) {
+        java.time.Duration rest = drain.jobsHard().minus(drain.jobsSoft());
+        return rest.compareTo(java.time.Duration.ofMillis(100)) < 0 ? java.time.Duration.ofMillis(100) : rest;
     }
 }

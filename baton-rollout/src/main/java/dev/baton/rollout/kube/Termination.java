@@ -10,24 +10,22 @@ import java.time.Duration;
  * kube-proxy on every node and the ingress controllers learn of the removal asynchronously, so requests keep
  * arriving for a few seconds. The preStop sleep keeps the pod serving normally through that window. Then
  * SIGTERM: in-flight requests get {@code drain.timeout} while, in parallel, the worker finishes held jobs
- * ({@code jobs_soft}); then it interrupts and releases the rest ({@code jobs_hard}, counted after the soft
- * deadline, as the worker runtime counts it). The grace period is counted from the start of preStop, so
- * <pre>grace = preStop + max(drain.timeout, jobs_soft) + jobs_hard + margin</pre>
+ * until {@code jobs_soft} and has released the rest by {@code jobs_hard}, both counted from SIGTERM as the
+ * spec defines them ({@code jobs_hard >= jobs_soft}). The grace period is counted from the start of preStop, so
+ * <pre>grace = preStop + max(drain.timeout, jobs_hard) + margin</pre>
  * and SIGKILL never lands while the runtime is still inside a deadline it was given.
  *
  * @param preStopSeconds the preStop sleep (0: no hook)
- * @param firstPhaseSeconds {@code max(drain.timeout, jobs_soft)}
- * @param jobsHardSeconds {@code jobs_hard}
+ * @param drainSeconds {@code max(drain.timeout, jobs_hard)}
  * @param marginSeconds for JVM exit and the last release round-trips
  * @param graceSeconds {@code terminationGracePeriodSeconds}
  */
-public record Termination(long preStopSeconds, long firstPhaseSeconds, long jobsHardSeconds, long marginSeconds,
-                          long graceSeconds) {
+public record Termination(long preStopSeconds, long drainSeconds, long marginSeconds, long graceSeconds) {
     /** Liveness is probed this often; its failure threshold is derived from the grace period. */
     public static final int LIVENESS_PERIOD_SECONDS = 10;
 
     public Termination {
-        if (graceSeconds < preStopSeconds + firstPhaseSeconds + jobsHardSeconds + marginSeconds) {
+        if (graceSeconds < preStopSeconds + drainSeconds + marginSeconds) {
             throw new IllegalArgumentException("grace period " + graceSeconds + "s is shorter than preStop + drain");
         }
     }
@@ -35,10 +33,11 @@ public record Termination(long preStopSeconds, long firstPhaseSeconds, long jobs
     /** The budget for a drain section and a preStop delay. */
     public static Termination of(DrainSpec drain, Duration preStop) {
         long pre = ceilSeconds(preStop);
-        long first = Math.max(ceilSeconds(drain.timeout()), ceilSeconds(drain.jobsSoft()));
-        long hard = ceilSeconds(drain.jobsHard());
+        // The worker releases by jobs_hard, or 100 ms after jobs_soft when the spec leaves it no time.
+        Duration releasedBy = drain.jobsSoft().plus(ContainerEnv.workerHardStop(drain));
+        long drainSeconds = Math.max(ceilSeconds(drain.timeout()), ceilSeconds(releasedBy));
         long margin = ceilSeconds(DrainSpec.KILL_MARGIN);
-        return new Termination(pre, first, hard, margin, pre + first + hard + margin);
+        return new Termination(pre, drainSeconds, margin, pre + drainSeconds + margin);
     }
 
     /**
@@ -53,8 +52,7 @@ public record Termination(long preStopSeconds, long firstPhaseSeconds, long jobs
     /** The arithmetic, for a comment beside the manifest. */
     public String explain() {
         return "terminationGracePeriodSeconds " + graceSeconds + " = preStop " + preStopSeconds
-                + " + max(drain.timeout, drain.jobs_soft) " + firstPhaseSeconds + " + drain.jobs_hard " + jobsHardSeconds
-                + " + margin " + marginSeconds;
+                + " + max(drain.timeout, drain.jobs_hard) " + drainSeconds + " + margin " + marginSeconds;
     }
 
     static long ceilSeconds(Duration d) {
