@@ -64,6 +64,7 @@ public final class Stage implements AutoCloseable {
     private HttpLoadResult httpResult;
     private JobLoadResult jobResult;
     private boolean closed;
+    private boolean ownLoads = true;
 
     private Stage(StageOptions options) {
         this.options = options;
@@ -144,7 +145,7 @@ public final class Stage implements AutoCloseable {
      */
     public Deploy deploy(String version, String strategy, Map<String, String> env, Duration timeout)
             throws InterruptedException {
-        if (httpResult != null) {
+        if (httpResult != null && ownLoads) {
             startLoads();
         }
         String label = strategy.startsWith("{") ? "custom" : strategy;
@@ -233,6 +234,15 @@ public final class Stage implements AutoCloseable {
             jobResult = jobs.stop();
             say("load stopped: " + httpResult.summary().line() + "; " + jobResult.jobs().size() + " jobs");
         }
+    }
+
+    /**
+     * Stops the stage's loads for good: deploys no longer start new ones, because the caller drives loads of
+     * its own ({@code baton verify} runs a pair per scenario, so each scenario's numbers are its own).
+     */
+    public synchronized void withoutLoads() {
+        stopLoads();
+        ownLoads = false;
     }
 
     /**
