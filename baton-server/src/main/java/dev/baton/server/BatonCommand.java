@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "baton", mixinStandardHelpOptions = true, version = "baton 0.1.0",
         description = "Zero-downtime deploys of web services and job workers.",
         subcommands = {UpCommand.class, DeployCommand.class, StatusCommand.class, JobsCommand.class, DemoCommand.class, KubeCommand.class,
-                CommandLine.HelpCommand.class})
+                dev.baton.server.verify.VerifyCommand.class, CommandLine.HelpCommand.class})
 public final class BatonCommand {
     public static final int EXIT_ROLLED_BACK = 1;
     public static final int EXIT_USAGE = 2;

@@ -37,40 +37,73 @@ public final class FailureExplainer {
         this.originNanos = originNanos;
     }
 
-    /** Whether the failure of {@code r} is excused. */
-    public boolean explains(RequestRecord r) {
-        return explain(r).isPresent();
+    /** Why a failure is excused. */
+    public enum Excuse {
+        /** In flight when an instance was SIGKILLed. */
+        KILLED,
+        /** A 500 of a version deployed to fail requests, before its rollback. */
+        BAD_VERSION
     }
 
-    /** Why the failure of {@code r} is excused; empty when it is not (or {@code r} did not fail). */
-    public Optional<String> explain(RequestRecord r) {
+    /** Whether the failure of {@code r} is excused. */
+    public boolean explains(RequestRecord r) {
+        return excuse(r).isPresent();
+    }
+
+    /** How the failure of {@code r} is excused; empty when it is not (or {@code r} did not fail). */
+    public Optional<Excuse> excuse(RequestRecord r) {
         if (r.outcome() != Outcome.FAILED) {
             return Optional.empty();
         }
         if (badVersion != null && r.status() == 500 && badVersion.equals(r.version()) && badWindow != null
                 && r.intendedNanos() <= badWindow.endNanos()) {
-            return Optional.of("tolerated: " + r.id() + " sent " + at(r.intendedNanos()) + " answered 500 by the bad "
-                    + "canary " + badVersion + " before it was rolled back");
+            return Optional.of(Excuse.BAD_VERSION);
         }
+        return killedBy(r).map(k -> Excuse.KILLED);
+    }
+
+    /** Why the failure of {@code r} is excused, in words; empty when it is not. */
+    public Optional<String> explain(RequestRecord r) {
+        return excuse(r).map(e -> switch (e) {
+            case BAD_VERSION -> "tolerated: " + r.id() + " sent " + at(r.intendedNanos()) + " answered 500 by the bad "
+                    + "version " + badVersion + " before it was rolled back";
+            case KILLED -> {
+                Injection k = killedBy(r).orElseThrow();
+                yield "killed: " + r.id() + " sent " + at(r.intendedNanos()) + ", failed "
+                        + at(r.intendedNanos() + r.latencyNanos()) + " (" + r.reason() + "), was in flight when "
+                        + k.instance().describe() + " was SIGKILLed at " + at(k.atNanos()) + " with "
+                        + k.requestsInside() + " request(s) inside";
+            }
+        });
+    }
+
+    private Optional<Injection> killedBy(RequestRecord r) {
         if (!deadBackendFailure(r)) {
             return Optional.empty();
         }
         long end = r.intendedNanos() + r.latencyNanos();
-        for (Injection k : kills) {
-            if (r.intendedNanos() <= k.atNanos() && end >= k.atNanos()) {
-                return Optional.of("killed: " + r.id() + " sent " + at(r.intendedNanos()) + ", failed " + at(end) + " ("
-                        + r.reason() + "), was in flight when " + k.instance().describe() + " was SIGKILLed at "
-                        + at(k.atNanos()) + " with " + k.requestsInside() + " request(s) inside");
-            }
-        }
-        return Optional.empty();
+        return kills.stream().filter(k -> r.intendedNanos() <= k.atNanos() && end >= k.atNanos()).findFirst();
     }
 
-    /** One line per excused failure among {@code requests}, in order. */
+    /**
+     * The excused failures among {@code requests}: one line per request failed by a kill, and one line for all
+     * the bad version's 500s (with their ids).
+     */
     public List<String> explanations(List<RequestRecord> requests) {
         List<String> out = new ArrayList<>();
+        List<String> bad = new ArrayList<>();
         for (RequestRecord r : requests) {
-            explain(r).ifPresent(out::add);
+            Optional<Excuse> e = excuse(r);
+            if (e.isPresent() && e.get() == Excuse.BAD_VERSION) {
+                bad.add(r.id());
+            } else if (e.isPresent()) {
+                out.add(explain(r).orElseThrow());
+            }
+        }
+        if (!bad.isEmpty()) {
+            out.add("tolerated: " + bad.size() + " request(s) answered 500 by the bad version " + badVersion
+                    + " before it was rolled back: " + String.join(", ", bad.subList(0, Math.min(10, bad.size())))
+                    + (bad.size() > 10 ? ", …" : ""));
         }
         return out;
     }

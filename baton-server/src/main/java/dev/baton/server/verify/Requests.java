@@ -30,8 +30,9 @@ final class Requests {
         long ok = count(all, Outcome.OK);
         long failed = count(all, Outcome.FAILED);
         long unknown = count(all, Outcome.UNKNOWN);
+        long excused = all.stream().filter(explainer::explains).count();
         List<String> lines = explainer.explanations(all);
-        result.requests(new RequestSummary(all.size(), ok, failed, unknown, lines.size(), latency.p50OutsideMs(),
+        result.requests(new RequestSummary(all.size(), ok, failed, unknown, excused, latency.p50OutsideMs(),
                 latency.p99OutsideMs(), latency.p50DuringMs(), latency.p99DuringMs(), latency.p99Ms(),
                 latency.maxMs()));
         lines.stream().limit(MAX_LINES).forEach(result::explanation);

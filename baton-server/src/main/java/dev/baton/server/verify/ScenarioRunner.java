@@ -72,6 +72,7 @@ public final class ScenarioRunner {
                 result.deployDuration(outcome.duration());
                 if (outcome.rolledBack()) {
                     result.rolledBack(outcome.rollbackDuration());
+                    result.explanation("rolled back: " + outcome.reason());
                     say("scenario " + runName + ": rolled back (" + outcome.reason() + ")");
                 }
             } catch (RuntimeException e) {

@@ -56,10 +56,25 @@ class FailureExplainerTest {
         FailureExplainer x = new FailureExplainer(List.of(), "v3", deploy, 0);
 
         assertThat(x.explain(failed("r-1", 6 * S, S / 1000, 500, "v3"))).hasValueSatisfying(line ->
-                assertThat(line).contains("tolerated", "r-1", "bad canary v3"));
+                assertThat(line).contains("tolerated", "r-1", "bad version v3"));
         assertThat(x.explains(failed("stable", 6 * S, S / 1000, 500, "v2"))).isFalse();
         assertThat(x.explains(failed("late", 21 * S, S / 1000, 500, "v3"))).isFalse();
         assertThat(x.explains(failed("503", 6 * S, S / 1000, 503, "v3"))).isFalse();
+    }
+
+    @Test
+    void theBadVersionsErrorsAreSummedUpInOneLineAndEachKillFailureGetsItsOwn() {
+        DeployWindow deploy = new DeployWindow("canary v3", 5 * S, 20 * S);
+        FailureExplainer x = new FailureExplainer(List.of(KILL_AT_10S), "v3", deploy, 0);
+
+        List<String> lines = x.explanations(List.of(failed("a", 6 * S, 1, 500, "v3"), failed("b", 7 * S, 1, 500, "v3"),
+                failed("k1", 9 * S, 2 * S, 502, null), failed("k2", 9 * S, 2 * S, 504, null),
+                failed("not-excused", 6 * S, 1, 503, null)));
+
+        assertThat(lines).hasSize(3);
+        assertThat(lines).filteredOn(l -> l.startsWith("killed: ")).hasSize(2);
+        assertThat(lines).filteredOn(l -> l.startsWith("tolerated: ")).singleElement()
+                .satisfies(l -> assertThat(l).contains("2 request(s)", "a, b"));
     }
 
     @Test
