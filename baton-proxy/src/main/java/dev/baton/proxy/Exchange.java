@@ -97,7 +97,8 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         this.idempotent = m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS
                 || m == HttpMethod.PUT || m == HttpMethod.DELETE || m == HttpMethod.TRACE;
         this.head = m == HttpMethod.HEAD;
-        this.upgrade = request.headers().contains(HttpHeaderNames.UPGRADE)
+        this.upgrade = !ForwardedHeaders.declineCleartextHttp2(request.headers())
+                && request.headers().contains(HttpHeaderNames.UPGRADE)
                 && request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
         this.replayable = context.config.replayBufferBytes() > 0;
     }

@@ -43,6 +43,29 @@ final class ForwardedHeaders {
         req.setProtocolVersion(HttpVersion.HTTP_1_1);
     }
 
+    private static final AsciiString HTTP2_SETTINGS = AsciiString.cached("http2-settings");
+
+    /**
+     * Declines an offer to upgrade to cleartext HTTP/2 ({@code Upgrade: h2c}, RFC 7540 §3.2; dropped
+     * from RFC 9113): the proxy speaks HTTP/1.1 to backends, and a client that offers h2c carries on
+     * in HTTP/1.1 when the answer is not 101. Forwarding the offer would make the exchange wait for a
+     * protocol switch that never comes. Returns true when the offer was removed.
+     */
+    static boolean declineCleartextHttp2(HttpHeaders h) {
+        String upgrade = h.get(HttpHeaderNames.UPGRADE);
+        if (upgrade == null) {
+            return false;
+        }
+        for (String token : upgrade.split(",")) {
+            if (!token.strip().equalsIgnoreCase("h2c")) {
+                return false;
+            }
+        }
+        h.remove(HttpHeaderNames.UPGRADE);
+        h.remove(HTTP2_SETTINGS);
+        return true;
+    }
+
     /** Rewrites a response before it goes back to the client. */
     static void response(HttpResponse res, boolean clientKeepAlive, boolean upgrade) {
         HttpHeaders h = res.headers();

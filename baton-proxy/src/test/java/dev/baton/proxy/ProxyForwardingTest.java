@@ -47,6 +47,62 @@ class ProxyForwardingTest {
     }
 
     @Test
+    void cleartextHttp2UpgradeOfferIsDeclinedAndTheRequestServedAsHttp11() throws Exception {
+        TestBackend b = f.backend("blue");
+        f.routeAndWaitReady(RouteTable.single("v1", List.of(b.id())));
+
+        // java.net.http's default client offers "Upgrade: h2c" on plain http:// URLs.
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_2).build();
+        for (int i = 0; i < 3; i++) {
+            var response = client.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + f.proxy.port() + "/hello"))
+                    .timeout(java.time.Duration.ofSeconds(10)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("blue");
+            assertThat(response.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_1_1);
+        }
+        var h = b.lastHeaders();
+        assertThat(h.contains("Upgrade")).as("the proxy speaks HTTP/1.1 to backends").isFalse();
+        assertThat(h.contains("HTTP2-Settings")).isFalse();
+    }
+
+    @Test
+    void upgradeDeclinedByTheBackendIsAnsweredAsAnOrdinaryResponse() throws Exception {
+        TestBackend b = f.backend("blue");
+        f.routeAndWaitReady(RouteTable.single("v1", List.of(b.id())));
+
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", f.proxy.port())) {
+            s.setSoTimeout(5000);
+            var out = s.getOutputStream();
+            out.write(("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.flush();
+            String first = readResponse(s);
+            assertThat(RawHttp.status(first)).isEqualTo(200);
+            assertThat(first).endsWith("blue");
+        }
+    }
+
+    /** Reads one response framed by Content-Length. */
+    private static String readResponse(java.net.Socket s) throws java.io.IOException {
+        var in = s.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            head.append((char) c);
+        }
+        var m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+        return head + new String(in.readNBytes(length), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
     void keepAliveReusesPooledBackendConnections() throws Exception {
         TestBackend b = f.backend("blue");
         f.routeAndWaitReady(RouteTable.single("v1", List.of(b.id())));
