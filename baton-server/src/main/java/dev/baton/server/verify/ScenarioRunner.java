@@ -45,6 +45,9 @@ public final class ScenarioRunner {
     public ScenarioResult run(Scenario scenario, String runName, String version) throws InterruptedException {
         say("scenario " + runName + ": " + scenario.strategy() + " deploy of " + version
                 + (scenario.faults().isEmpty() ? "" : " with " + scenario.kinds()));
+        if (!target.awaitNoRollout(settings.deployTimeout())) {
+            say("scenario " + runName + ": a rollout is still in progress; its deploy will be refused");
+        }
         long origin = System.nanoTime();
         String prefix = runName.replaceAll("[^A-Za-z0-9._-]", "-") + "-" + Long.toString(System.nanoTime() % 46_656, 36);
         HttpLoad hello = HttpLoad.start(HttpLoadConfig.of(uri("/hello"), settings.httpRate())
@@ -76,7 +79,8 @@ public final class ScenarioRunner {
                     say("scenario " + runName + ": rolled back (" + outcome.reason() + ")");
                 }
             } catch (RuntimeException e) {
-                result.violation("the deploy did not end: " + e.getMessage());
+                // The rollout may well go on; what failed is following it, as `baton deploy` would.
+                result.violation("the deploy could not be followed to its end: " + e.getMessage());
             } finally {
                 deploying.set(false);
                 window = open.end();

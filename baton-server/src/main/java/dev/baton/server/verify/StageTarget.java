@@ -54,6 +54,25 @@ public final class StageTarget implements VerifyTarget {
         return new DeployOutcome(d.status(), d.reason(), d.duration(), d.rollbackDuration());
     }
 
+    @Override
+    public boolean awaitNoRollout(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                String phase = stage.client().status().path("rollout").path("phase").asText("");
+                if (!phase.equals("PROGRESSING") && !phase.equals("ROLLING_BACK")) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                // the control plane or its database is not answering yet: ask again
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+    }
+
     /** The instances, or none while the control plane cannot answer (it may be the fault being injected). */
     @Override
     public List<InstanceRef> instances() {

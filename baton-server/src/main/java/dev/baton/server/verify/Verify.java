@@ -31,10 +31,18 @@ public final class Verify {
             throws InterruptedException {
         StageOptions defaults = StageOptions.defaults(dir.resolve(".baton"), quick, progress);
         try (Stage stage = Stage.start(defaults)) {
-            // The stage's own loads serve the demo; each scenario runs loads of its own.
-            stage.withoutLoads();
-            int first = versionNumber(defaults.initialVersion()) + 1;
-            return new Verification(new StageTarget(stage), settings, first, progress).run(scenarios, soak, onResult);
+            // Ctrl-C or SIGTERM must not leave the data plane running: its processes have sessions of their own.
+            Thread stopper = new Thread(stage::close, "verify-stop-stage");
+            Runtime.getRuntime().addShutdownHook(stopper);
+            try {
+                // The stage's own loads serve the demo; each scenario runs loads of its own.
+                stage.withoutLoads();
+                int first = versionNumber(defaults.initialVersion()) + 1;
+                return new Verification(new StageTarget(stage), settings, first, progress).run(scenarios, soak,
+                        onResult);
+            } finally {
+                removeHook(stopper);
+            }
         }
     }
 
@@ -49,6 +57,14 @@ public final class Verify {
             all.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException e) {
             // best effort: it is a temporary directory
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook is running
         }
     }
 

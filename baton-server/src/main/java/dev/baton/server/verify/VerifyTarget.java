@@ -14,6 +14,12 @@ public interface VerifyTarget extends FaultTarget {
     /** The queue's database (jobs are enqueued into it and checked in it). */
     DataSource dataSource();
 
+    /**
+     * Waits until no rollout is in progress (one whose outcome could not be followed may still be running),
+     * so the next scenario's deploy is not refused; false when one is still running at the deadline.
+     */
+    boolean awaitNoRollout(Duration timeout) throws InterruptedException;
+
     /** Deploys {@code version} and waits for the rollout's end (riding out a control plane restart). */
     DeployOutcome deploy(String version, String strategy, Map<String, String> env, Duration timeout)
             throws InterruptedException;
