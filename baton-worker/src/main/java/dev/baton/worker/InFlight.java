@@ -8,7 +8,8 @@ import java.util.concurrent.Semaphore;
 
 /**
  * The jobs running now and the free slots. A slot is taken before a claim and given back when the
- * handler's thread is done, so running handlers never exceed the concurrency limit.
+ * job's outcome is recorded (for a completion: once its batch is durable), so running handlers never
+ * exceed the concurrency limit and a stop that waits for the slots waits for the outcomes too.
  */
 final class InFlight {
 
@@ -39,15 +40,27 @@ final class InFlight {
         running.add(e);
     }
 
-    /** The handler's thread is done: its slot is free again. */
+    /** The job's outcome is recorded (or given up): its slot is free again. */
     void remove(Execution e) {
-        if (running.remove(e)) {
-            slots.release();
-            synchronized (this) {
-                notifyAll();
+        removeAll(List.of(e));
+    }
+
+    /** Frees the slots of a whole batch at once, so the next claim can take as many jobs. */
+    void removeAll(List<Execution> done) {
+        int freed = 0;
+        for (Execution e : done) {
+            if (running.remove(e)) {
+                freed++;
             }
-            onSlotFreed.run();
         }
+        if (freed == 0) {
+            return;
+        }
+        slots.release(freed);
+        synchronized (this) {
+            notifyAll();
+        }
+        onSlotFreed.run();
     }
 
     List<Execution> get(long jobId) {

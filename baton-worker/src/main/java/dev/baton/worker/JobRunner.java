@@ -10,8 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs each claimed job's handler on its own virtual thread and records the outcome in the queue.
- * Every settle call is fenced by the queue, so a result from a worker that lost the lease is refused.
+ * Runs each claimed job's handler on its own virtual thread and records the outcome in the queue:
+ * completions through the {@link CompletionSettler} in batches, the rarer outcomes one by one on the
+ * handler's thread. Every settle call is fenced by the queue, so a result from a worker that lost the
+ * lease is refused.
  */
 final class JobRunner {
 
@@ -24,6 +26,7 @@ final class JobRunner {
     private final WorkerMetrics metrics;
     private final DatabaseHealth database;
     private final WorkerConfig config;
+    private final CompletionSettler completions;
     private volatile boolean givenUp;
 
     JobRunner(JobQueue queue, Map<String, JobHandler> handlers, InFlight inFlight, WorkerMetrics metrics,
@@ -34,6 +37,12 @@ final class JobRunner {
         this.metrics = metrics;
         this.database = database;
         this.config = config;
+        this.completions = new CompletionSettler(queue, inFlight, database, config, this::completionRecorded);
+    }
+
+    /** Where completed jobs wait to be recorded in batches. */
+    CompletionSettler completions() {
+        return completions;
     }
 
     /** Starts the job's handler in a slot already reserved for it. */
@@ -74,6 +83,7 @@ final class JobRunner {
     }
 
     private void run(Execution e) {
+        boolean handedOver = false;
         try {
             e.attach(Thread.currentThread());
             JobResult result = null;
@@ -91,13 +101,29 @@ final class JobRunner {
             metrics.handlerDuration(e.job().kind(), Duration.ofNanos(System.nanoTime() - e.startedNanos()));
             Outcome outcome = Outcome.decide(result, thrown, e.cancelReason());
             if (e.takeSettlement()) {
-                settle(e, outcome, thrown);
+                // The settler frees the slot once the completion is durable; after a stop it takes
+                // nothing more and the completion is recorded here, once, like any other outcome.
+                handedOver = outcome instanceof Outcome.Complete && completions.submit(e);
+                if (!handedOver) {
+                    settle(e, outcome, thrown);
+                }
             }
         } catch (Throwable t) {
             log.error("job {} ({}): unexpected failure while recording its outcome; its lease will expire and it "
                     + "will be rescued: {}", e.job().id(), e.job().kind(), Failures.summary(t), t);
         } finally {
-            inFlight.remove(e);
+            if (!handedOver) {
+                inFlight.remove(e);
+            }
+        }
+    }
+
+    private void completionRecorded(Execution e, CompletionSettler.Verdict verdict) {
+        switch (verdict) {
+            case COMPLETED -> metrics.increment(WorkerMetrics.Counter.COMPLETED, e.job().kind());
+            case LEASE_LOST -> leaseLost(e, "complete");
+            case NOT_RECORDED -> log.warn("job {} ({}): could not record complete; its lease will expire and "
+                    + "another worker will run it again", e.job().id(), e.job().kind());
         }
     }
 

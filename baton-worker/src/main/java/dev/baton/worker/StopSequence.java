@@ -7,9 +7,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The drain of a stopping worker, bounded by two deadlines. Soft: in-flight handlers run to their end
- * (nothing new is claimed). Hard: the handlers still running are interrupted, and the jobs of any that
- * do not end in time are released to the queue, attempt not counted, so another worker takes them at
- * once instead of waiting for the lease to expire.
+ * (nothing new is claimed) and pending completions are written without lingering. Hard: the handlers
+ * still running are interrupted, and the jobs of any that do not end in time are released to the queue,
+ * attempt not counted, so another worker takes them at once instead of waiting for the lease to expire.
+ * A job whose handler has ended is never released: its outcome is being recorded (the right to record
+ * it is taken once, see {@link Execution#takeSettlement()}).
  */
 final class StopSequence {
 
@@ -29,12 +31,14 @@ final class StopSequence {
     }
 
     Report drain(long startNanos, Duration soft, Duration hard) throws InterruptedException {
+        runner.completions().hurry();
         int atStart = inFlight.size();
         long softDeadline = startNanos + soft.toNanos();
+        // Empty means every outcome is recorded: completions keep their slot until their batch is durable.
         if (inFlight.awaitEmpty(softDeadline)) {
             return new Report(atStart, 0, 0, 0, since(startNanos));
         }
-        List<Execution> late = inFlight.snapshot();
+        List<Execution> late = stillRunning();
         log.info("soft stop deadline ({}) passed with {} job(s) still running: interrupting them", soft, late.size());
         for (Execution e : late) {
             e.cancel(CancelReason.SHUTDOWN);
@@ -45,7 +49,7 @@ final class StopSequence {
             return new Report(atStart, late.size(), 0, 0, since(startNanos));
         }
         int released = 0;
-        List<Execution> stuck = inFlight.snapshot();
+        List<Execution> stuck = stillRunning();
         for (Execution e : stuck) {
             if (System.nanoTime() >= hardDeadline) {
                 break;
@@ -54,9 +58,16 @@ final class StopSequence {
                 released++;
             }
         }
-        log.warn("{} handler(s) ignored the interrupt; released {} of their job(s); the rest are left to lease "
-                + "expiry", stuck.size(), released);
+        if (!stuck.isEmpty()) {
+            log.warn("{} handler(s) ignored the interrupt; released {} of their job(s); the rest are left to lease "
+                    + "expiry", stuck.size(), released);
+        }
         return new Report(atStart, late.size(), released, stuck.size(), since(startNanos));
+    }
+
+    /** Handlers not yet ended; the others are recording their outcome and must not be released. */
+    private List<Execution> stillRunning() {
+        return inFlight.snapshot().stream().filter(e -> !e.settlementTaken()).toList();
     }
 
     private static Duration since(long startNanos) {

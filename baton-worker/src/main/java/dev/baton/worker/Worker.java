@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class Worker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
+    /** At least this long, even past the hard deadline, for pending completions to be written at a stop. */
+    private static final Duration SETTLE_GRACE = Duration.ofSeconds(1);
 
     private final WorkerConfig config;
     private final Map<String, JobHandler> handlers;
@@ -55,6 +57,7 @@ public final class Worker implements AutoCloseable {
     private HealthServer health;
     private AutoCloseable listener;
     private BackgroundLoop claiming;
+    private BackgroundLoop settling;
     private BackgroundLoop heartbeat;
     private BackgroundLoop rescue;
     private Thread hook;
@@ -114,6 +117,8 @@ public final class Worker implements AutoCloseable {
                 throw e;
             }
             state = WorkerState.RUNNING;
+            settling = new BackgroundLoop("complete", Duration.ZERO, runner.completions(), metrics, database)
+                    .wakeUpWith(runner.completions()::wake).start();
             claiming = new BackgroundLoop("claim", Duration.ZERO, claimLoop, metrics, database)
                     .wakeUpWith(wake::wake).start();
             heartbeat = new BackgroundLoop("heartbeat", config.heartbeatInterval(),
@@ -218,7 +223,7 @@ public final class Worker implements AutoCloseable {
         return h == null ? -1 : h.port();
     }
 
-    /** How many handlers are running now. */
+    /** How many jobs hold a slot now: handlers running, or whose outcome is being recorded. */
     public int inFlight() {
         return inFlight.size();
     }
@@ -226,7 +231,7 @@ public final class Worker implements AutoCloseable {
     /** The Prometheus text served on {@code /metrics}. */
     public String renderMetrics() {
         return metrics.render(kinds(), inFlight.snapshot().stream().map(e -> e.job().kind()).toList(),
-                config.concurrency(), readiness().ready(), database.isUp());
+                runner.completions().pending(), config.concurrency(), readiness().ready(), database.isUp());
     }
 
     private void drain(Duration soft, Duration hard) {
@@ -244,6 +249,14 @@ public final class Worker implements AutoCloseable {
             Thread.currentThread().interrupt();
             report = null;
         }
+        // Completions handed over before the deadline still land; a flush failing past it is given up.
+        long settleUntil = Math.max(start + soft.plus(hard).toNanos(), System.nanoTime() + SETTLE_GRACE.toNanos());
+        try {
+            runner.completions().drain(settleUntil);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        settling.close(Duration.ofSeconds(1));
         runner.giveUp();
         heartbeat.close(Duration.ofSeconds(1));
         try {

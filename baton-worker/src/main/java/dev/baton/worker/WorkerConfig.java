@@ -20,6 +20,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param softStop how long in-flight handlers may run to completion once a stop begins
  * @param hardStop after the soft deadline: how long to interrupt handlers and release their jobs
  * @param lease how long a claimed job stays ours without a heartbeat (heartbeat every lease/3)
+ * @param completionLinger how long completions may wait to be recorded together in one statement
+ *     (0..1m); they are written sooner when every slot is waiting for one, and at once during a stop.
+ *     The job's slot stays taken until its completion is durable.
  * @param healthHost address the health and metrics server binds to (loopback by default)
  * @param healthPort its port: 0 for any free port, -1 for no server
  * @param queues the queues to claim from; empty for all
@@ -32,11 +35,13 @@ public record WorkerConfig(
         Duration softStop,
         Duration hardStop,
         Duration lease,
+        Duration completionLinger,
         String healthHost,
         int healthPort,
         Set<String> queues) {
 
     static final Duration MAX_DURATION = Duration.ofDays(1);
+    static final Duration MAX_LINGER = Duration.ofMinutes(1);
 
     public WorkerConfig {
         requireText(id, "id", 200);
@@ -50,6 +55,7 @@ public record WorkerConfig(
         requireDuration(softStop, "softStop", Duration.ZERO);
         requireDuration(hardStop, "hardStop", Duration.ofMillis(100));
         requireDuration(lease, "lease", Duration.ofMillis(500));
+        requireDuration(completionLinger, "completionLinger", Duration.ZERO, MAX_LINGER);
         requireText(healthHost, "healthHost", 255);
         if (healthPort < -1 || healthPort > 65_535) {
             throw new IllegalArgumentException(
@@ -64,52 +70,57 @@ public record WorkerConfig(
 
     /**
      * Sensible defaults: a generated id, unversioned, 10 slots, poll every second, 20 s soft and 5 s
-     * hard stop (inside Kubernetes' default 30 s grace period with 5 s to spare), 30 s lease, health
-     * server on 127.0.0.1 at any free port, every queue.
+     * hard stop (inside Kubernetes' default 30 s grace period with 5 s to spare), 30 s lease, completions
+     * lingering up to 5 ms to share a statement, health server on 127.0.0.1 at any free port, every queue.
      */
     public static WorkerConfig defaults() {
         return new WorkerConfig(generatedId(), null, 10, Duration.ofSeconds(1), Duration.ofSeconds(20),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), "127.0.0.1", 0, Set.of());
+                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMillis(5), "127.0.0.1", 0, Set.of());
     }
 
     public WorkerConfig withId(String newId) {
-        return new WorkerConfig(newId, version, concurrency, pollInterval, softStop, hardStop, lease, healthHost,
-                healthPort, queues);
+        return new WorkerConfig(newId, version, concurrency, pollInterval, softStop, hardStop, lease,
+                completionLinger, healthHost, healthPort, queues);
     }
 
     public WorkerConfig withVersion(String newVersion) {
-        return new WorkerConfig(id, newVersion, concurrency, pollInterval, softStop, hardStop, lease, healthHost,
-                healthPort, queues);
+        return new WorkerConfig(id, newVersion, concurrency, pollInterval, softStop, hardStop, lease,
+                completionLinger, healthHost, healthPort, queues);
     }
 
     public WorkerConfig withConcurrency(int newConcurrency) {
-        return new WorkerConfig(id, version, newConcurrency, pollInterval, softStop, hardStop, lease, healthHost,
-                healthPort, queues);
+        return new WorkerConfig(id, version, newConcurrency, pollInterval, softStop, hardStop, lease,
+                completionLinger, healthHost, healthPort, queues);
     }
 
     public WorkerConfig withPollInterval(Duration newPollInterval) {
-        return new WorkerConfig(id, version, concurrency, newPollInterval, softStop, hardStop, lease, healthHost,
-                healthPort, queues);
+        return new WorkerConfig(id, version, concurrency, newPollInterval, softStop, hardStop, lease,
+                completionLinger, healthHost, healthPort, queues);
     }
 
     public WorkerConfig withStopDeadlines(Duration newSoftStop, Duration newHardStop) {
-        return new WorkerConfig(id, version, concurrency, pollInterval, newSoftStop, newHardStop, lease, healthHost,
-                healthPort, queues);
+        return new WorkerConfig(id, version, concurrency, pollInterval, newSoftStop, newHardStop, lease,
+                completionLinger, healthHost, healthPort, queues);
     }
 
     public WorkerConfig withLease(Duration newLease) {
-        return new WorkerConfig(id, version, concurrency, pollInterval, softStop, hardStop, newLease, healthHost,
-                healthPort, queues);
+        return new WorkerConfig(id, version, concurrency, pollInterval, softStop, hardStop, newLease,
+                completionLinger, healthHost, healthPort, queues);
+    }
+
+    public WorkerConfig withCompletionLinger(Duration newLinger) {
+        return new WorkerConfig(id, version, concurrency, pollInterval, softStop, hardStop, lease, newLinger,
+                healthHost, healthPort, queues);
     }
 
     public WorkerConfig withHealth(String newHost, int newPort) {
-        return new WorkerConfig(id, version, concurrency, pollInterval, softStop, hardStop, lease, newHost, newPort,
-                queues);
+        return new WorkerConfig(id, version, concurrency, pollInterval, softStop, hardStop, lease,
+                completionLinger, newHost, newPort, queues);
     }
 
     public WorkerConfig withQueues(Set<String> newQueues) {
-        return new WorkerConfig(id, version, concurrency, pollInterval, softStop, hardStop, lease, healthHost,
-                healthPort, newQueues);
+        return new WorkerConfig(id, version, concurrency, pollInterval, softStop, hardStop, lease,
+                completionLinger, healthHost, healthPort, newQueues);
     }
 
     /** How often in-flight leases are extended and the registry entry touched: a third of the lease. */
@@ -150,12 +161,15 @@ public record WorkerConfig(
     }
 
     private static void requireDuration(Duration value, String field, Duration min) {
+        requireDuration(value, field, min, MAX_DURATION);
+    }
+
+    private static void requireDuration(Duration value, String field, Duration min, Duration max) {
         if (value == null) {
             throw new IllegalArgumentException(field + ": must not be null");
         }
-        if (value.compareTo(min) < 0 || value.compareTo(MAX_DURATION) > 0) {
-            throw new IllegalArgumentException(field + ": must be within " + min + ".." + MAX_DURATION + ", got "
-                    + value);
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new IllegalArgumentException(field + ": must be within " + min + ".." + max + ", got " + value);
         }
     }
 }

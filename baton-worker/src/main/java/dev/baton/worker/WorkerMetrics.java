@@ -72,8 +72,8 @@ final class WorkerMetrics {
     }
 
     /** The whole exposition; {@code inFlightKinds} is the kind of each job running now. */
-    String render(Collection<String> handledKinds, Collection<String> inFlightKinds, int concurrency,
-            boolean ready, boolean databaseUp) {
+    String render(Collection<String> handledKinds, Collection<String> inFlightKinds, int completionsPending,
+            int concurrency, boolean ready, boolean databaseUp) {
         StringBuilder out = new StringBuilder(4096);
         for (Counter c : Counter.values()) {
             PrometheusText.header(out, c.metricName, "counter", c.help);
@@ -84,7 +84,8 @@ final class WorkerMetrics {
             }
             byKind.forEach((kind, value) -> sample(out, c.metricName, kindLabels(kind), value.sum()));
         }
-        PrometheusText.header(out, "baton_worker_jobs_in_flight", "gauge", "Handlers running now.");
+        PrometheusText.header(out, "baton_worker_jobs_in_flight", "gauge",
+                "Jobs holding a slot: handlers running, or whose outcome is being recorded.");
         Map<String, Long> running = new TreeMap<>();
         handledKinds.forEach(k -> running.put(k, 0L));
         inFlightKinds.forEach(k -> running.merge(k, 1L, Long::sum));
@@ -94,6 +95,9 @@ final class WorkerMetrics {
         PrometheusText.header(out, histogram, "histogram", "Time from handler start to its result.");
         new TreeMap<>(durations).forEach((kind, h) -> h.render(out, histogram, kindLabels(kind)));
 
+        PrometheusText.header(out, "baton_worker_completions_pending", "gauge",
+                "Completions waiting to be written in a batch; their slots are freed once it is durable.");
+        sample(out, "baton_worker_completions_pending", PrometheusText.labels("version", version), completionsPending);
         PrometheusText.header(out, "baton_worker_slots", "gauge", "The concurrency limit.");
         sample(out, "baton_worker_slots", PrometheusText.labels("version", version), concurrency);
         PrometheusText.header(out, "baton_worker_ready", "gauge", "1 when claiming jobs and the database answers.");

@@ -1,6 +1,7 @@
 package dev.baton.worker;
 
 import dev.baton.queue.DatabaseConfig;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -29,6 +30,7 @@ public record WorkerOptions(DatabaseConfig database, WorkerConfig config, String
             "soft-stop", "BATON_WORKER_SOFT_STOP",
             "hard-stop", "BATON_WORKER_HARD_STOP",
             "lease", "BATON_WORKER_LEASE",
+            "completion-linger", "BATON_WORKER_COMPLETION_LINGER",
             "health-host", "BATON_HEALTH_HOST",
             "health-port", "BATON_HEALTH_PORT",
             "queues", "BATON_WORKER_QUEUES");
@@ -44,6 +46,7 @@ public record WorkerOptions(DatabaseConfig database, WorkerConfig config, String
               --soft-stop D          BATON_WORKER_SOFT_STOP      in-flight jobs may finish; default 20s
               --hard-stop D          BATON_WORKER_HARD_STOP      interrupt and release; default 5s
               --lease D              BATON_WORKER_LEASE          default 30s
+              --completion-linger D  BATON_WORKER_COMPLETION_LINGER  completions share a statement; 0..1m, default 5ms
               --health-host HOST     BATON_HEALTH_HOST           default 127.0.0.1 (0.0.0.0 for Kubernetes probes)
               --health-port PORT     BATON_HEALTH_PORT           0 = any free port, -1 = none; default 0
               --queues A,B           BATON_WORKER_QUEUES         default all queues
@@ -116,6 +119,14 @@ public record WorkerOptions(DatabaseConfig database, WorkerConfig config, String
                 v.containsKey("hard-stop") ? DurationText.parse("hard-stop", v.get("hard-stop")) : c.hardStop());
         if (v.containsKey("lease")) {
             c = c.withLease(DurationText.parse("lease", v.get("lease")));
+        }
+        if (v.containsKey("completion-linger")) {
+            Duration linger = DurationText.parse("completion-linger", v.get("completion-linger"));
+            if (linger.compareTo(WorkerConfig.MAX_LINGER) > 0) {
+                throw new IllegalArgumentException("completion-linger: must be within 0ms..1m, got "
+                        + v.get("completion-linger"));
+            }
+            c = c.withCompletionLinger(linger);
         }
         c = c.withHealth(v.getOrDefault("health-host", c.healthHost()),
                 v.containsKey("health-port") ? integer("health-port", v.get("health-port")) : c.healthPort());

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.baton.queue.Database;
 import dev.baton.queue.EmbeddedDatabase;
+import dev.baton.queue.Job;
 import dev.baton.queue.JobQueue;
 import dev.baton.queue.JobRequest;
 import dev.baton.queue.JobState;
@@ -18,6 +19,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +86,54 @@ class DatabaseOutageTest {
         await().atMost(WAIT).until(() -> queue.find(id).orElseThrow().state() == JobState.COMPLETED);
         assertThat(worker.renderMetrics()).containsPattern("baton_worker_loop_errors_total\\{loop=\"\\w+\"} [1-9]");
         assertThat(queue.workers().live()).anyMatch(w -> w.id().equals("outage"));
+    }
+
+    @Test
+    void completionsWhoseFlushFailsInAnOutageAreRetriedAndLandOnceWhenTheDatabaseIsBack() throws Exception {
+        postgres = EmbeddedDatabase.start(dir.resolve("pg"), 0, EmbeddedDatabase.Durability.FAST);
+        int port = postgres.port();
+        pool = Database.open(postgres.config(), 8, "outage");
+        pool.setConnectionTimeout(1000);
+        QueueSchema.migrate(pool);
+        JobQueue queue = new JobQueue(pool, QueueConfig.defaults(), Clock.systemUTC());
+        CountDownLatch finish = new CountDownLatch(1);
+        Map<Long, AtomicInteger> runs = new ConcurrentHashMap<>();
+        // The lease outlasts the outage, so the completions are retried rather than given up.
+        worker = Worker.builder(pool).stopOnShutdown(false)
+                .handle("hold", ctx -> {
+                    runs.computeIfAbsent(ctx.jobId(), id -> new AtomicInteger()).incrementAndGet();
+                    finish.await();
+                    return JobResult.complete();
+                })
+                .config(WorkerConfig.defaults().withId("outage").withVersion("v1").withConcurrency(10)
+                        .withLease(Duration.ofMinutes(5)).withPollInterval(Duration.ofMillis(200)))
+                .build();
+        worker.start();
+        List<JobRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            requests.add(JobRequest.of("hold", "{\"n\":" + i + "}"));
+        }
+        queue.enqueueAll(requests);
+        await().atMost(WAIT).until(() -> runs.size() == 10);
+
+        postgres.close();
+        finish.countDown();
+        await().atMost(WAIT).until(() -> worker.renderMetrics()
+                .matches("(?s).*baton_worker_loop_errors_total\\{loop=\"complete\"} [1-9].*"));
+        assertThat(worker.renderMetrics()).contains("baton_worker_completions_pending{version=\"v1\"} 10");
+        assertThat(worker.inFlight()).as("slots stay taken until the completions are durable").isEqualTo(10);
+
+        postgres = EmbeddedDatabase.start(dir.resolve("pg"), port, EmbeddedDatabase.Durability.FAST);
+        await().atMost(WAIT).until(() -> worker.inFlight() == 0);
+        assertThat(worker.renderMetrics())
+                .contains("baton_worker_jobs_completed_total{kind=\"hold\",version=\"v1\"} 10")
+                .contains("baton_worker_jobs_lease_lost_total{kind=\"hold\",version=\"v1\"} 0");
+        for (long id : runs.keySet()) {
+            Job job = queue.find(id).orElseThrow();
+            assertThat(job.state()).isEqualTo(JobState.COMPLETED);
+            assertThat(job.fence()).as("claimed once").isEqualTo(1);
+        }
+        assertThat(runs).allSatisfy((id, n) -> assertThat(n.get()).as("ran once").isEqualTo(1));
     }
 
     private int ready() throws Exception {

@@ -44,7 +44,7 @@ class HealthServerTest {
         metrics.increment(WorkerMetrics.Counter.COMPLETED, "email");
         metrics.handlerDuration("email", java.time.Duration.ofMillis(30));
         server = HealthServer.start("127.0.0.1", 0, readiness::get,
-                () -> metrics.render(List.of("email", "sms"), List.of("sms"), 4, true, true));
+                () -> metrics.render(List.of("email", "sms"), List.of("sms"), 1, 4, true, true));
         HttpResponse<String> r = get("/metrics");
         assertThat(r.headers().firstValue("Content-Type")).hasValue(PrometheusText.CONTENT_TYPE);
         assertThat(r.body())
@@ -52,6 +52,7 @@ class HealthServerTest {
                 .contains("baton_worker_jobs_completed_total{kind=\"email\",version=\"v2\"} 1")
                 .contains("baton_worker_jobs_completed_total{kind=\"sms\",version=\"v2\"} 0")
                 .contains("baton_worker_jobs_in_flight{kind=\"sms\",version=\"v2\"} 1")
+                .contains("baton_worker_completions_pending{version=\"v2\"} 1")
                 .contains("baton_worker_handler_duration_seconds_bucket{kind=\"email\",version=\"v2\",le=\"0.025\"} 0")
                 .contains("baton_worker_handler_duration_seconds_bucket{kind=\"email\",version=\"v2\",le=\"0.05\"} 1")
                 .contains("baton_worker_handler_duration_seconds_count{kind=\"email\",version=\"v2\"} 1");

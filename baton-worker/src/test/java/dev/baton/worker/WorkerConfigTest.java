@@ -32,6 +32,8 @@ class WorkerConfigTest {
                 .hasMessageStartingWith("hardStop: must be within");
         assertThatThrownBy(() -> defaults.withHealth("127.0.0.1", 70000)).hasMessageStartingWith("healthPort: must be -1");
         assertThatThrownBy(() -> defaults.withQueues(Set.of(""))).hasMessageStartingWith("queues: must not be empty");
+        assertThatThrownBy(() -> defaults.withCompletionLinger(Duration.ofMinutes(2)))
+                .hasMessageStartingWith("completionLinger: must be within PT0S..PT1M");
     }
 
     @Test

@@ -111,7 +111,9 @@ class WorkerProcessTest {
                 .hasSize(10).allSatisfy((key, n) -> assertThat(n).isEqualTo(2));
         assertThat(WorkerTestSupport.effectsByKey()).as("the idempotent effect happened once")
                 .hasSize(10).allSatisfy((key, n) -> assertThat(n).isEqualTo(1));
-        assertThat(rescuer.metrics()).contains("baton_worker_jobs_completed_total{kind=\"sleep\",version=\"\"} 10");
+        // The database shows the completions a moment before the worker hears back and counts them.
+        await().atMost(WAIT).until(() -> rescuer.metrics()
+                .contains("baton_worker_jobs_completed_total{kind=\"sleep\",version=\"\"} 10"));
         assertThat(count("SELECT count(*) FROM baton_jobs WHERE fence = 2 AND state = 'COMPLETED'"))
                 .as("each claimed exactly twice, completed once").isEqualTo(10);
     }
@@ -148,7 +150,28 @@ class WorkerProcessTest {
         await().atMost(WAIT).until(() -> queue.find(good).orElseThrow().state() == JobState.COMPLETED);
         assertThat(w.isAlive()).isTrue();
         assertThat(w.status("/health/ready")).isEqualTo(200);
-        assertThat(w.metrics()).contains("baton_worker_jobs_failed_total{kind=\"error\",version=\"\"} 1")
-                .contains("baton_worker_jobs_discarded_total{kind=\"typed\",version=\"\"} 1");
+        await().atMost(WAIT).until(() -> w.metrics().contains("baton_worker_jobs_failed_total{kind=\"error\",version=\"\"} 1")
+                && w.metrics().contains("baton_worker_jobs_discarded_total{kind=\"typed\",version=\"\"} 1"));
+    }
+
+    @Test
+    void sigtermWhileCompletionsArePendingWritesThemAsCompletedAndReleasesNone() throws Exception {
+        enqueueSleeps("done", 20, 0, "after");
+        // Completions linger a minute in this worker (20 of 50 slots wait), so they are pending at SIGTERM.
+        WorkerProcess w = start("pending", Map.of(), "--concurrency", "50", "--completion-linger", "1m",
+                "--lease", "10m", "--soft-stop", "2m", "--hard-stop", "2s");
+        await().atMost(WAIT).until(() -> w.metrics().contains("baton_worker_completions_pending{version=\"\"} 20"));
+        assertThat(WorkerTestSupport.effectsByKey()).as("every handler ended").hasSize(20);
+        assertThat(runningOn("pending")).as("nothing written yet").isEqualTo(20);
+
+        w.sigterm();
+        assertThat(w.awaitExit(Duration.ofSeconds(30))).as("exits long before the linger (1m) or the soft deadline")
+                .isTrue();
+
+        assertThat(jobs(JobState.COMPLETED)).isEqualTo(20);
+        assertThat(count("SELECT count(*) FROM baton_jobs WHERE attempt <> 1 OR fence <> 1"))
+                .as("each claimed once, never released").isZero();
+        assertThat(WorkerTestSupport.runsByKey()).hasSize(20).allSatisfy((key, n) -> assertThat(n).isEqualTo(1));
+        assertThat(w.log()).doesNotContain("soft stop deadline").doesNotContain("could not be recorded");
     }
 }

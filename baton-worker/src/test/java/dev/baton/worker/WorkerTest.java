@@ -85,6 +85,8 @@ class WorkerTest {
         await().atMost(WAIT).until(() -> jobs(JobState.COMPLETED) == 200);
         assertThat(runs).hasSize(200).allSatisfy((id, n) -> assertThat(n.get()).isEqualTo(1));
         assertThat(maxRunning.get()).isLessThanOrEqualTo(4);
+        // The database shows a batch completed a moment before the worker hears back and counts it.
+        await().atMost(WAIT).until(() -> w.inFlight() == 0);
         assertThat(w.renderMetrics())
                 .contains("baton_worker_jobs_claimed_total{kind=\"count\",version=\"v1\"} 200")
                 .contains("baton_worker_jobs_completed_total{kind=\"count\",version=\"v1\"} 200")
@@ -118,7 +120,8 @@ class WorkerTest {
         assertThat(job(id).errors()).hasSize(2);
         assertThat(job(id).errors().get(0)).contains("IllegalStateException: downstream said no on attempt 1");
         assertThat(job(id).errors().get(1)).contains("downstream said no on attempt 2");
-        assertThat(w.renderMetrics()).contains("baton_worker_jobs_failed_total{kind=\"flaky\",version=\"v1\"} 2");
+        await().atMost(WAIT).until(() -> w.renderMetrics()
+                .contains("baton_worker_jobs_failed_total{kind=\"flaky\",version=\"v1\"} 2"));
     }
 
     @Test
@@ -308,5 +311,74 @@ class WorkerTest {
         await().atMost(WAIT).until(() -> count("SELECT count(*) FROM baton_workers") == 1);
         Enqueued e = queue.enqueue(JobRequest.of("ping", "{}"));
         await().atMost(WAIT).until(() -> job(e.id()).state() == JobState.COMPLETED);
+    }
+
+    @Test
+    void aBatchOfCompletionsWithOneLeaseLostCompletesTheOthersAndCountsTheLostOneAsLeaseLost() {
+        CountDownLatch finish = new CountDownLatch(1);
+        AtomicInteger started = new AtomicInteger();
+        JobHandler hold = ctx -> {
+            started.incrementAndGet();
+            finish.await();
+            return JobResult.complete();
+        };
+        // Five slots and a long linger: the batch is written when all five wait, as one statement. A long
+        // lease keeps the heartbeat from noticing the takeover before the handlers end.
+        Worker w = start(config("w1").withConcurrency(5).withLease(Duration.ofMinutes(10))
+                .withCompletionLinger(Duration.ofMinutes(1)), Map.of("hold", hold, "victim", hold));
+        List<Long> others = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            others.add(queue.enqueue(JobRequest.of("hold", "{}")).id());
+        }
+        long victim = queue.enqueue(JobRequest.of("victim", "{}")).id();
+        await().atMost(WAIT).until(() -> started.get() == 5);
+
+        // Another worker takes the victim over while its handler still runs here.
+        assertThat(queue.release(job(victim))).isTrue();
+        assertThat(queue.claim(new ClaimRequest("thief", null, Set.of("victim"), Set.of(), 1))).hasSize(1);
+        finish.countDown();
+
+        await().atMost(WAIT).until(() -> w.inFlight() == 0);
+        assertThat(others).allSatisfy(id -> assertThat(job(id).state()).isEqualTo(JobState.COMPLETED));
+        assertThat(count("SELECT count(DISTINCT finished_at) FROM baton_jobs WHERE state = 'COMPLETED'"))
+                .as("the four were completed by one statement").isEqualTo(1);
+        assertThat(job(victim).state()).isEqualTo(JobState.RUNNING);
+        assertThat(job(victim).leaseOwner()).isEqualTo("thief");
+        assertThat(job(victim).fence()).isEqualTo(2);
+        assertThat(w.renderMetrics())
+                .contains("baton_worker_jobs_completed_total{kind=\"hold\",version=\"v1\"} 4")
+                .contains("baton_worker_jobs_completed_total{kind=\"victim\",version=\"v1\"} 0")
+                .contains("baton_worker_jobs_lease_lost_total{kind=\"victim\",version=\"v1\"} 1")
+                .contains("baton_worker_jobs_lease_lost_total{kind=\"hold\",version=\"v1\"} 0")
+                .contains("baton_worker_completions_pending{version=\"v1\"} 0");
+    }
+
+    @Test
+    void aStopWritesPendingCompletionsAtOnceInsteadOfLingeringOrReleasingThem() throws Exception {
+        CountDownLatch finish = new CountDownLatch(1);
+        AtomicInteger started = new AtomicInteger();
+        Worker w = start(config("w1").withConcurrency(10).withCompletionLinger(Duration.ofMinutes(1)),
+                Map.of("hold", ctx -> {
+                    started.incrementAndGet();
+                    finish.await();
+                    return JobResult.complete();
+                }));
+        for (int i = 0; i < 3; i++) {
+            queue.enqueue(JobRequest.of("hold", "{}"));
+        }
+        await().atMost(WAIT).until(() -> started.get() == 3);
+        finish.countDown();
+        // Three of ten slots wait: the batch lingers (a minute here), the jobs stay RUNNING and held.
+        await().atMost(WAIT).until(() -> w.renderMetrics().contains("baton_worker_completions_pending{version=\"v1\"} 3"));
+        assertThat(jobs(JobState.RUNNING)).isEqualTo(3);
+
+        // Soft deadline far beyond the test's wait: only writing the batch at once lets stop return in time.
+        Thread stopper = Thread.ofPlatform().start(() -> w.stop(Duration.ofMinutes(5), Duration.ofSeconds(1)));
+        await().atMost(WAIT).until(() -> w.state() == WorkerState.STOPPED);
+        stopper.join(WAIT.toMillis());
+        assertThat(jobs(JobState.COMPLETED)).isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM baton_jobs WHERE attempt <> 1 OR fence <> 1")).isZero();
+        assertThat(w.renderMetrics()).contains("baton_worker_jobs_completed_total{kind=\"hold\",version=\"v1\"} 3")
+                .contains("baton_worker_jobs_released_total{kind=\"hold\",version=\"v1\"} 0");
     }
 }
