@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InMemoryRolloutStore implements RolloutStore {
     private final Map<String, RolloutState> states = new ConcurrentHashMap<>();
     private final List<RolloutEvent> events = new ArrayList<>();
+    private final Map<String, Integer> exits = new ConcurrentHashMap<>();
 
     @Override
     public void save(RolloutState state) {
@@ -29,5 +30,15 @@ public final class InMemoryRolloutStore implements RolloutStore {
     @Override
     public synchronized List<RolloutEvent> events(String rolloutId) {
         return events.stream().filter(e -> e.rolloutId().equals(rolloutId)).toList();
+    }
+
+    @Override
+    public void recordExit(String rolloutId, Instance instance, int exitCode) {
+        exits.put(instance.id(), exitCode);
+    }
+
+    /** The exit codes recorded so far, by instance id. */
+    public Map<String, Integer> exits() {
+        return Map.copyOf(exits);
     }
 }

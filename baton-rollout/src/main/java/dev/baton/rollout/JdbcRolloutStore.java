@@ -33,7 +33,7 @@ public final class JdbcRolloutStore implements RolloutStore {
 
     /** An instance row: where a rollout's instance runs and what it was last seen doing. */
     public record InstanceRow(String id, String rolloutId, String version, String host, int port, long pid,
-                              InstanceState state, Instant startedAt) {}
+                              InstanceState state, Instant startedAt, Integer exitCode) {}
 
     private final DataSource ds;
 
@@ -115,7 +115,7 @@ public final class JdbcRolloutStore implements RolloutStore {
     private static void saveInstances(Connection c, RolloutState st) throws SQLException {
         String[] ids = st.instances().stream().map(InstanceView::id).toArray(String[]::new);
         try (PreparedStatement del = c.prepareStatement(
-                "DELETE FROM baton_instances WHERE rollout_id = ? AND NOT (id = ANY (?))")) {
+                "DELETE FROM baton_instances WHERE rollout_id = ? AND NOT (id = ANY (?)) AND exit_code IS NULL")) {
             del.setString(1, st.id());
             del.setArray(2, c.createArrayOf("text", ids));
             del.executeUpdate();
@@ -151,6 +151,28 @@ public final class JdbcRolloutStore implements RolloutStore {
                 ps.setString(3, e.kind().name());
                 ps.setString(4, e.step());
                 ps.setString(5, e.detail() == null ? "" : e.detail());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Upserts the instance's row as FAILED with its exit code; rows with an exit code outlive the rollout's state. */
+    @Override
+    public void recordExit(String rolloutId, Instance i, int exitCode) {
+        run("record the exit of " + i.id(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO baton_instances (id, rollout_id, version, host, port, pid, state, started_at, exit_code)
+                    VALUES (?, ?, ?, ?, ?, ?, 'FAILED', ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET state = 'FAILED', exit_code = EXCLUDED.exit_code, updated_at = now()""")) {
+                ps.setString(1, i.id());
+                ps.setString(2, rolloutId);
+                ps.setString(3, i.version());
+                ps.setString(4, i.host());
+                ps.setInt(5, i.port());
+                ps.setLong(6, i.pid());
+                ps.setTimestamp(7, Timestamp.from(i.startedAt()));
+                ps.setInt(8, exitCode);
                 ps.executeUpdate();
             }
             return null;
@@ -222,12 +244,12 @@ public final class JdbcRolloutStore implements RolloutStore {
     public List<InstanceRow> instances() {
         return run("read the instances", c -> {
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                    "SELECT id, rollout_id, version, host, port, pid, state, started_at FROM baton_instances ORDER BY id")) {
+                    "SELECT id, rollout_id, version, host, port, pid, state, started_at, exit_code FROM baton_instances ORDER BY id")) {
                 List<InstanceRow> out = new ArrayList<>();
                 while (rs.next()) {
                     out.add(new InstanceRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getInt(5), rs.getLong(6), InstanceState.valueOf(rs.getString(7)),
-                            rs.getTimestamp(8).toInstant()));
+                            rs.getTimestamp(8).toInstant(), (Integer) rs.getObject(9)));
                 }
                 return out;
             }

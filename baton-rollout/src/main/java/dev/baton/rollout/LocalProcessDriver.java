@@ -46,16 +46,40 @@ public final class LocalProcessDriver implements InstanceDriver {
     private final Path logs;
     private final InstanceRecords records;
     private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(PROBE_TIMEOUT).build();
-    private final List<CrashListener> listeners = new CopyOnWriteArrayList<>();
-    private final Set<String> stopping = ConcurrentHashMap.newKeySet();
-    private final Map<String, CompletableFuture<StopOutcome>> stops = new ConcurrentHashMap<>();
+    private final HttpClient http;
+    private final ProcessTable table;
+
+    /**
+     * What every driver derived by {@link #withSpec} shares: the crash listeners and the stops in progress, so an
+     * instance started through one driver and stopped through another is not reported as crashed.
+     */
+    private static final class ProcessTable {
+        final List<CrashListener> listeners = new CopyOnWriteArrayList<>();
+        final Set<String> stopping = ConcurrentHashMap.newKeySet();
+        final Map<String, CompletableFuture<StopOutcome>> stops = new ConcurrentHashMap<>();
+    }
 
     public LocalProcessDriver(AppSpec spec, Path baseDir, Clock clock) {
+        this(spec, baseDir.resolve("logs"), new InstanceRecords(baseDir.resolve("instances")), clock,
+                HttpClient.newBuilder().connectTimeout(PROBE_TIMEOUT).build(), new ProcessTable());
+    }
+
+    private LocalProcessDriver(AppSpec spec, Path logs, InstanceRecords records, Clock clock, HttpClient http,
+                               ProcessTable table) {
         this.spec = spec;
-        this.logs = baseDir.resolve("logs");
-        this.records = new InstanceRecords(baseDir.resolve("instances"));
+        this.logs = logs;
+        this.records = records;
         this.clock = clock;
+        this.http = http;
+        this.table = table;
+    }
+
+    /**
+     * A driver for another spec (another command, environment or readiness path) over the same processes: crash
+     * listeners registered on either hear every instance, and a stop through either is never taken for a crash.
+     */
+    public LocalProcessDriver withSpec(AppSpec other) {
+        return new LocalProcessDriver(other, logs, records, clock, http, table);
     }
 
     /** Where an instance's output goes. */
@@ -113,7 +137,7 @@ public final class LocalProcessDriver implements InstanceDriver {
     public StopOutcome stop(Instance i, Duration grace) {
         // A second stop of the same instance waits for the first instead of signalling again.
         CompletableFuture<StopOutcome> mine = new CompletableFuture<>();
-        CompletableFuture<StopOutcome> running = stops.putIfAbsent(i.id(), mine);
+        CompletableFuture<StopOutcome> running = table.stops.putIfAbsent(i.id(), mine);
         if (running != null) {
             return running.join();
         }
@@ -125,12 +149,12 @@ public final class LocalProcessDriver implements InstanceDriver {
             mine.completeExceptionally(e);
             throw e;
         } finally {
-            stops.remove(i.id());
+            table.stops.remove(i.id());
         }
     }
 
     private StopOutcome terminate(Instance i, Duration grace) {
-        stopping.add(i.id());
+        table.stopping.add(i.id());
         Optional<ProcessHandle> leader = handle(i);
         if (leader.isEmpty()) {
             records.delete(i.id());
@@ -170,16 +194,16 @@ public final class LocalProcessDriver implements InstanceDriver {
 
     @Override
     public void onCrash(CrashListener listener) {
-        listeners.add(listener);
+        table.listeners.add(listener);
     }
 
     private void exited(Instance i, int code) {
-        if (stopping.contains(i.id())) {
+        if (table.stopping.contains(i.id())) {
             return;
         }
         log.warn("{} exited on its own with code {}", i.id(), code);
         records.delete(i.id());
-        for (CrashListener l : listeners) {
+        for (CrashListener l : table.listeners) {
             try {
                 l.crashed(i, code);
             } catch (RuntimeException e) {

@@ -14,4 +14,10 @@ public interface RolloutStore {
     Optional<RolloutState> load(String rolloutId);
 
     List<RolloutEvent> events(String rolloutId);
+
+    /**
+     * Records that {@code instance} of {@code rolloutId} exited on its own with {@code exitCode} (-1: unknown): the
+     * instance is FAILED, and the record stays after the instance leaves the rollout's state.
+     */
+    default void recordExit(String rolloutId, Instance instance, int exitCode) {}
 }

@@ -40,3 +40,6 @@ CREATE TABLE IF NOT EXISTS baton_instances (
     started_at timestamptz NOT NULL,
     updated_at timestamptz NOT NULL DEFAULT now()
 );
+
+-- Set when an instance exited on its own (FAILED); such rows are kept as the record of the crash.
+ALTER TABLE baton_instances ADD COLUMN IF NOT EXISTS exit_code integer;
