@@ -2,8 +2,10 @@ package dev.baton.server.verify;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -22,6 +24,7 @@ public final class FaultContext {
     private final BooleanSupplier deployRunning;
     private final PrintStream progress;
     private final List<Injection> injections = new ArrayList<>();
+    private final Set<String> claimed = new HashSet<>();
 
     /**
      * @param newVersion the version being deployed
@@ -77,13 +80,19 @@ public final class FaultContext {
 
     /**
      * A READY instance matching {@code wanted}, but only in the middle of the rollout and while at least one
-     * other instance is READY, so that killing it leaves somewhere for traffic to go.
+     * other instance is READY, so that killing it leaves somewhere for traffic to go; never one chosen before.
      */
     public Optional<InstanceRef> victim(Predicate<InstanceRef> wanted) {
         List<InstanceRef> ready = target.instances().stream().filter(InstanceRef::ready).toList();
         if (ready.size() < 2 || ready.stream().noneMatch(i -> i.version().equals(newVersion))) {
             return Optional.empty();
         }
-        return ready.stream().filter(wanted).findFirst();
+        // Faults injected together strike different instances: the one chosen is claimed at once.
+        synchronized (claimed) {
+            Optional<InstanceRef> chosen = ready.stream().filter(i -> !claimed.contains(i.id())).filter(wanted)
+                    .findFirst();
+            chosen.ifPresent(i -> claimed.add(i.id()));
+            return chosen;
+        }
     }
 }

@@ -58,8 +58,7 @@ public final class ScenarioRunner {
         JobLoad jobs = JobLoad.start(new JobQueue(target.dataSource(), QueueConfig.defaults(), Clock.systemUTC()),
                 JobLoadConfig.of(settings.jobRate(), settings.jobMs()).withKeyPrefix(prefix)
                         .withProgressEvery(Duration.ZERO), null);
-        ScenarioResult.Builder result = ScenarioResult.builder(runName).strategy(scenario.strategy()).version(version)
-                .expectRollback(scenario.expectsRollback());
+        ScenarioResult.Builder result = ScenarioResult.builder(runName).strategy(scenario.strategy()).version(version);
         DeployWindow window = null;
         FaultContext ctx = null;
         try {
@@ -72,7 +71,7 @@ public final class ScenarioRunner {
             try {
                 DeployOutcome outcome = target.deploy(version, scenario.strategy(), scenario.versionEnv(),
                         settings.deployTimeout());
-                result.deployDuration(outcome.duration());
+                result.deployDuration(outcome.duration()).expectRollback(scenario.expectsRollback());
                 if (outcome.rolledBack()) {
                     result.rolledBack(outcome.rollbackDuration());
                     result.explanation("rolled back: " + outcome.reason());
@@ -99,6 +98,9 @@ public final class ScenarioRunner {
             JobLoadResult j = jobs.stop();
             JobCheck check = Invariants.checkJobs(target.dataSource(), j, settings.jobsDeadline(), progress);
             result.jobs(check);
+            if (scenario.faults().stream().anyMatch(f -> f instanceof FailingJobsCanary)) {
+                result.explanation(FailedJobRetries.describe(target.dataSource(), j));
+            }
             FailureExplainer explainer = new FailureExplainer(ctx == null ? List.of() : ctx.injections(),
                     scenario.failsRequestsOnPurpose() ? version : null, window, origin);
             Requests.judge(h, s, explainer, result);

@@ -47,6 +47,19 @@ class FaultInjectionTest {
     }
 
     @Test
+    void faultsInjectedTogetherStrikeDifferentInstances() throws Exception {
+        InstanceRef other = new InstanceRef("shop-v1-2", "v1", 102, 5003, "READY");
+        FakeTarget t = new FakeTarget(List.of(OLD, other, NEW), Map.of(5001, 1, 5003, 1));
+        t.jobs = Map.of(5001, 1, 5003, 1);
+        FaultContext ctx = new FaultContext(t, "v2", () -> true, null);
+
+        assertThat(new WebKill().inject(ctx)).isTrue();
+        assertThat(new WorkerKill().inject(ctx)).isTrue();
+
+        assertThat(t.signals).containsExactly("KILL 101", "KILL 102");
+    }
+
+    @Test
     void slowTermSendsSigtermAndExcusesNothing() throws Exception {
         FakeTarget t = new FakeTarget(List.of(OLD, NEW), Map.of(5002, 1));
         FaultContext ctx = new FaultContext(t, "v2", () -> true, null);
