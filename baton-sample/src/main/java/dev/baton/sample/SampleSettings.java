@@ -1,10 +1,11 @@
 package dev.baton.sample;
 
 import dev.baton.queue.DatabaseConfig;
+import dev.baton.worker.OptionArgs;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -87,28 +88,7 @@ public record SampleSettings(int port, String version, DatabaseConfig database, 
      * @throws IllegalArgumentException naming the option or variable and what it accepts
      */
     public static SampleSettings parse(String[] args, Map<String, String> env) {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "': allowed are --port and --version");
-            }
-            String name = arg.substring(2);
-            String value;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                throw new IllegalArgumentException(name + ": missing value");
-            }
-            if (!name.equals("port") && !name.equals("version")) {
-                throw new IllegalArgumentException("unknown option --" + name + "; allowed: --port, --version");
-            }
-            options.put(name, value);
-        }
+        Map<String, String> options = OptionArgs.parse(args, List.of("port", "version"));
         String port = options.getOrDefault("port", env.get("BATON_PORT"));
         String version = options.getOrDefault("version", env.get("BATON_VERSION"));
         String kinds = env.get("BATON_WORKER_KINDS");

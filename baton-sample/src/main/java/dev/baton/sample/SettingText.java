@@ -1,14 +1,11 @@
 package dev.baton.sample;
 
+import dev.baton.worker.DurationText;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Reads setting values as people write them; every error names the setting and what it accepts. */
 final class SettingText {
-
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
     private SettingText() {}
 
@@ -62,27 +59,10 @@ final class SettingText {
         };
     }
 
-    /** {@code 500ms}, {@code 20s}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT20S}), within 0..1 day. */
+    /** A duration as the worker runtime reads one ({@code 500ms}, {@code 20s}, {@code 2m}, {@code PT20S}), within 0..1 day. */
     static Duration duration(String name, String text) {
-        String t = text.strip();
-        Duration d = null;
-        Matcher m = DURATION.matcher(t);
-        try {
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                d = switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    default -> Duration.ofHours(n);
-                };
-            } else {
-                d = Duration.parse(t);
-            }
-        } catch (RuntimeException e) {
-            d = null;
-        }
-        if (d == null || d.isNegative() || d.compareTo(Duration.ofDays(1)) > 0) {
+        Duration d = DurationText.parse(name, text);
+        if (d.isNegative() || d.compareTo(Duration.ofDays(1)) > 0) {
             throw new IllegalArgumentException(name + ": must be a duration within 0..1d like 500ms, 20s, 2m, 1h or "
                     + "PT20S, got '" + text + "'");
         }

@@ -5,14 +5,19 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as people write them on a command line: {@code 500ms}, {@code 20s}, {@code 2m}, {@code 1h}, or ISO {@code PT20S}. */
-final class DurationText {
+/**
+ * Durations as people write them on a command line or in an environment variable: {@code 500ms},
+ * {@code 20s}, {@code 2m}, {@code 1h}, or ISO {@code PT20S}. Apps that embed the worker read their own
+ * settings with it too, so one spelling works everywhere.
+ */
+public final class DurationText {
 
     private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h)");
 
     private DurationText() {}
 
-    static Duration parse(String field, String text) {
+    /** @throws IllegalArgumentException starting with {@code field} and naming the accepted forms */
+    public static Duration parse(String field, String text) {
         String t = text.strip();
         Matcher m = SHORT.matcher(t);
         try {

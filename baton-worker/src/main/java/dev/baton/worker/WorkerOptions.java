@@ -70,29 +70,7 @@ public record WorkerOptions(DatabaseConfig database, WorkerConfig config, String
      * @throws IllegalArgumentException naming the option and what it accepts
      */
     public static WorkerOptions parse(String[] args, Map<String, String> env) {
-        Map<String, String> given = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "': options start with --");
-            }
-            String name = arg.substring(2);
-            String value;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                throw new IllegalArgumentException(name + ": missing value");
-            }
-            if (!OPTIONS.containsKey(name)) {
-                throw new IllegalArgumentException("unknown option --" + name + "; allowed: "
-                        + OPTIONS.keySet().stream().map(o -> "--" + o).collect(Collectors.joining(", ")));
-            }
-            given.put(name, value);
-        }
+        Map<String, String> given = OptionArgs.parse(args, OPTIONS.keySet());
         Map<String, String> v = new HashMap<>();
         OPTIONS.forEach((option, envName) -> {
             String value = given.containsKey(option) ? given.get(option) : env.get(envName);
