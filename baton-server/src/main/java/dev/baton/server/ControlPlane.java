@@ -12,6 +12,7 @@ import dev.baton.rollout.InstanceDriver;
 import dev.baton.rollout.InstanceView;
 import dev.baton.rollout.JdbcRolloutStore;
 import dev.baton.rollout.LocalProcessDriver;
+import dev.baton.rollout.RolloutEvent;
 import dev.baton.rollout.RolloutState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -152,7 +153,16 @@ public final class ControlPlane implements AutoCloseable {
                 .orElse(deployments.fleet());
         return new StatusView.Status(deployments.spec().app(), deployments.stableVersion(),
                 new StatusView.Proxy(proxy.pid(), proxy.trafficPort(), proxy.adminPort(), proxy.adopted()), rollout,
-                instances.stream().map(StatusView.Instance::of).toList());
+                instances.stream().map(StatusView.Instance::of).toList(),
+                deployments.supervision().stream().map(StatusView.Slot::of).toList(),
+                rollout == null ? List.of() : recentSupervision(rollout.id()));
+    }
+
+    /** The newest supervision events (crashes, restarts) recorded under the last rollout, oldest first. */
+    private List<StatusView.Event> recentSupervision(String rolloutId) {
+        List<StatusView.Event> all = store.events(rolloutId).stream()
+                .filter(e -> e.kind() == RolloutEvent.Kind.SUPERVISION).map(StatusView.Event::of).toList();
+        return all.subList(Math.max(0, all.size() - 10), all.size());
     }
 
     private Optional<StatusView.Rollout> currentRollout() {

@@ -15,9 +15,11 @@ import dev.baton.rollout.RolloutEngine;
 import dev.baton.rollout.RolloutPhase;
 import dev.baton.rollout.RolloutPorts;
 import dev.baton.rollout.RolloutState;
+import dev.baton.rollout.RestartBackoff;
 import dev.baton.rollout.SpecException;
 import dev.baton.rollout.Strategy;
 import dev.baton.rollout.StrategySpec;
+import dev.baton.rollout.Supervisor;
 import dev.baton.rollout.Waiter;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,8 +39,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts, resumes and commands rollouts, one at a time, each on its own thread through a
- * {@link RolloutEngine}; between rollouts it holds the fleet (the instances the last rollout left running)
- * and the stable version, from which the next rollout starts.
+ * {@link RolloutEngine}; between rollouts the {@link Supervisor} holds the fleet (the instances the last rollout
+ * left running, crashed ones replaced) and the stable version, from which the next rollout starts. Every driver
+ * comes from one {@link LocalProcessDriver} process table, so every crash reaches the supervisor (which acts only
+ * between rollouts) and the running engine, and a stop by any of them is never taken for a crash.
  */
 final class Deployments {
     private static final Logger log = LoggerFactory.getLogger(Deployments.class);
@@ -50,13 +54,16 @@ final class Deployments {
     private final JobQueue queue;
     private final DatabaseConfig db;
     private final Clock clock;
+    private final LocalProcessDriver processes;
+    private final Supervisor supervisor;
     private final AtomicReference<ActiveRollout> active = new AtomicReference<>();
     private final Map<String, CompletableFuture<RolloutState>> outcomes = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     final AtomicLong engineFailures = new AtomicLong();
     private volatile AppSpec spec;
-    private volatile List<InstanceView> fleet = List.of();
     private volatile String stable;
+    /** The spec the stable version was deployed with (its env overrides included): what replacements run. */
+    private volatile AppSpec stableSpec;
     private volatile boolean closing;
 
     Deployments(BatonHome home, JdbcRolloutStore store, ProxyTrafficControl traffic, JobQueue queue,
@@ -68,11 +75,18 @@ final class Deployments {
         this.db = db;
         this.clock = clock;
         this.spec = spec;
+        this.stableSpec = spec;
+        this.processes = new LocalProcessDriver(InstanceEnvironment.apply(spec, db), home.dir(), clock);
+        this.supervisor = new Supervisor(traffic, store, clock, Waiter.onClock(clock, Duration.ofMillis(200)),
+                RestartBackoff.DEFAULT);
+        processes.onCrash(supervisor::crashed);
+        supervisor.start();
     }
 
     AppSpec spec() { return spec; }
     String stableVersion() { return stable; }
-    List<InstanceView> fleet() { return fleet; }
+    List<InstanceView> fleet() { return supervisor.fleet(); }
+    List<Supervisor.SlotStatus> supervision() { return supervisor.slots(); }
     Optional<ActiveRollout> active() { return Optional.ofNullable(active.get()).filter(ActiveRollout::running); }
 
     /**
@@ -85,6 +99,7 @@ final class Deployments {
             JdbcRolloutStore.Stored s = unfinished.get();
             log.info("resuming rollout {} (revision {}) of {} at phase {}", s.id(), s.revision(),
                     s.state().targetVersion(), s.state().phase());
+            stableSpec = specOf(s.state().stableVersion());
             launch(s.state(), true, s.paused());
             return true;
         }
@@ -93,24 +108,28 @@ final class Deployments {
             return false;
         }
         RolloutState last = latest.get().state();
-        LocalProcessDriver driver = driver(last.spec());
+        stable = last.phase() == RolloutPhase.SUCCEEDED ? last.targetVersion() : last.stableVersion();
+        stableSpec = specOf(stable);
+        LocalProcessDriver driver = driver(stableSpec);
         List<InstanceView> adopted = new ArrayList<>();
+        List<InstanceView> gone = new ArrayList<>();
+        // Adoption first: only an instance whose process is gone is replaced.
         for (InstanceView v : last.live()) {
             Optional<Instance> i = driver.adopt(v.instance());
             if (i.isPresent()) {
                 adopted.add(v);
             } else {
-                log.warn("instance {} is gone; the next deploy starts its replacement", v.id());
+                log.warn("instance {} died while the control plane was down; supervision replaces it", v.id());
+                gone.add(v);
             }
         }
-        fleet = List.copyOf(adopted);
-        stable = last.phase() == RolloutPhase.SUCCEEDED ? last.targetVersion() : last.stableVersion();
-        publishFleet();
+        publishFleet(adopted);
         log.info("adopted {} of {} instances of {}", adopted.size(), last.live().size(), stable);
+        supervisor.takeOver(last, stable, adopted, gone, driver);
         return true;
     }
 
-    private void publishFleet() {
+    private void publishFleet(List<InstanceView> fleet) {
         Map<String, List<Backend>> routes = new TreeMap<>();
         fleet.stream().filter(InstanceView::ready)
                 .forEach(v -> routes.computeIfAbsent(v.version(), k -> new ArrayList<>()).add(Backend.of(v.instance())));
@@ -118,6 +137,16 @@ final class Deployments {
         if (stable != null && routes.containsKey(stable)) {
             traffic.setWeights(Map.of(stable, 100));
         }
+    }
+
+    /** The spec {@code version} was last deployed with successfully (the current spec when there is none). */
+    private AppSpec specOf(String version) {
+        if (version == null) {
+            return spec;
+        }
+        return store.history(1000).stream()
+                .filter(r -> r.state().phase() == RolloutPhase.SUCCEEDED && r.state().targetVersion().equals(version))
+                .findFirst().map(r -> r.state().spec()).orElse(spec);
     }
 
     /** Starts a rollout to {@code req.version()}; returns the new rollout's id. */
@@ -134,8 +163,14 @@ final class Deployments {
         }
         AppSpec s = withOverrides(spec, req);
         String id = "r-" + UUID.randomUUID().toString().substring(0, 8);
+        List<InstanceView> fleet = supervisor.handOver();
         RolloutState start = RolloutState.start(id, s, stable, req.version(), fleet, clock.instant());
-        store.save(start);
+        try {
+            store.save(start);
+        } catch (RuntimeException e) {
+            store.latest().ifPresent(last -> supervisor.takeOver(last.state(), stable, fleet, List.of(), driver(stableSpec)));
+            throw e;
+        }
         log.info("rollout {}: {} → {} ({})", id, stable == null ? "nothing" : stable, req.version(), s.strategy().type());
         launch(start, false, false);
         return id;
@@ -230,9 +265,17 @@ final class Deployments {
     }
 
     private void finished(RolloutState end) {
-        fleet = end.live();
         if (end.phase() == RolloutPhase.SUCCEEDED) {
             stable = end.targetVersion();
+            stableSpec = end.spec();
+        }
+        if (!closing) {
+            try {
+                supervisor.takeOver(end, stable, end.live(), List.of(), driver(stableSpec));
+            } catch (RuntimeException e) {
+                log.error("supervision could not take the instances of rollout {} over; crashes are not replaced until "
+                        + "the next deploy or restart", end.id(), e);
+            }
         }
         log.info("rollout {} of {} ended: {}{}", end.id(), end.targetVersion(), end.phase(),
                 end.reason() == null ? "" : " (" + end.reason() + ")");
@@ -241,6 +284,7 @@ final class Deployments {
     /** Stops the rollout threads (their instances keep running; a restart resumes). Bounded and idempotent. */
     void close(Duration timeout) {
         closing = true;
+        supervisor.close();
         List<Thread> ts;
         synchronized (threads) {
             ts = List.copyOf(threads);
@@ -257,7 +301,7 @@ final class Deployments {
     }
 
     LocalProcessDriver driver(AppSpec s) {
-        return new LocalProcessDriver(InstanceEnvironment.apply(s, db), home.dir(), clock);
+        return processes.withSpec(InstanceEnvironment.apply(s, db));
     }
 
     private static AppSpec withOverrides(AppSpec s, DeployRequest req) {

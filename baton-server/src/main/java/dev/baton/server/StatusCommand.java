@@ -27,6 +27,8 @@ final class StatusCommand implements Callable<Integer> {
                         s.path("proxy").path("trafficPort").asInt());
                 Views.rolloutLine(o.out(), s.path("rollout"));
                 Views.instances(o.out(), s.path("instances"));
+                Views.supervision(o.out(), s.path("supervision"));
+                s.path("supervisionEvents").forEach(e -> Views.event(o.out(), e));
             }
             if (!watch) {
                 return 0;

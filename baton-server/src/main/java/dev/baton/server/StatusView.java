@@ -4,6 +4,7 @@ import dev.baton.rollout.AnalysisVerdict;
 import dev.baton.rollout.InstanceView;
 import dev.baton.rollout.RolloutEvent;
 import dev.baton.rollout.RolloutState;
+import dev.baton.rollout.Supervisor;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,20 @@ public final class StatusView {
     private StatusView() {}
 
     /** {@code GET /v1/status}. */
-    public record Status(String app, String stableVersion, Proxy proxy, Rollout rollout, List<Instance> instances) {}
+    public record Status(String app, String stableVersion, Proxy proxy, Rollout rollout, List<Instance> instances,
+                         List<Slot> supervision, List<Event> supervisionEvents) {}
+
+    /**
+     * A supervised slot between rollouts: how often its instance was restarted, how many crashes in a row, the
+     * back-off now in force and when the next restart is due (null when none is pending).
+     */
+    public record Slot(int slot, String instance, int restarts, int crashesInARow, long backoffMs, Instant restartAt,
+                       Integer lastExitCode) {
+        static Slot of(Supervisor.SlotStatus s) {
+            return new Slot(s.slot(), s.instance(), s.restarts(), s.crashesInARow(), s.backoff().toMillis(),
+                    s.restartAt(), s.lastExitCode());
+        }
+    }
 
     /** The proxy process. */
     public record Proxy(long pid, int trafficPort, int adminPort, boolean adopted) {}

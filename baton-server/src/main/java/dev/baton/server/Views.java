@@ -36,6 +36,26 @@ final class Views {
         t.print(out);
     }
 
+    /** Supervised slots that restarted or wait for a restart: restart count, crashes in a row, back-off. */
+    static void supervision(PrintWriter out, JsonNode slots) {
+        Table t = new Table("SLOT", "INSTANCE", "RESTARTS", "CRASHES IN A ROW", "BACK-OFF", "NEXT RESTART", "LAST EXIT");
+        boolean any = false;
+        for (JsonNode s : slots) {
+            if (s.path("restarts").asInt() == 0 && s.path("restartAt").isNull()) {
+                continue;
+            }
+            any = true;
+            t.row(s.path("slot").asInt(), s.path("instance").isNull() ? "-" : s.path("instance").asText(),
+                    s.path("restarts").asInt(), s.path("crashesInARow").asInt(), s.path("backoffMs").asLong() + "ms",
+                    s.path("restartAt").isNull() ? "-" : s.path("restartAt").asText(),
+                    s.path("lastExitCode").isNull() ? "-" : s.path("lastExitCode").asText());
+        }
+        if (any) {
+            out.println("supervision (restarts between rollouts):");
+            t.print(out);
+        }
+    }
+
     static void event(PrintWriter out, JsonNode e) {
         String kind = e.path("kind").asText();
         if (kind.equals("STEP_STARTED")) {
@@ -44,6 +64,7 @@ final class Views {
         String mark = switch (kind) {
             case "STEP_FAILED" -> "!";
             case "COMMAND" -> ">";
+            case "SUPERVISION" -> "~";
             default -> "·";
         };
         out.printf("  %s %-15s %s%n", mark, e.path("step").asText(), e.path("detail").asText());

@@ -10,9 +10,10 @@ import java.util.concurrent.Executors;
 /**
  * A tiny instance app for the process tests (baton-sample is not in the tree yet): answers {@code /} with its
  * version, {@code /health} and {@code /health/ready} with 200, and on SIGTERM stops accepting and lets the
- * requests in flight finish. {@code TEST_APP_START_DELAY_MS} delays readiness (a slow start).
+ * requests in flight finish. {@code TEST_APP_START_DELAY_MS} delays readiness (a slow start). With
+ * {@code --crash-if FILE} it exits at once with code 3 while that file exists (a crash loop a test can end).
  *
- * <pre>java -cp … dev.baton.server.TestApp --port N --version V [--tag anything]</pre>
+ * <pre>java -cp … dev.baton.server.TestApp --port N --version V [--tag anything] [--crash-if FILE]</pre>
  */
 public final class TestApp {
     public static void main(String[] args) throws Exception {
@@ -22,6 +23,12 @@ public final class TestApp {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[i + 1]);
                 case "--version" -> version = args[i + 1];
+                case "--crash-if" -> {
+                    if (java.nio.file.Files.exists(java.nio.file.Path.of(args[i + 1]))) {
+                        System.out.println("test app " + version + ": " + args[i + 1] + " exists, exiting with code 3");
+                        System.exit(3);
+                    }
+                }
                 default -> { }
             }
         }

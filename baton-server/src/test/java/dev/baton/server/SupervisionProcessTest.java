@@ -1,0 +1,275 @@
+package dev.baton.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.baton.queue.Database;
+import dev.baton.queue.EmbeddedDatabase;
+import dev.baton.rollout.InstanceState;
+import dev.baton.rollout.JdbcRolloutStore;
+import dev.baton.server.scenario.DataPlaneReaper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Supervision between rollouts, with real processes: the control plane as a child JVM ({@code baton up}), the
+ * proxy and two TestApp instances in their own sessions, real SIGKILLs. One control plane serves the ordered tests
+ * (each leaves two READY instances of v1 behind); everything is reaped by process group at the end.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SupervisionProcessTest {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final Pattern RESTART = Pattern.compile("slot (\\d+): started (\\S+) \\(restart (\\d+)");
+    private Path dir;
+    private BatonHome home;
+    private ControlPlaneProcess cp;
+    private int trafficPort;
+
+    @BeforeAll
+    void up() throws Exception {
+        dir = Files.createTempDirectory("baton-supervision-test");
+        home = new BatonHome(dir.resolve(".baton"));
+        trafficPort = ControlPlaneProcessTest.freePort();
+        String app = ProxyProcess.javaBinary() + " -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "
+                + Path.of("target/test-classes").toAbsolutePath() + " dev.baton.server.TestApp --port {port} --version {version} --tag "
+                + dir + " --crash-if " + dir.resolve("crash-{version}");
+        Path spec = Files.writeString(dir.resolve("shop.yaml"), """
+                app: shop
+                version: v1
+                listen: %d
+                instances: 2
+                run: "%s"
+                drain: { timeout: 5s, jobs_soft: 1s, jobs_hard: 2s }
+                progress_deadline: 30s
+                """.formatted(trafficPort, app));
+        cp = new ControlPlaneProcess(home, spec, ControlPlaneProcessTest.testClasspath(), Map.of()).start();
+        cp.awaitApi(Duration.ofMinutes(2));
+        await().atMost(Duration.ofMinutes(3)).until(() -> readyIds(cp.client().status()).size() == 2
+                && "v1".equals(cp.client().status().path("stableVersion").asText(null)));
+    }
+
+    @AfterAll
+    void reap() throws Exception {
+        if (cp != null) {
+            cp.kill();
+        }
+        if (home != null) {
+            DataPlaneReaper.reap(home, dir);
+        }
+        if (dir != null) {
+            try (Stream<Path> all = Files.walk(dir)) {
+                all.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void instanceKilledBetweenRolloutsLeavesRoutingIsRecordedFailedAndIsReplacedWhileRequestsKeepSucceeding() throws Exception {
+        BatonClient client = cp.client();
+        JsonNode before = client.status();
+        String rolloutId = before.path("rollout").path("id").asText();
+        JsonNode victim = before.path("instances").get(0);
+        String victimId = victim.path("id").asText();
+        try (HttpLoad load = new HttpLoad(trafficPort, 40)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.ok.get() >= 20);
+            killGroup(victim.path("pid").asLong());
+
+            await().atMost(WAIT).until(() -> {
+                Set<String> ready = readyIds(client.status());
+                return ready.size() == 2 && !ready.contains(victimId);
+            });
+            long okAfter = load.ok.get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.ok.get() >= okAfter + 40);
+            load.close();
+            // The TestApp answers at once, so hardly a request is on the victim when it dies; the proxy retries a
+            // GET whose connection was refused or reset, so none of them may fail.
+            assertThat(load.failures).as("failed requests of %d sent", load.sent.get()).isEmpty();
+        }
+
+        JsonNode after = client.status();
+        assertThat(after.path("instances")).hasSize(2);
+        assertThat(routedPorts()).as("the proxy's route table lists exactly the live instances")
+                .isEqualTo(ports(after));
+        assertThat(exitRows()).filteredOn(r -> r.id().equals(victimId)).singleElement().satisfies(r -> {
+            assertThat(r.state()).isEqualTo(InstanceState.FAILED);
+            assertThat(r.exitCode()).as("SIGKILL").isEqualTo(137);
+        });
+        List<JsonNode> events = supervisionEvents(client, rolloutId);
+        assertThat(events).extracting(e -> e.path("step").asText()).containsSubsequence("crashed", "restart", "ready");
+        assertThat(events.getFirst().path("detail").asText()).contains(victimId).contains("code 137").contains("out of routing");
+        assertThat(after.path("supervisionEvents").findValuesAsText("step")).contains("crashed", "restart", "ready");
+    }
+
+    @Test
+    @Order(2)
+    void crashLoopingSlotIsRestartedWithGrowingBackoffAndRecoversOnceTheCauseIsGone() throws Exception {
+        BatonClient client = cp.client();
+        JsonNode before = client.status();
+        String rolloutId = before.path("rollout").path("id").asText();
+        // The slot nobody crashed yet, so its back-off starts at 1 s.
+        JsonNode slot = stream(before.path("supervision")).filter(s -> s.path("restarts").asInt() == 0).findFirst().orElseThrow();
+        int slotNo = slot.path("slot").asInt();
+        String victimId = slot.path("instance").asText();
+        long victimPid = stream(before.path("instances")).filter(i -> i.path("id").asText().equals(victimId))
+                .findFirst().orElseThrow().path("pid").asLong();
+        Path crashFile = Files.createFile(dir.resolve("crash-v1"));
+        Instant killedAt = Instant.now();
+        killGroup(victimPid);
+
+        // The kill and the first three restarts crashed: remove the cause while the fourth restart waits out 8 s.
+        await().atMost(WAIT).until(() -> crashesOf(supervisionEvents(client, rolloutId), slotNo, killedAt) >= 4);
+        JsonNode looping = client.status();
+        JsonNode slotNow = stream(looping.path("supervision")).filter(s -> s.path("slot").asInt() == slotNo).findFirst().orElseThrow();
+        assertThat(slotNow.path("restarts").asInt()).isGreaterThanOrEqualTo(3);
+        assertThat(slotNow.path("crashesInARow").asInt()).isGreaterThanOrEqualTo(3);
+        StringWriter out = new StringWriter();
+        assertThat(BatonCommand.execute(new PrintWriter(out), new PrintWriter(new StringWriter()), "status", "--home",
+                home.dir().toString())).isZero();
+        assertThat(out.toString()).contains("RESTARTS").contains("BACK-OFF").contains("crashed");
+        Files.delete(crashFile);
+
+        await().atMost(WAIT).until(() -> readyIds(client.status()).size() == 2);
+        List<Instant> restarts = restartsOf(supervisionEvents(client, rolloutId), slotNo).stream()
+                .filter(t -> t.isAfter(killedAt)).toList();
+        assertThat(restarts).hasSize(4);
+        List<Duration> gaps = new ArrayList<>();
+        for (int k = 1; k < restarts.size(); k++) {
+            gaps.add(Duration.between(restarts.get(k - 1), restarts.get(k)));
+        }
+        // Restart k+1 comes at least the k+1-th back-off (2 s, 4 s, 8 s) after restart k: the gaps double.
+        for (int k = 0; k < gaps.size(); k++) {
+            assertThat(gaps.get(k)).as("gap %d of %s", k + 1, gaps).isGreaterThanOrEqualTo(Duration.ofSeconds(2L << k));
+        }
+        assertThat(exitRows()).filteredOn(r -> r.exitCode() != null && r.exitCode() == 3).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(runningAppProcesses()).hasSize(2);
+    }
+
+    @Test
+    @Order(3)
+    void instanceThatDiedWhileTheControlPlaneWasDownIsReplacedAfterTheOthersAreAdopted() throws Exception {
+        JsonNode before = cp.client().status();
+        String rolloutId = before.path("rollout").path("id").asText();
+        JsonNode victim = before.path("instances").get(0);
+        JsonNode survivor = before.path("instances").get(1);
+        cp.kill();
+        killGroup(victim.path("pid").asLong());
+
+        cp.start().awaitApi(Duration.ofMinutes(2));
+        BatonClient client = cp.client();
+        await().atMost(WAIT).until(() -> {
+            Set<String> ready = readyIds(client.status());
+            return ready.size() == 2 && !ready.contains(victim.path("id").asText());
+        });
+        JsonNode after = client.status();
+        assertThat(stream(after.path("instances")).filter(i -> i.path("id").asText().equals(survivor.path("id").asText())))
+                .as("the survivor is adopted, not replaced").singleElement()
+                .satisfies(i -> assertThat(i.path("pid").asLong()).isEqualTo(survivor.path("pid").asLong()));
+        assertThat(supervisionEvents(client, rolloutId)).anySatisfy(e -> assertThat(e.path("detail").asText())
+                .contains(victim.path("id").asText()).contains("died while the control plane was down"));
+        assertThat(runningAppProcesses()).hasSize(2);
+    }
+
+    private static Set<String> readyIds(JsonNode status) {
+        Set<String> out = new TreeSet<>();
+        for (JsonNode i : status.path("instances")) {
+            if (i.path("state").asText().equals("READY")) {
+                out.add(i.path("id").asText());
+            }
+        }
+        return out;
+    }
+
+    private static Set<Integer> ports(JsonNode status) {
+        Set<Integer> out = new TreeSet<>();
+        status.path("instances").forEach(i -> out.add(i.path("port").asInt()));
+        return out;
+    }
+
+    private Set<Integer> routedPorts() throws IOException {
+        Set<Integer> out = new TreeSet<>();
+        JsonNode routes = Json.MAPPER.readTree(home.dir().resolve("proxy/routes.json").toFile());
+        routes.findValues("backends").forEach(bs -> bs.forEach(b -> {
+            String a = b.isTextual() ? b.asText() : b.path("id").asText(b.path("address").asText());
+            out.add(Integer.parseInt(a.substring(a.lastIndexOf(':') + 1)));
+        }));
+        return out;
+    }
+
+    private static List<JsonNode> supervisionEvents(BatonClient client, String rolloutId) {
+        return stream(client.get("/v1/rollouts/" + rolloutId).path("events"))
+                .filter(e -> e.path("kind").asText().equals("SUPERVISION")).toList();
+    }
+
+    private static long crashesOf(List<JsonNode> events, int slot, Instant since) {
+        return events.stream().filter(e -> e.path("step").asText().equals("crashed")
+                        && e.path("detail").asText().contains("slot " + slot + " restarts in")
+                        && Instant.parse(e.path("at").asText()).isAfter(since)).count();
+    }
+
+    private static List<Instant> restartsOf(List<JsonNode> events, int slot) {
+        List<Instant> out = new ArrayList<>();
+        for (JsonNode e : events) {
+            Matcher m = RESTART.matcher(e.path("detail").asText());
+            if (e.path("step").asText().equals("restart") && m.find() && Integer.parseInt(m.group(1)) == slot) {
+                out.add(Instant.parse(e.path("at").asText()));
+            }
+        }
+        return out;
+    }
+
+    /** The instances table, read from the control plane's own (embedded, still running) PostgreSQL. */
+    private List<JdbcRolloutStore.InstanceRow> exitRows() {
+        EmbeddedDatabase db = EmbeddedDatabase.startOrAdopt(home.pgDir(), 0, EmbeddedDatabase.Durability.DURABLE);
+        try (HikariDataSource ds = Database.open(db.config(), 1, "supervision-test")) {
+            return new JdbcRolloutStore(ds).instances();
+        }
+    }
+
+    private static Stream<JsonNode> stream(JsonNode array) {
+        List<JsonNode> out = new ArrayList<>();
+        array.forEach(out::add);
+        return out.stream();
+    }
+
+    /** SIGKILL to the instance's whole process group (it was started by setsid, so its pid is the group id). */
+    private static void killGroup(long pgid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-s", "KILL", "--", "-" + pgid).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).as("kill -KILL -%d", pgid).isZero();
+    }
+
+    private List<ProcessHandle> runningAppProcesses() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .filter(p -> p.info().commandLine().map(c -> c.contains("dev.baton.server.TestApp")
+                        && c.contains(dir.toString())).orElse(false))
+                .toList();
+    }
+}
