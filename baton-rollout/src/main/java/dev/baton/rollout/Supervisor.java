@@ -225,10 +225,10 @@ public final class Supervisor implements AutoCloseable {
         InstanceState probed = driver.probe(v.instance());
         if (probed == InstanceState.READY) {
             fleet.put(v.id(), v.with(InstanceState.READY, now));
-            publishRoutes();
             persist();
-            event("ready", v.id() + " is ready and routed" + (slot == null ? "" : " (slot " + slot.number + ")"));
-            log.info("{} is ready and routed", v.id());
+            event("ready", v.id() + " is ready; routing it" + (slot == null ? "" : " (slot " + slot.number + ")"));
+            log.info("{} is ready; routing it", v.id());
+            publishRoutes();
         } else if (slot != null && slot.startedAt != null
                 && !now.isBefore(slot.startedAt.plus(last.spec().progressDeadline()))) {
             event("not-ready", v.id() + " not ready within " + Durations.format(last.spec().progressDeadline()) + "; stopping it");

@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,6 +81,10 @@ class SupervisionProcessTest {
         }
         if (home != null) {
             DataPlaneReaper.reap(home, dir);
+        }
+        if (cp != null && Files.exists(cp.logFile())) {
+            // Kept for a failure's diagnosis: what the supervisor logged.
+            Files.copy(cp.logFile(), Path.of("target/supervision-control-plane.log"), StandardCopyOption.REPLACE_EXISTING);
         }
         if (dir != null) {
             try (Stream<Path> all = Files.walk(dir)) {
@@ -173,6 +178,11 @@ class SupervisionProcessTest {
     @Test
     @Order(3)
     void instanceThatDiedWhileTheControlPlaneWasDownIsReplacedAfterTheOthersAreAdopted() throws Exception {
+        // Kill the control plane only once supervision is quiet: both slots ready, no restart pending.
+        await().atMost(WAIT).until(() -> {
+            JsonNode s = cp.client().status();
+            return readyIds(s).size() == 2 && stream(s.path("supervision")).allMatch(x -> x.path("restartAt").isNull());
+        });
         JsonNode before = cp.client().status();
         String rolloutId = before.path("rollout").path("id").asText();
         JsonNode victim = before.path("instances").get(0);
