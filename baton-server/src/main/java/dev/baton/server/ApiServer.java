@@ -82,8 +82,16 @@ final class ApiServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             reply = Reply.error(400, e.getMessage());
         } catch (RuntimeException e) {
-            log.error("{} {} failed", ex.getRequestMethod(), ex.getRequestURI().getPath(), e);
-            reply = Reply.error(500, "internal error: " + e.getMessage());
+            if (databaseCause(e) != null) {
+                // PostgreSQL restarting or out of reach: the same request will work again shortly.
+                log.warn("{} {}: database unavailable: {}", ex.getRequestMethod(), ex.getRequestURI().getPath(),
+                        databaseCause(e).getMessage());
+                ex.getResponseHeaders().set("Retry-After", "1");
+                reply = Reply.error(503, "database unavailable, try again: " + databaseCause(e).getMessage());
+            } else {
+                log.error("{} {} failed", ex.getRequestMethod(), ex.getRequestURI().getPath(), e);
+                reply = Reply.error(500, "internal error: " + e.getMessage());
+            }
         }
         cp.metrics().request(reply.status());
         byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
@@ -93,6 +101,16 @@ final class ApiServer implements AutoCloseable {
             ex.getResponseBody().write(bytes);
         }
         ex.close();
+    }
+
+    /** The SQL error behind a failure, if there is one. */
+    static java.sql.SQLException databaseCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql) {
+                return sql;
+            }
+        }
+        return null;
     }
 
     private Reply route(String method, String path, Map<String, String> q, JsonNode body) {

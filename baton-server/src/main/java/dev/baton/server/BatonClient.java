@@ -103,6 +103,11 @@ public final class BatonClient {
                 }
             } catch (Unreachable e) {
                 // a control plane restarting: try again until the deadline
+            } catch (ApiError e) {
+                if (e.status() != 503) {
+                    throw e;
+                }
+                // its database restarting: the rollout goes on; try again until the deadline
             }
             if (System.nanoTime() > deadline) {
                 throw new ApiError(504, "rollout " + rolloutId + " did not finish within " + timeout.toSeconds() + "s");
