@@ -29,7 +29,9 @@ public final class Analysis {
         if (spec.maxP99() != null) {
             checks.add(p99(canaryHttp, stableHttp, spec.maxP99(), min));
         }
-        if (spec.maxJobFailureRate() != null) {
+        if (spec.maxJobFailureRate() != null && (canaryJobs.attempts() > 0 || stableJobs.attempts() > 0)) {
+            // Without any job run by either version there is nothing to judge: an app that deploys
+            // workers but has no job traffic must not wait forever for job samples.
             checks.add(rate("job failure rate", canaryJobs.attempts(), "job attempts", canaryJobs.failureRate(),
                     stableJobs.attempts(), stableJobs.failureRate(), spec.maxJobFailureRate(), min,
                     canaryJobs.failed() + "/" + canaryJobs.attempts() + " jobs"));

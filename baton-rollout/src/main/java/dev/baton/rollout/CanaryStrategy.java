@@ -9,7 +9,10 @@ import java.util.Optional;
 /**
  * Canary: for each step, enough instances of the new version for its weight, then that weight of traffic
  * and the same share of jobs, then a hold (a duration, or until promoted) while the analysis watches.
- * A failing verdict rolls back at once. After the last step (100) the old version is drained and stopped.
+ * A failing verdict rolls back at once. A step's pause ends only on a passing verdict: an inconclusive one
+ * (too few requests or jobs yet) keeps the step, judged again every interval, until the progress deadline
+ * rolls it back; a promote goes on regardless. After the last step (100) the old version is drained and
+ * stopped.
  */
 public final class CanaryStrategy implements Strategy {
     private static final RollingSpec FIRST_DEPLOY = new RollingSpec(Amount.percent(100), Amount.of(0), Duration.ZERO);
@@ -62,8 +65,10 @@ public final class CanaryStrategy implements Strategy {
         }
         AnalysisSpec analysis = spec.analysis();
         Instant nextAnalysis = null;
+        AnalysisVerdict verdict = s.lastVerdict();
+        boolean judgedThisStep = verdict != null && !verdict.at().isBefore(s.stepSince());
         if (analysis != null && step.weight() > 0 && !step.pause().equals(PauseSpec.NONE)) {
-            nextAnalysis = s.lastVerdict() == null ? s.now() : s.lastVerdict().at().plus(analysis.interval());
+            nextAnalysis = judgedThisStep ? verdict.at().plus(analysis.interval()) : s.now();
             if (!nextAnalysis.isAfter(s.now())) {
                 return new Step.Analyse(canary, stable);
             }
@@ -77,8 +82,23 @@ public final class CanaryStrategy implements Strategy {
                     : new Step.Pause(Duration.between(s.now(), nextAnalysis), holding + ": waiting for promote");
         }
         Instant end = s.stepSince().plus(step.pause().duration());
-        if (!s.now().isBefore(end) || s.promoteRequested()) {
+        if (s.promoteRequested()) {
             return new Step.Advance(i + 1);
+        }
+        if (!s.now().isBefore(end)) {
+            if (nextAnalysis == null || verdict.outcome() == AnalysisVerdict.Outcome.PASS) {
+                return new Step.Advance(i + 1);
+            }
+            // The pause is over but the analysis has not passed (too few requests or jobs yet): more
+            // traffic is never taken on an inconclusive verdict. Keep judging; give up at the deadline.
+            Instant deadline = Decisions.deadline(s);
+            if (!s.now().isBefore(deadline)) {
+                return new Step.Rollback("analysis not conclusive within the progress deadline "
+                        + Durations.format(s.spec().progressDeadline()) + ": " + verdict.reason());
+            }
+            Instant wake = nextAnalysis.isBefore(deadline) ? nextAnalysis : deadline;
+            return new Step.Pause(Duration.between(s.now(), wake),
+                    holding + ": waiting for a conclusive analysis (" + verdict.reason() + ")");
         }
         Instant wake = nextAnalysis != null && nextAnalysis.isBefore(end) ? nextAnalysis : end;
         return new Step.Pause(Duration.between(s.now(), wake), holding);

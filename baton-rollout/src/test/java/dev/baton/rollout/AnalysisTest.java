@@ -24,6 +24,16 @@ class AnalysisTest {
     }
 
     @Test
+    void jobCheckIsLeftOutWhenNoVersionRanAnyJobButWaitsWhenOnlyTheCanaryIsShort() {
+        HttpStats canary = new HttpStats(100, 0, Duration.ofMillis(90));
+        assertThat(judge(canary, HEALTHY, JobStats.NONE, JobStats.NONE).outcome())
+                .as("an app with workers but no job traffic").isEqualTo(Outcome.PASS);
+        AnalysisVerdict shortOfJobs = judge(canary, HEALTHY, new JobStats(3, 0), new JobStats(500, 2));
+        assertThat(shortOfJobs.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+        assertThat(shortOfJobs.reason()).contains("job failure rate: only 3 job attempts, need 50");
+    }
+
+    @Test
     void errorRateOverThresholdFailsAndSaysWhy() {
         AnalysisVerdict v = judge(new HttpStats(200, 15, Duration.ofMillis(90)), HEALTHY, new JobStats(60, 0), JobStats.NONE);
         assertThat(v.outcome()).isEqualTo(Outcome.FAIL);

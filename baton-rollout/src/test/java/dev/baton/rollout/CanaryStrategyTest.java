@@ -69,10 +69,23 @@ class CanaryStrategyTest {
     }
 
     @Test
-    void inconclusiveAnalysisDoesNotBlockThePause() {
+    void inconclusiveAnalysisHoldsTheStepUntilItPasses() {
+        Simulation sim = new Simulation(spec("[ {weight: 25, pause: 20s}, {weight: 100} ]", "{ interval: 5s, max_error_rate: 1% }", false), "v1", "v2");
+        // too few requests for the first 40 s of the step, enough afterwards
+        sim.analysis = s -> s.now().isBefore(s.stepSince().plusSeconds(40)) ? Outcome.INCONCLUSIVE : Outcome.PASS;
+        assertThat(sim.run(200)).isEqualTo(new Step.Done(RolloutPhase.SUCCEEDED));
+        assertThat(sim.steps).anySatisfy(st -> assertThat(st).isInstanceOfSatisfying(Step.Pause.class,
+                p -> assertThat(p.reason()).contains("waiting for a conclusive analysis")));
+    }
+
+    @Test
+    void analysisThatNeverBecomesConclusiveRollsBackAtTheProgressDeadline() {
         Simulation sim = new Simulation(spec("[ {weight: 25, pause: 20s}, {weight: 100} ]", "{ interval: 5s, max_error_rate: 1% }", false), "v1", "v2");
         sim.analysis = s -> Outcome.INCONCLUSIVE;
-        assertThat(sim.run(100)).isEqualTo(new Step.Done(RolloutPhase.SUCCEEDED));
+        sim.run(2000);
+        assertThat(sim.steps).anySatisfy(st -> assertThat(st).isInstanceOfSatisfying(Step.Rollback.class,
+                r -> assertThat(r.reason()).startsWith("analysis not conclusive within the progress deadline")));
+        assertThat(sim.steps).noneMatch(st -> st instanceof Step.Advance);
     }
 
     @Test
