@@ -188,7 +188,11 @@ class SupervisionProcessTest {
         JsonNode victim = before.path("instances").get(0);
         JsonNode survivor = before.path("instances").get(1);
         cp.kill();
-        killGroup(victim.path("pid").asLong());
+        long victimPid = victim.path("pid").asLong();
+        killGroup(victimPid);
+        // SIGKILL is asynchronous: a big JVM can take a moment to be gone. Only once it is gone did it
+        // die "while the control plane was down"; a restart before that would adopt it, then see it exit.
+        await().atMost(WAIT).until(() -> ProcessHandle.of(victimPid).map(ProcessHandle::isAlive).orElse(false) == false);
 
         cp.start().awaitApi(Duration.ofMinutes(2));
         BatonClient client = cp.client();
