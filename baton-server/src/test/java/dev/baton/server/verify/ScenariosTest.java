@@ -20,11 +20,12 @@ class ScenariosTest {
     }
 
     @Test
-    void theTestCommandsSetCoversEveryStrategyAndBothKills() {
+    void theTestCommandsSetCoversEveryStrategyBothKillsAndTheRestarts() {
         List<Scenario> ci = Scenarios.ci();
 
         assertThat(ci).extracting(Scenario::strategy).containsAll(Scenario.STRATEGIES);
-        assertThat(ci.stream().flatMap(s -> s.kinds().stream())).contains(FaultKind.WORKER_KILL, FaultKind.WEB_KILL);
+        assertThat(ci.stream().flatMap(s -> s.kinds().stream())).contains(FaultKind.WORKER_KILL, FaultKind.WEB_KILL,
+                FaultKind.CONTROL_PLANE_RESTART, FaultKind.DATABASE_RESTART);
     }
 
     @Test

@@ -58,6 +58,9 @@ class ZeroDowntimeVerificationTest {
             if (s.kinds().contains(FaultKind.WORKER_KILL) || s.kinds().contains(FaultKind.WEB_KILL)) {
                 assertThat(r.explanations()).as(r.name()).anyMatch(e -> e.startsWith("injected: SIGKILL"));
             }
+            if (s.kinds().contains(FaultKind.DATABASE_RESTART)) {
+                assertThat(r.explanations()).as(r.name()).anyMatch(e -> e.startsWith("injected: PostgreSQL restarted"));
+            }
             if (s.kinds().contains(FaultKind.CANARY_JOB_FAILURES)) {
                 assertThat(r.explanations()).as(r.name()).anyMatch(e -> e.matches("retried: [1-9]\\d* job.*"));
             }
