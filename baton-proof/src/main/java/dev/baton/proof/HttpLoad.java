@@ -127,6 +127,12 @@ public final class HttpLoad {
                         "no answer when the load stopped", null));
             }
         }
+        // A response thread that took its request out of `outstanding` records it a moment later:
+        // wait for those too, or the result would miss a request that was answered.
+        long recordDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (ok.get() + failed.get() + unknown.get() < sent.get() && System.nanoTime() < recordDeadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
         if (reporter != null) {
             reporter.interrupt();
             joinQuietly(reporter);
@@ -204,6 +210,7 @@ public final class HttpLoad {
         record(new RequestRecord(seq, id, intended, latency, c.outcome(), response.statusCode(), c.reason(), version));
     }
 
+    /** Adds before counting, so that once the counts add up to {@code sent} every record is in. */
     private void record(RequestRecord r) {
         records.add(r);
         switch (r.outcome()) {
