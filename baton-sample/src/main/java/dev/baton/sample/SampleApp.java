@@ -169,25 +169,51 @@ public final class SampleApp implements AutoCloseable {
         }
     }
 
+    /** How long the embedded worker may keep failing to start (PostgreSQL restarting, say) before the app gives up. */
+    static final Duration WORKER_START_PATIENCE = Duration.ofSeconds(30);
+
     private void becomeReady(Runnable onWorkerFailure) {
-        synchronized (lifecycle) {
-            if (state != AppState.STARTING) {
-                return;
-            }
-            if (settings.runsWorker()) {
-                try {
-                    worker = buildWorker();
-                    worker.start();
-                } catch (RuntimeException e) {
-                    log.error("the embedded worker could not start: {}", e.getMessage(), e);
-                    onWorkerFailure.run();
+        long giveUpAt = System.nanoTime() + WORKER_START_PATIENCE.toNanos();
+        while (true) {
+            RuntimeException failure;
+            synchronized (lifecycle) {
+                if (state != AppState.STARTING) {
                     return;
                 }
+                failure = startWorker();
+                if (failure == null) {
+                    state = AppState.READY;
+                    break;
+                }
             }
-            state = AppState.READY;
+            // Outside the lock: giving up exits the process, and the shutdown hook's stop() takes the lock.
+            if (System.nanoTime() > giveUpAt) {
+                log.error("the embedded worker could not start within {}: {}", WORKER_START_PATIENCE,
+                        failure.getMessage(), failure);
+                onWorkerFailure.run();
+                return;
+            }
+            log.warn("the embedded worker could not start, trying again in 1s (not ready meanwhile): {}",
+                    failure.getMessage());
+            sleepQuietly(Duration.ofSeconds(1));
         }
         System.out.println(READY + " port=" + port + " version=" + settings.version());
         System.out.flush();
+    }
+
+    /** Starts the embedded worker, if the app runs one; returns why it could not, or null. */
+    private RuntimeException startWorker() {
+        if (!settings.runsWorker()) {
+            return null;
+        }
+        try {
+            Worker w = buildWorker();
+            w.start();
+            worker = w;
+            return null;
+        } catch (RuntimeException e) {
+            return e;
+        }
     }
 
     private Worker buildWorker() {
