@@ -73,6 +73,29 @@ public final class FaultContext {
         return Optional.empty();
     }
 
+    /** How a signalling fault describes what it did, from what the victim had inside at that moment. */
+    @FunctionalInterface
+    public interface Describe {
+        String of(InstanceRef victim, int requestsInside, int jobsHeld);
+    }
+
+    /**
+     * Waits during the deploy for a {@link #victim} matching {@code wanted}, sends it {@code signal} and
+     * records the injection; false when the deploy ended first.
+     */
+    public boolean signalVictim(FaultKind kind, Predicate<InstanceRef> wanted, Signal signal, Describe describe)
+            throws InterruptedException {
+        Optional<Injection> done = awaitDuringDeploy(() -> victim(wanted).map(i -> {
+            int inside = target.requestsInside(i);
+            int held = target.jobsHeld(i);
+            long at = System.nanoTime();
+            target.signal(i, signal);
+            return new Injection(kind, at, i, signal, inside, held, describe.of(i, inside, held));
+        }));
+        done.ifPresent(this::record);
+        return done.isPresent();
+    }
+
     /** The middle of a rollout: an instance of the new version is READY. */
     public boolean midRollout() {
         return target.instances().stream().anyMatch(i -> i.ready() && i.version().equals(newVersion));

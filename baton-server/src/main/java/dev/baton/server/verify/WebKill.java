@@ -1,7 +1,5 @@
 package dev.baton.server.verify;
 
-import java.util.Optional;
-
 /**
  * SIGKILL of an instance while requests are inside it, in the middle of a rollout. The proxy retries
  * idempotent requests elsewhere, so most still succeed; any that fail must have been inside that instance
@@ -21,17 +19,8 @@ public record WebKill() implements Fault {
 
     @Override
     public boolean inject(FaultContext ctx) throws InterruptedException {
-        Optional<Injection> done = ctx.awaitDuringDeploy(() -> ctx.victim(i -> ctx.target().requestsInside(i) > 0)
-                .map(i -> {
-                    int held = ctx.target().jobsHeld(i);
-                    int inside = ctx.target().requestsInside(i);
-                    long at = System.nanoTime();
-                    ctx.target().signal(i, Signal.KILL);
-                    return new Injection(kind(), at, i, Signal.KILL, inside, held,
-                            "SIGKILL " + i.describe() + " with " + inside + " request(s) inside, holding " + held
-                                    + " job(s)");
-                }));
-        done.ifPresent(ctx::record);
-        return done.isPresent();
+        return ctx.signalVictim(kind(), i -> ctx.target().requestsInside(i) > 0, Signal.KILL,
+                (i, inside, held) -> "SIGKILL " + i.describe() + " with " + inside + " request(s) inside, holding "
+                        + held + " job(s)");
     }
 }
