@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * The last route table is restored from the state file on start, and a new table is made live only once
  * it is written there. Logs at INFO to standard error ({@code baton-proxy-logback.xml}; another file with
  * {@code -Dlogback.configurationFile}). Prints {@code baton-proxy listening traffic=host:port admin=host:port}
- * on standard output once ready.
+ * (and {@code preview=host:port} when it has a preview listener) on standard output once ready.
  */
 public final class ProxyMain {
 
@@ -73,8 +73,9 @@ public final class ProxyMain {
             running.close(Duration.ofSeconds(10));
             stopped.countDown();
         }, "baton-proxy-shutdown"));
+        InetSocketAddress preview = running.proxy.previewAddress();
         System.out.println("baton-proxy listening traffic=" + hostPort(running.proxy.address())
-                + " admin=" + hostPort(running.admin.address()));
+                + " admin=" + hostPort(running.admin.address()) + (preview == null ? "" : " preview=" + hostPort(preview)));
         System.out.flush();
         stopped.await();
     }

@@ -8,6 +8,7 @@ import dev.baton.queue.JobQueue;
 import dev.baton.queue.QueueConfig;
 import dev.baton.queue.QueueSchema;
 import dev.baton.rollout.AppSpec;
+import dev.baton.rollout.BlueGreenSpec;
 import dev.baton.rollout.InstanceDriver;
 import dev.baton.rollout.InstanceView;
 import dev.baton.rollout.JdbcRolloutStore;
@@ -99,9 +100,11 @@ public final class ControlPlane implements AutoCloseable {
             AppSpec spec = options.spec() != null ? options.spec().spec()
                     : store.latest().map(s -> s.state().spec()).orElseThrow(() -> new IllegalStateException(
                             "no app spec: the first 'baton up' needs one (baton up spec.yaml)"));
-            ProxyProcess proxy = ProxyProcess.startOrAdopt(home, options.listenHost(), spec.listen(), spec.drain().timeout(),
+            Integer previewPort = spec.strategy() instanceof BlueGreenSpec bg ? bg.preview() : null;
+            ProxyProcess proxy = ProxyProcess.startOrAdopt(home, options.listenHost(), spec.listen(), previewPort,
+                    spec.drain().timeout(),
                     spec.web().readiness());
-            ProxyTrafficControl traffic = new ProxyTrafficControl(proxy.admin());
+            ProxyTrafficControl traffic = new ProxyTrafficControl(proxy.admin(), proxy.listenHost(), proxy.previewPort());
             Deployments deployments = new Deployments(home, store, traffic, queue, db, options.clock(), spec);
             ControlPlane cp = new ControlPlane(options, embedded, ds, queue, store, proxy, deployments);
             cp.api = new ApiServer(cp, home.apiToken(), options.apiPort()).start();

@@ -63,6 +63,7 @@ final class Views {
         }
         String mark = switch (kind) {
             case "STEP_FAILED" -> "!";
+            case "WAITING" -> "=";
             case "COMMAND" -> ">";
             case "SUPERVISION" -> "~";
             default -> "·";
