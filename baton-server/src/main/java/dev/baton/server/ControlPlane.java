@@ -102,9 +102,10 @@ public final class ControlPlane implements AutoCloseable {
                             "no app spec: the first 'baton up' needs one (baton up spec.yaml)"));
             Integer previewPort = spec.strategy() instanceof BlueGreenSpec bg ? bg.preview() : null;
             ProxyProcess proxy = ProxyProcess.startOrAdopt(home, options.listenHost(), spec.listen(), previewPort,
-                    spec.drain().timeout(),
+                    spec.web().trustedProxies(), spec.drain().timeout(),
                     spec.web().readiness());
-            ProxyTrafficControl traffic = new ProxyTrafficControl(proxy.admin(), proxy.listenHost(), proxy.previewPort());
+            ProxyTrafficControl traffic = new ProxyTrafficControl(proxy.admin(), proxy.listenHost(), proxy.previewPort(),
+                    spec.web().pin());
             Deployments deployments = new Deployments(home, store, traffic, queue, db, options.clock(), spec);
             ControlPlane cp = new ControlPlane(options, embedded, ds, queue, store, proxy, deployments);
             cp.api = new ApiServer(cp, home.apiToken(), options.apiPort()).start();

@@ -57,11 +57,12 @@ final class ProxyProcess {
 
     /**
      * Adopts the running proxy of this home, or starts one listening on {@code host:port} (and on
-     * {@code host:previewPort} for a blue-green preview, unless null) that health-checks its backends on
-     * {@code healthPath} (the spec's {@code web.readiness}).
+     * {@code host:previewPort} for a blue-green preview, unless null) that keeps the forwarding headers of
+     * {@code trustedProxies} only and health-checks its backends on {@code healthPath} (the spec's
+     * {@code web.readiness}).
      */
-    static ProxyProcess startOrAdopt(BatonHome home, String host, int port, Integer previewPort, Duration drainTimeout,
-                                     String healthPath) {
+    static ProxyProcess startOrAdopt(BatonHome home, String host, int port, Integer previewPort,
+                                     List<String> trustedProxies, Duration drainTimeout, String healthPath) {
         String token = home.proxyToken();
         Optional<ProxyProcess> running = adopt(home, token);
         if (running.isPresent()) {
@@ -77,7 +78,7 @@ final class ProxyProcess {
             log.info("adopted the proxy (pid {}, traffic port {}, admin port {})", p.pid(), p.trafficPort(), p.adminPort());
             return p;
         }
-        return start(home, token, host, port, previewPort, drainTimeout, healthPath);
+        return start(home, token, host, port, previewPort, trustedProxies, drainTimeout, healthPath);
     }
 
     private static Optional<ProxyProcess> adopt(BatonHome home, String token) {
@@ -105,7 +106,7 @@ final class ProxyProcess {
     }
 
     private static ProxyProcess start(BatonHome home, String token, String host, int port, Integer previewPort,
-                                      Duration drainTimeout, String healthPath) {
+                                      List<String> trustedProxies, Duration drainTimeout, String healthPath) {
         Path dir = home.proxyDir();
         Path logFile = dir.resolve("proxy.log");
         try {
@@ -120,6 +121,9 @@ final class ProxyProcess {
                     "--health-path", healthPath));
             if (previewPort != null) {
                 cmd.addAll(List.of("--preview", host + ":" + previewPort));
+            }
+            if (!trustedProxies.isEmpty()) {
+                cmd.addAll(List.of("--trusted-proxies", String.join(",", trustedProxies)));
             }
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.rollout.Backend;
 import dev.baton.rollout.HttpStats;
 import dev.baton.rollout.TrafficControl;
+import dev.baton.rollout.WebSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,6 +31,7 @@ final class ProxyTrafficControl implements TrafficControl {
     private final ProxyAdmin admin;
     private final String previewHost;
     private final Integer previewPort;
+    private final WebSpec.PinSpec pin;
     private Map<String, List<Backend>> routes = new TreeMap<>();
     private Map<String, Integer> weights = new LinkedHashMap<>();
     private volatile String preview;
@@ -38,8 +40,10 @@ final class ProxyTrafficControl implements TrafficControl {
      * @param previewHost the host to reach the proxy's preview listener on
      * @param previewPort the proxy's preview listener, or null when it has none (a preview version is then
      *                    smoke-checked on its instances directly)
+     * @param pin         the spec's version pinning, or null for none
      */
-    ProxyTrafficControl(ProxyAdmin admin, String previewHost, Integer previewPort) {
+    ProxyTrafficControl(ProxyAdmin admin, String previewHost, Integer previewPort, WebSpec.PinSpec pin) {
+        this.pin = pin;
         this.admin = admin;
         this.previewHost = previewHost.equals("0.0.0.0") || previewHost.equals("::") ? "127.0.0.1" : previewHost;
         this.previewPort = previewPort;
@@ -171,6 +175,9 @@ final class ProxyTrafficControl implements TrafficControl {
         table.put("sticky", false);
         if (preview != null && names.contains(preview)) {
             table.put("preview", preview);
+        }
+        if (pin != null) {
+            table.put("pin", Map.of("header", pin.header(), "trustedPeers", pin.trusted()));
         }
         return Json.write(table);
     }
