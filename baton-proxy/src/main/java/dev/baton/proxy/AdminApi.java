@@ -59,6 +59,7 @@ final class AdminApi {
                 state.put("routeTable", proxy.routeTable());
                 state.put("backends", proxy.backends());
                 state.put("metrics", proxy.metrics());
+                state.put("pinnedMetrics", proxy.pinnedMetrics());
                 return done(Reply.json(HttpResponseStatus.OK, state));
             }
             if (method.equals(HttpMethod.GET) && path.equals("/v1/metrics")) {
