@@ -74,38 +74,46 @@ final class RequestChecks {
      */
     static boolean validHost(String value) {
         String v = value.strip();
-        if (v.isEmpty() || v.length() > 255) {
+        int n = v.length();
+        if (n == 0 || n > 255) {
             return false;
         }
-        String host = v;
-        String port = null;
-        if (v.startsWith("[")) {
+        int i = 0;
+        if (v.charAt(0) == '[') {
             int close = v.indexOf(']');
-            if (close < 0) {
+            if (close < 2) {
                 return false;
             }
-            host = v.substring(1, close);
-            String rest = v.substring(close + 1);
-            if (!rest.isEmpty()) {
-                if (!rest.startsWith(":")) {
+            for (i = 1; i < close; i++) {
+                char c = v.charAt(i);
+                if (Character.digit(c, 16) < 0 && c != ':' && c != '.') {
                     return false;
                 }
-                port = rest.substring(1);
             }
-            if (!host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
-                return false;
-            }
+            i = close + 1;
         } else {
-            int colon = v.indexOf(':');
-            if (colon >= 0) {
-                host = v.substring(0, colon);
-                port = v.substring(colon + 1);
+            for (; i < n && v.charAt(i) != ':'; i++) {
+                char c = v.charAt(i);
+                if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.'
+                        || c == '_')) {
+                    return false;
+                }
             }
-            if (host.isEmpty() || !host.chars().allMatch(c -> c < 128
-                    && (Character.isLetterOrDigit(c) || c == '-' || c == '.' || c == '_'))) {
+            if (i == 0) {
                 return false;
             }
         }
-        return port == null || (!port.isEmpty() && port.length() <= 5 && port.chars().allMatch(Character::isDigit));
+        if (i == n) {
+            return true;
+        }
+        if (v.charAt(i) != ':' || n - i - 1 < 1 || n - i - 1 > 5) {
+            return false;
+        }
+        for (i++; i < n; i++) {
+            if (v.charAt(i) < '0' || v.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 }
