@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,6 +14,18 @@ import org.junit.jupiter.api.Test;
 class ReplaySafetyTest {
 
     EdgeProxy edge;
+    RecordingBackend dying;
+    RecordingBackend healthy;
+
+    /** Two backends of one version; the first reads every POST whole and then resets its connection. */
+    @BeforeEach
+    void setUp() throws Exception {
+        edge = new EdgeProxy();
+        dying = edge.backend("dying");
+        healthy = edge.backend("healthy");
+        dying.mode(RecordingBackend.Mode.RESET_AFTER_POST);
+        edge.proxy.setRouteTable(RouteTable.single("v1", List.of(dying.id(), healthy.id())));
+    }
 
     @AfterEach
     void tearDown() {
@@ -21,11 +34,6 @@ class ReplaySafetyTest {
 
     @Test
     void aPostReadWholeByABackendThatThenResetsReachesNoOtherBackendEvenOnAReusedConnection() throws Exception {
-        edge = new EdgeProxy();
-        RecordingBackend dying = edge.backend("dying");
-        RecordingBackend healthy = edge.backend("healthy");
-        dying.mode(RecordingBackend.Mode.RESET_AFTER_POST);
-        edge.proxy.setRouteTable(RouteTable.single("v1", List.of(dying.id(), healthy.id())));
         EdgeProxy.Conn client = edge.connect();
         int reachedDying = 0;
         int onReused = 0;
@@ -69,11 +77,6 @@ class ReplaySafetyTest {
 
     @Test
     void aGetOrAPostWithAnIdempotencyKeyIsRetriedOnAnotherBackend() throws Exception {
-        edge = new EdgeProxy();
-        RecordingBackend dying = edge.backend("dying");
-        RecordingBackend healthy = edge.backend("healthy");
-        dying.mode(RecordingBackend.Mode.RESET_AFTER_POST);
-        edge.proxy.setRouteTable(RouteTable.single("v1", List.of(dying.id(), healthy.id())));
         EdgeProxy.Conn client = edge.connect();
 
         for (int i = 0; i < 6; i++) {

@@ -52,7 +52,7 @@ class BlueGreenPreviewProcessTest {
         int trafficPort = ControlPlaneProcessTest.freePort();
         int previewPort = ControlPlaneProcessTest.freePort();
         String app = ProxyProcess.javaBinary() + " -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "
-                + Path.of("target/test-classes").toAbsolutePath() + " dev.baton.server.TestApp --port {port} --version {version}";
+                + Path.of("target/test-classes").toAbsolutePath() + " dev.baton.server.TestApp --port {port} --version {version} --tag " + dir;
         Path spec = Files.writeString(dir.resolve("shop.yaml"), """
                 app: shop
                 version: v1
