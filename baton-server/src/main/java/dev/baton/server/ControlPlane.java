@@ -156,7 +156,8 @@ public final class ControlPlane implements AutoCloseable {
         List<InstanceView> instances = deployments.active().map(a -> a.engine().current()).map(RolloutState::instances)
                 .orElse(deployments.fleet());
         return new StatusView.Status(deployments.spec().app(), deployments.stableVersion(),
-                new StatusView.Proxy(proxy.pid(), proxy.trafficPort(), proxy.adminPort(), proxy.adopted()), rollout,
+                new StatusView.Proxy(proxy.pid(), proxy.trafficPort(), proxy.adminPort(), proxy.previewPort(),
+                        proxy.adopted()), rollout,
                 instances.stream().map(StatusView.Instance::of).toList(),
                 deployments.supervision().stream().map(StatusView.Slot::of).toList(),
                 rollout == null ? List.of() : recentSupervision(rollout.id()));
@@ -174,7 +175,7 @@ public final class ControlPlane implements AutoCloseable {
         if (a.isPresent() && a.get().engine().current() != null) {
             return rollout(a.get().id());
         }
-        return store.latest().map(s -> StatusView.Rollout.of(s.state(), s.revision(), s.paused(), s.updatedAt()));
+        return store.latest().map(s -> StatusView.Rollout.of(s.state(), s.revision(), s.paused(), waitingFor(s.id()), s.updatedAt()));
     }
 
     /** One rollout (live if in progress), or empty. */
@@ -188,7 +189,15 @@ public final class ControlPlane implements AutoCloseable {
                 .orElse(s.state());
         boolean paused = deployments.active().filter(a -> a.id().equals(id)).map(a -> a.engine().paused())
                 .orElse(s.paused());
-        return Optional.of(StatusView.Rollout.of(state == null ? s.state() : state, s.revision(), paused, s.updatedAt()));
+        return Optional.of(StatusView.Rollout.of(state == null ? s.state() : state, s.revision(), paused,
+                waitingFor(id), s.updatedAt()));
+    }
+
+    /** What the rollout waits for when its newest event is a wait for an operator, else null. */
+    private String waitingFor(String rolloutId) {
+        List<RolloutEvent> events = store.events(rolloutId);
+        RolloutEvent last = events.isEmpty() ? null : events.getLast();
+        return last != null && last.kind() == RolloutEvent.Kind.WAITING ? last.detail() : null;
     }
 
     /** A rollout with its instances and events. */
@@ -204,7 +213,7 @@ public final class ControlPlane implements AutoCloseable {
     /** The newest rollouts, newest first. */
     public List<StatusView.Rollout> history(int limit) {
         return store.history(limit).stream()
-                .map(s -> rollout(s.id()).orElseGet(() -> StatusView.Rollout.of(s.state(), s.revision(), s.paused(), s.updatedAt())))
+                .map(s -> rollout(s.id()).orElseGet(() -> StatusView.Rollout.of(s.state(), s.revision(), s.paused(), waitingFor(s.id()), s.updatedAt())))
                 .toList();
     }
 

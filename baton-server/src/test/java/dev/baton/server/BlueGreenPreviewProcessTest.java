@@ -77,6 +77,10 @@ class BlueGreenPreviewProcessTest {
         client.get("/v1/rollouts/" + id).path("events").forEach(e -> events.add(e.path("step").asText() + " "
                 + e.path("detail").asText()));
         assertThat(events).contains("SmokeCheck passed");
+        JsonNode status = client.status();
+        assertThat(status.path("rollout").path("waiting").asText())
+                .isEqualTo("v2 is on the preview port " + previewPort + ": waiting for 'baton promote'");
+        assertThat(status.path("proxy").path("previewPort").asInt()).isEqualTo(previewPort);
         for (int i = 0; i < 5; i++) {
             assertThat(get(previewPort)).startsWith("hello from v2");
             assertThat(get(trafficPort)).startsWith("hello from v1");
@@ -85,6 +89,7 @@ class BlueGreenPreviewProcessTest {
         client.post("/v1/promote", Map.of());
         JsonNode end = client.awaitOutcome(id, TIMEOUT, e -> { });
         assertThat(end.path("rollout").path("phase").asText()).isEqualTo("SUCCEEDED");
+        assertThat(end.path("rollout").path("waiting").isNull()).isTrue();
         assertThat(get(trafficPort)).startsWith("hello from v2");
     }
 
