@@ -1,5 +1,7 @@
 package dev.baton.proxy;
 
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -17,11 +19,11 @@ final class RateLimitedLog {
     private final AtomicLong next;
     private final AtomicLong suppressed = new AtomicLong();
 
-    RateLimitedLog(Logger log, java.time.Duration interval) {
+    RateLimitedLog(Logger log, Duration interval) {
         this(log, interval, System::nanoTime);
     }
 
-    RateLimitedLog(Logger log, java.time.Duration interval, LongSupplier nanoClock) {
+    RateLimitedLog(Logger log, Duration interval, LongSupplier nanoClock) {
         this.log = log;
         this.intervalNanos = interval.toNanos();
         this.nanoClock = nanoClock;
@@ -46,7 +48,7 @@ final class RateLimitedLog {
     }
 
     private static Object[] append(Object[] args, Object last) {
-        Object[] out = java.util.Arrays.copyOf(args, args.length + 1);
+        Object[] out = Arrays.copyOf(args, args.length + 1);
         out[args.length] = last;
         return out;
     }

@@ -12,17 +12,19 @@ import java.util.List;
  * whose word the proxy takes: e.g. a load balancer in front whose {@code X-Forwarded-For} is kept
  * and appended to. An immutable value; empty trusts nobody.
  */
-public record TrustedPeers(List<String> blocks) {
+public final class TrustedPeers {
 
     /** Trusts nobody. */
     public static final TrustedPeers NONE = new TrustedPeers(List.of());
 
+    private final List<String> blocks;
+    private final Block[] parsed;
+
+    /** @throws IllegalArgumentException naming an entry that is not an IP address or CIDR block */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
-    public TrustedPeers {
-        blocks = List.copyOf(blocks == null ? List.of() : blocks);
-        for (String b : blocks) {
-            Block.parse(b); // validates
-        }
+    public TrustedPeers(List<String> blocks) {
+        this.blocks = List.copyOf(blocks == null ? List.of() : blocks);
+        this.parsed = this.blocks.stream().map(Block::parse).toArray(Block[]::new);
     }
 
     /** Parses a comma-separated list ({@code 10.0.0.0/8, 192.168.1.7}); blank gives {@link #NONE}. */
@@ -39,10 +41,25 @@ public record TrustedPeers(List<String> blocks) {
         return new TrustedPeers(out);
     }
 
+    /** The blocks as written. */
     @JsonValue
-    @Override
     public List<String> blocks() {
         return blocks;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrustedPeers t && t.blocks.equals(blocks);
+    }
+
+    @Override
+    public int hashCode() {
+        return blocks.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "TrustedPeers" + blocks;
     }
 
     public boolean isEmpty() {
@@ -55,8 +72,8 @@ public record TrustedPeers(List<String> blocks) {
             return false;
         }
         byte[] a = peer.getAddress();
-        for (String b : blocks) {
-            if (Block.parse(b).matches(a)) {
+        for (Block b : parsed) {
+            if (b.matches(a)) {
                 return true;
             }
         }
