@@ -89,9 +89,13 @@ public final class JobQueue {
         return claimer.claim(req);
     }
 
-    /** Extends the leases {@code workerId} still holds; returns the ids it still holds. */
-    public Set<Long> heartbeat(String workerId, Collection<Long> jobIds) {
-        return settler.heartbeat(workerId, jobIds);
+    /**
+     * Extends the leases {@code workerId} still holds, each fenced on its own claim; returns the ones
+     * still held. A lease not returned is gone (rescued, or claimed again — even by this worker): its
+     * execution must stop, because its result can no longer be recorded.
+     */
+    public Set<Lease> heartbeat(String workerId, Collection<Lease> leases) {
+        return settler.heartbeat(workerId, leases);
     }
 
     /** Marks the job completed; false when the caller no longer holds it (fenced). */

@@ -30,10 +30,13 @@ final class Settler {
      * A worker's heartbeat and its own batch completion touch the same rows at once. An UPDATE locks
      * rows in whatever order its plan visits them (sorting the id array does not fix that order), so
      * two such statements can deadlock. Both therefore lock first, explicitly in id order, in a CTE
-     * with ORDER BY … FOR UPDATE, and update only what they locked.
+     * with ORDER BY … FOR UPDATE, and update only what they locked. Each row is fenced on the claim
+     * it was taken with: a lease rescued and claimed again by the same worker is a different claim.
      */
-    private static final String LOCKED_IN_ID_ORDER_HELD = "WITH held AS (SELECT id FROM baton_jobs "
-            + "WHERE id = ANY(?) AND state = 'RUNNING' AND lease_owner = ? ORDER BY id FOR UPDATE) ";
+    private static final String HEARTBEAT = "WITH held AS (SELECT j.id FROM baton_jobs j "
+            + "JOIN unnest(?::bigint[], ?::bigint[]) AS t(id, fence) ON j.id = t.id "
+            + "WHERE j.state = 'RUNNING' AND j.lease_owner = ? AND j.fence = t.fence ORDER BY j.id FOR UPDATE OF j) "
+            + "UPDATE baton_jobs j SET lease_expires_at = ? FROM held WHERE j.id = held.id RETURNING j.id, j.fence";
 
     Settler(DataSource ds, Clock clock, QueueConfig config) {
         this.ds = ds;
@@ -41,24 +44,27 @@ final class Settler {
         this.config = config;
     }
 
-    Set<Long> heartbeat(String workerId, Collection<Long> jobIds) {
+    Set<Lease> heartbeat(String workerId, Collection<Lease> leases) {
         if (workerId == null || workerId.isBlank()) {
             throw new IllegalArgumentException("workerId: must not be empty");
         }
-        if (jobIds == null || jobIds.isEmpty()) {
+        if (leases == null || leases.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException("leases: must not be null or contain null");
+        }
+        if (leases.isEmpty()) {
             return Set.of();
         }
         Instant now = clock.instant();
         return Sql.auto(ds, "heartbeat", c -> {
-            try (PreparedStatement ps = c.prepareStatement(LOCKED_IN_ID_ORDER_HELD
-                    + "UPDATE baton_jobs j SET lease_expires_at = ? FROM held WHERE j.id = held.id RETURNING j.id")) {
-                ps.setArray(1, Sql.longs(c, jobIds));
-                ps.setString(2, workerId);
-                ps.setObject(3, Sql.ts(now.plus(config.leaseDuration())));
-                Set<Long> held = new HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement(HEARTBEAT)) {
+                ps.setArray(1, Sql.longs(c, leases.stream().map(Lease::jobId).toList()));
+                ps.setArray(2, Sql.longs(c, leases.stream().map(Lease::fence).toList()));
+                ps.setString(3, workerId);
+                ps.setObject(4, Sql.ts(now.plus(config.leaseDuration())));
+                Set<Lease> held = new HashSet<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        held.add(rs.getLong(1));
+                        held.add(new Lease(rs.getLong(1), rs.getLong(2)));
                     }
                 }
                 return held;
