@@ -29,11 +29,11 @@ final class ErrorHistory {
     static final int MAX_ERROR_LENGTH = 8_000;
 
     /**
-     * A SET clause appending one entry; parameters: the time (ISO text), the message, the outcome.
+     * A SET clause appending one entry; parameters: the time ({@link QueueTime#now()}), the message, the outcome.
      * Attempt and version come from the row itself.
      */
     static final String APPEND = "errors = j.errors || jsonb_build_array(jsonb_build_object("
-            + "'attempt', j.attempt, 'at', ?::text, 'error', ?::text, 'version', j.version, 'outcome', ?::text))";
+            + "'attempt', j.attempt, 'at', " + QueueTime.NOW_TEXT + ", 'error', ?::text, 'version', j.version, 'outcome', ?::text))";
 
     private ErrorHistory() {}
 

@@ -94,7 +94,7 @@ public final class ControlPlane implements AutoCloseable {
         HikariDataSource ds = Database.open(db, 8, "baton-control-plane");
         try {
             QueueSchema.migrate(ds);
-            JobQueue queue = new JobQueue(ds, QueueConfig.defaults(), options.clock());
+            JobQueue queue = new JobQueue(ds, QueueConfig.defaults());
             JdbcRolloutStore store = new JdbcRolloutStore(ds);
             AppSpec spec = options.spec() != null ? options.spec().spec()
                     : store.latest().map(s -> s.state().spec()).orElseThrow(() -> new IllegalStateException(

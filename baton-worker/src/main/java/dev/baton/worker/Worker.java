@@ -65,14 +65,15 @@ public final class Worker implements AutoCloseable {
     private Worker(Builder b) {
         this.config = b.config;
         this.handlers = Map.copyOf(b.handlers);
-        this.clock = b.clock;
+        this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
         this.shutdownHook = b.shutdownHook;
         QueueConfig queueConfig = QueueConfig.defaults().withLeaseDuration(config.lease())
                 .withWorkerTimeout(config.lease().multipliedBy(2));
         if (b.retryPolicy != null) {
             queueConfig = queueConfig.withRetryPolicy(b.retryPolicy);
         }
-        this.queue = new JobQueue(b.dataSource, queueConfig, clock);
+        this.queue = b.clock == null ? new JobQueue(b.dataSource, queueConfig)
+                : new JobQueue(b.dataSource, queueConfig, b.clock);
         this.metrics = new WorkerMetrics(config.version());
         ClaimLoop[] loop = new ClaimLoop[1];
         this.inFlight = new InFlight(config.concurrency(), () -> loop[0].slotFreed());
@@ -322,7 +323,7 @@ public final class Worker implements AutoCloseable {
         private final Map<String, JobHandler> handlers = new LinkedHashMap<>();
         private WorkerConfig config = WorkerConfig.defaults();
         private RetryPolicy retryPolicy;
-        private Clock clock = Clock.systemUTC();
+        private Clock clock;
         private boolean shutdownHook = true;
 
         private Builder(DataSource dataSource) {
@@ -357,7 +358,10 @@ public final class Worker implements AutoCloseable {
             return this;
         }
 
-        /** The clock the queue compares leases and run times with; tests move it. */
+        /**
+         * For tests: the clock the queue compares leases and run times with instead of the database's,
+         * so a test can move time. Without it every queue time comes from the database.
+         */
         public Builder clock(Clock c) {
             this.clock = Objects.requireNonNull(c, "clock");
             return this;
