@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
 final class Rescuer {
 
     private static final Logger log = LoggerFactory.getLogger(Rescuer.class);
-    static final long RESCUE_LOCK = 0x626174_6f6e_0002L;
     private static final int BATCH = 1_000;
 
     private static final String RESCUE = "UPDATE baton_jobs j SET "
@@ -67,7 +66,7 @@ final class Rescuer {
         OffsetDateTime now = time.now();
         return Sql.inTransaction(ds, "rescue expired jobs", c -> {
             try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
-                lock.setLong(1, RESCUE_LOCK);
+                lock.setLong(1, AdvisoryLock.QUEUE_RESCUE.key());
                 try (ResultSet rs = lock.executeQuery()) {
                     if (!rs.next() || !rs.getBoolean(1)) {
                         return 0;

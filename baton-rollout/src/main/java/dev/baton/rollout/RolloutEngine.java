@@ -121,7 +121,7 @@ public final class RolloutEngine {
             Step step = strategy.next(s);
             String name = step.getClass().getSimpleName();
             event(s, RolloutEvent.Kind.STEP_STARTED, name, step.toString());
-            ports.store().save(s);
+            state = ports.store().save(s);
             try {
                 String detail = execute(step);
                 event(state, RolloutEvent.Kind.STEP_DONE, name, detail);
@@ -134,7 +134,7 @@ public final class RolloutEngine {
                 event(state, RolloutEvent.Kind.STEP_FAILED, name, String.valueOf(e));
                 waiter.awaitUntil(clock.instant().plus(RETRY_BACKOFF), this::signalled);
             }
-            ports.store().save(state);
+            state = ports.store().save(state);
             if (step instanceof Step.Done) {
                 return state;
             }
@@ -158,7 +158,7 @@ public final class RolloutEngine {
     private RolloutState holdWhilePaused(RolloutState s) throws InterruptedException {
         Instant since = clock.instant();
         event(s, RolloutEvent.Kind.COMMAND, "pause", "held before its next step");
-        ports.store().save(s);
+        s = ports.store().save(s);
         waiter.awaitUntil(null, () -> !pauseRequest.get() || abortRequest.get() != null);
         Instant now = clock.instant();
         Duration held = Duration.between(since, now);
@@ -173,8 +173,7 @@ public final class RolloutEngine {
         if (!pauseRequest.get()) {
             event(resumed, RolloutEvent.Kind.COMMAND, "resume", "held " + Durations.format(held));
         }
-        ports.store().save(resumed);
-        return resumed;
+        return ports.store().save(resumed);
     }
 
     private RolloutState absorbSignals(RolloutState s) {
@@ -312,7 +311,7 @@ public final class RolloutEngine {
                 .map(InstanceView::instance).toList();
         state = state.toBuilder().instances(state.instances().stream().map(v -> d.instanceIds().contains(v.id())
                 && v.state().live() ? v.with(InstanceState.DRAINING, clock.instant()) : v).toList()).build();
-        ports.store().save(state);
+        state = ports.store().save(state);
         List<String> outcomes = removal.remove(targets, state.spec().drain());
         state = state.toBuilder().instances(state.instances().stream()
                 .filter(v -> !d.instanceIds().contains(v.id())).toList()).build();

@@ -298,7 +298,7 @@ public final class Supervisor implements AutoCloseable {
     /** The last rollout's state keeps the supervised instances, so a restarted control plane adopts them. */
     private void persist() {
         last = last.toBuilder().instances(List.copyOf(fleet.values())).now(clock.instant()).build();
-        store.save(last);
+        last = store.save(last);
     }
 
     private void event(String what, String detail) {

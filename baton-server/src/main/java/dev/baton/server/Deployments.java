@@ -164,9 +164,9 @@ final class Deployments {
         AppSpec s = withOverrides(spec, req);
         String id = "r-" + UUID.randomUUID().toString().substring(0, 8);
         List<InstanceView> fleet = supervisor.handOver();
-        RolloutState start = RolloutState.start(id, s, stable, req.version(), fleet, clock.instant());
+        RolloutState start;
         try {
-            store.save(start);
+            start = store.save(RolloutState.start(id, s, stable, req.version(), fleet, clock.instant()));
         } catch (RuntimeException e) {
             store.latest().ifPresent(last -> supervisor.takeOver(last.state(), stable, fleet, List.of(), driver(stableSpec)));
             throw e;
