@@ -193,8 +193,9 @@ public final class LocalProcessDriver implements InstanceDriver {
     }
 
     @Override
-    public void onCrash(CrashListener listener) {
+    public Registration onCrash(CrashListener listener) {
         table.listeners.add(listener);
+        return () -> table.listeners.remove(listener);
     }
 
     private void exited(Instance i, int code) {

@@ -38,6 +38,8 @@ public final class RolloutEngine {
     private volatile boolean promoteRequest;
     private volatile RolloutState state;
     private volatile long failures;
+    /** Unregistered when the rollout is over, so a finished engine is not kept reachable by the driver. */
+    private final InstanceDriver.Registration crashes;
 
     public RolloutEngine(Strategy strategy, RolloutPorts ports, Clock clock, Waiter waiter) {
         this.strategy = strategy;
@@ -45,7 +47,7 @@ public final class RolloutEngine {
         this.clock = clock;
         this.waiter = waiter;
         this.removal = new Removal(ports.driver(), ports.traffic(), clock);
-        ports.driver().onCrash((instance, code) -> {
+        this.crashes = ports.driver().onCrash((instance, code) -> {
             crashed.add(instance.id());
             waiter.wakeUp();
         });
@@ -98,6 +100,7 @@ public final class RolloutEngine {
             Optional<Instance> adopted = v.state().live() ? ports.driver().adopt(v.instance()) : Optional.empty();
             views.add(adopted.isPresent() ? v : v.with(InstanceState.FAILED, clock.instant()));
         }
+        views.addAll(unrecorded(stored));
         RolloutState s = stored.toBuilder().instances(views).build();
         event(s, RolloutEvent.Kind.COMMAND, "resume", "adopted " + views.stream().filter(v -> v.state().live()).count()
                 + " of " + views.size() + " instances");
@@ -108,8 +111,48 @@ public final class RolloutEngine {
         return run(s);
     }
 
-    /** Runs the rollout to its end on the calling thread; returns the final state. */
+    /**
+     * Instances the driver runs that the stored rollout never heard of — a controller that died between
+     * starting a process and recording it. One of this rollout's versions joins the rollout as STARTING (the
+     * next readiness wait probes it); any other is stopped. Nothing is left running unmanaged: an unmanaged
+     * worker would keep claiming jobs.
+     */
+    private List<InstanceView> unrecorded(RolloutState stored) {
+        Set<String> known = new java.util.HashSet<>();
+        stored.instances().forEach(v -> known.add(v.id()));
+        List<InstanceView> joined = new ArrayList<>();
+        for (Instance r : ports.driver().recorded()) {
+            Optional<Instance> running = known.contains(r.id()) ? Optional.empty() : ports.driver().adopt(r);
+            if (running.isEmpty()) {
+                continue;
+            }
+            if (r.version().equals(stored.targetVersion()) || r.version().equals(stored.stableVersion())) {
+                log.warn("rollout {}: {} runs but was never recorded; it joins the rollout", stored.id(), r.id());
+                joined.add(new InstanceView(running.get(), InstanceState.STARTING, null));
+            } else {
+                log.warn("rollout {}: {} runs but belongs to no version of it; stopping it", stored.id(), r.id());
+                ports.driver().stop(running.get(), stored.spec().drain().killAfter());
+            }
+        }
+        return joined;
+    }
+
+    /**
+     * Runs the rollout to its end on the calling thread; returns the final state. Once it returns (or is
+     * interrupted) the engine stops listening for crashes; after a RuntimeException it may be run again.
+     */
     public RolloutState run(RolloutState initial) throws InterruptedException {
+        try {
+            RolloutState end = runSteps(initial);
+            crashes.close();
+            return end;
+        } catch (InterruptedException e) {
+            crashes.close();
+            throw e;
+        }
+    }
+
+    private RolloutState runSteps(RolloutState initial) throws InterruptedException {
         state = initial;
         while (true) {
             RolloutState s = absorbSignals(state.toBuilder().now(clock.instant()).build());
@@ -206,7 +249,8 @@ public final class RolloutEngine {
                     Instance started = ports.driver().start(st.version());
                     List<InstanceView> all = new ArrayList<>(state.instances());
                     all.add(new InstanceView(started, InstanceState.STARTING, null));
-                    state = state.toBuilder().instances(all).build();
+                    // Recorded as it starts: a controller that dies now still finds it on resume.
+                    state = ports.store().save(state.toBuilder().instances(all).build());
                 }
                 return "started " + st.count() + " of " + st.version();
             }

@@ -60,12 +60,15 @@ final class Fakes {
         final Set<String> neverReady = new HashSet<>();
         final Set<String> failingVersions = new HashSet<>();
         int probesUntilReady = 2;
+        /** Runs as each instance starts, before it exists. */
+        Runnable beforeStart = () -> {};
         private final Map<String, Integer> probes = new ConcurrentHashMap<>();
         private int counter;
-        CrashListener listener;
+        final List<CrashListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         @Override
         public Instance start(String version) {
+            beforeStart.run();
             Instance i = new Instance(version + "-" + (++counter), version, "127.0.0.1", 41000 + counter, 500 + counter,
                     clock.instant());
             running.put(i.id(), i);
@@ -101,14 +104,15 @@ final class Fakes {
         }
 
         @Override
-        public void onCrash(CrashListener l) {
-            listener = l;
+        public Registration onCrash(CrashListener l) {
+            listeners.add(l);
+            return () -> listeners.remove(l);
         }
 
         void crash(String id) {
             Instance i = running.remove(id);
             journal.add("crash " + id);
-            listener.crashed(i, 3);
+            listeners.forEach(l -> l.crashed(i, 3));
         }
     }
 

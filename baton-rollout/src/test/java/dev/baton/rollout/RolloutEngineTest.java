@@ -216,4 +216,45 @@ class RolloutEngineTest {
         assertThat(afterSwap).noneMatch(l -> l.startsWith("start"));
         assertThat(f.driver.running.keySet()).containsExactlyInAnyOrder("blue-1", "blue-2");
     }
+
+    @Test
+    void everyInstanceIsStoredAsItStartsNotWhenTheWholeStepEnds() throws Exception {
+        AppSpec spec = AppSpec.parse("app: shop\nrun: x {port}\ninstances: 3\nstrategy: { type: blue-green }\n");
+        RolloutState start = f.store.save(RolloutState.start("r1", spec, "blue", "green", f.running("blue", 3),
+                f.clock.instant()));
+        List<Long> greenStoredAtEachStart = new java.util.ArrayList<>();
+        f.driver.beforeStart = () -> greenStoredAtEachStart.add(f.store.load("r1").orElseThrow().instances().stream()
+                .filter(v -> v.version().equals("green")).count());
+
+        engine(spec).run(start);
+
+        assertThat(greenStoredAtEachStart).containsExactly(0L, 1L, 2L);
+    }
+
+    @Test
+    void aResumedRolloutTakesInWhatRunsUnrecordedAndStopsWhatBelongsToNoVersionOfIt() throws Exception {
+        AppSpec spec = canary(null);
+        RolloutState s = f.store.save(RolloutState.start("r1", spec, "v1", "v2", f.running("v1", 2), f.clock.instant()));
+        Instance unrecorded = f.driver.start("v2"); // started; the controller died before recording it
+        Instance stray = f.driver.start("v0");       // of no version of this rollout
+
+        RolloutEngine engine = engine(spec);
+        RolloutState end = engine.resume(s);
+
+        assertThat(end.phase()).isEqualTo(RolloutPhase.SUCCEEDED);
+        assertThat(f.journal).contains("stop " + stray.id() + " grace 8s");
+        assertThat(f.journal.stream().filter(l -> l.startsWith("start v2"))).as("the unrecorded canary counts as started")
+                .containsExactly("start v2-3", "start v2-5");
+        assertThat(end.live()).extracting(InstanceView::id).contains(unrecorded.id());
+        assertThat(f.driver.running.keySet()).containsExactlyInAnyOrder(unrecorded.id(), "v2-5");
+    }
+
+    @Test
+    void aFinishedEngineNoLongerListensForCrashes() throws Exception {
+        AppSpec spec = canary(null);
+        RolloutEngine engine = engine(spec);
+        assertThat(f.driver.listeners).hasSize(1);
+        engine.run(RolloutState.start("r1", spec, "v1", "v2", f.running("v1", 2), f.clock.instant()));
+        assertThat(f.driver.listeners).as("the driver keeps no reference to a finished engine").isEmpty();
+    }
 }

@@ -25,9 +25,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -123,10 +125,29 @@ final class Deployments {
                 gone.add(v);
             }
         }
+        stopUnrecorded(driver, last);
         publishFleet(adopted);
         log.info("adopted {} of {} instances of {}", adopted.size(), last.live().size(), stable);
         supervisor.takeOver(last, stable, adopted, gone, driver);
         return true;
+    }
+
+    /**
+     * A process started just before the control plane died (a supervision restart) may never have been
+     * recorded in the rollout; supervision replaces what the record lacks, so such a process is surplus. It is
+     * stopped rather than left running unmanaged (an unmanaged worker keeps claiming jobs).
+     */
+    private void stopUnrecorded(LocalProcessDriver driver, RolloutState last) {
+        Set<String> known = new HashSet<>();
+        last.instances().forEach(v -> known.add(v.id()));
+        for (Instance r : driver.recorded()) {
+            if (!known.contains(r.id())) {
+                driver.adopt(r).ifPresent(i -> {
+                    log.warn("instance {} runs but was never recorded; stopping it", i.id());
+                    driver.stop(i, stableSpec.drain().killAfter());
+                });
+            }
+        }
     }
 
     private void publishFleet(List<InstanceView> fleet) {
