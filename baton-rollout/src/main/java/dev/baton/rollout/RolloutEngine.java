@@ -38,6 +38,10 @@ public final class RolloutEngine {
     private volatile boolean promoteRequest;
     private volatile RolloutState state;
     private volatile long failures;
+    /** The HTTP counters when the analysis window began (the step's start), and when that was. */
+    private Map<String, HttpCounters> windowBaseline;
+    private Instant windowStart;
+    private String windowFrom;
     /** Unregistered when the rollout is over, so a finished engine is not kept reachable by the driver. */
     private final InstanceDriver.Registration crashes;
 
@@ -261,6 +265,7 @@ public final class RolloutEngine {
                 syncRoutes(s);
                 ports.traffic().setWeights(w.weights());
                 state = s.toBuilder().weights(w.weights()).stepSince(now).progressAt(now).build();
+                startWindow(now, "the step began");
                 return w.weights().toString();
             }
             case Step.SetJobShares j -> {
@@ -296,6 +301,7 @@ public final class RolloutEngine {
             }
             case Step.Advance a -> {
                 state = s.toBuilder().stepIndex(a.toStep()).stepSince(now).progressAt(now).promoteRequested(false).build();
+                startWindow(now, "the step began");
                 return "step " + (a.toStep() + 1);
             }
             case Step.Promote p -> {
@@ -363,15 +369,45 @@ public final class RolloutEngine {
         return d.reason() + ": " + String.join(", ", outcomes);
     }
 
+    /**
+     * The analysis judges what happened since its step began, never lifetime totals: a version name deployed
+     * again after a rollback starts clean, the stable version's history does not dilute its current error rate,
+     * and a canary that turns bad late is not averaged away. The proxy's counters are cumulative, so the window
+     * is their difference from a reading taken when the step's weights were set.
+     */
+    private void startWindow(Instant now, String from) {
+        try {
+            windowBaseline = ports.traffic().metrics();
+        } catch (RuntimeException e) {
+            log.warn("cannot read the proxy's metrics to start the analysis window; it starts at the next analysis: {}",
+                    e.toString());
+            windowBaseline = null;
+            return;
+        }
+        windowStart = now;
+        windowFrom = from;
+    }
+
     private AnalysisVerdict analyse(Step.Analyse a, RolloutState s, Instant now) {
         if (!(s.spec().strategy() instanceof CanarySpec canary) || canary.analysis() == null) {
             return new AnalysisVerdict(AnalysisVerdict.Outcome.INCONCLUSIVE, "no analysis configured", now);
         }
-        Map<String, HttpStats> http = ports.traffic().metrics();
-        Map<String, JobStats> jobs = s.spec().hasWorker() ? ports.jobs().stats(s.startedAt()) : Map.of();
-        return Analysis.judge(canary.analysis(), http.getOrDefault(a.canary(), HttpStats.NONE),
-                http.getOrDefault(a.stable(), HttpStats.NONE), jobs.getOrDefault(a.canary(), JobStats.NONE),
-                jobs.getOrDefault(a.stable(), JobStats.NONE), now);
+        Map<String, HttpCounters> http = ports.traffic().metrics();
+        if (windowBaseline == null) {
+            // The control plane restarted during the step (or the proxy was away when it began).
+            windowBaseline = http;
+            windowStart = now;
+            windowFrom = "this analysis (the step's start was not observed)";
+        }
+        Map<String, JobStats> jobs = s.spec().hasWorker() ? ports.jobs().stats(windowStart) : Map.of();
+        AnalysisVerdict v = Analysis.judge(canary.analysis(), window(http, a.canary()), window(http, a.stable()),
+                jobs.getOrDefault(a.canary(), JobStats.NONE), jobs.getOrDefault(a.stable(), JobStats.NONE), now);
+        return new AnalysisVerdict(v.outcome(), v.reason() + " [window " + Durations.format(Duration.between(windowStart,
+                now)) + ", since " + windowFrom + "]", v.at());
+    }
+
+    private HttpStats window(Map<String, HttpCounters> now, String version) {
+        return now.getOrDefault(version, HttpCounters.NONE).since(windowBaseline.get(version));
     }
 
     /** Publishes the READY instances of every version as the proxy's backends. */

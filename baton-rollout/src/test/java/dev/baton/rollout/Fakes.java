@@ -119,7 +119,11 @@ final class Fakes {
     final class Traffic implements TrafficControl {
         volatile Map<String, List<Backend>> routes = Map.of();
         volatile Map<String, Integer> weights = Map.of();
-        Map<String, HttpStats> metrics = new LinkedHashMap<>();
+        /** What each version had served before the test began (its history), cumulative. */
+        final Map<String, HttpStats> history = new LinkedHashMap<>();
+        /** What each version serves between two readings of the metrics (each reading adds this once more). */
+        final Map<String, HttpStats> perReading = new LinkedHashMap<>();
+        private int readings;
 
         @Override
         public void setRoutes(Map<String, List<Backend>> r) {
@@ -149,9 +153,35 @@ final class Fakes {
         }
 
         @Override
-        public Map<String, HttpStats> metrics() {
-            return metrics;
+        public synchronized Map<String, HttpCounters> metrics() {
+            readings++;
+            Map<String, HttpCounters> out = new LinkedHashMap<>();
+            Set<String> versions = new java.util.TreeSet<>(history.keySet());
+            versions.addAll(perReading.keySet());
+            for (String v : versions) {
+                HttpCounters past = counters(history.getOrDefault(v, HttpStats.NONE), 1);
+                HttpCounters now = counters(perReading.getOrDefault(v, HttpStats.NONE), readings);
+                List<Long> buckets = new ArrayList<>();
+                for (int i = 0; i < BOUNDS.size(); i++) {
+                    buckets.add(past.buckets().get(i) + now.buckets().get(i));
+                }
+                out.put(v, new HttpCounters(past.requests() + now.requests(), past.errors() + now.errors(), BOUNDS,
+                        buckets, past.responses() + now.responses()));
+            }
+            return out;
         }
+    }
+
+    static final List<Duration> BOUNDS = List.of(Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(100),
+            Duration.ofSeconds(1), Duration.ofSeconds(10));
+
+    /** {@code times} readings of {@code s}: every response took {@code s.p99()}. */
+    static HttpCounters counters(HttpStats s, long times) {
+        List<Long> buckets = new ArrayList<>();
+        for (Duration bound : BOUNDS) {
+            buckets.add(s.p99() != null && s.p99().compareTo(bound) <= 0 ? s.requests() * times : 0);
+        }
+        return new HttpCounters(s.requests() * times, s.errors() * times, BOUNDS, buckets, s.requests() * times);
     }
 
     final class Jobs implements JobShares {

@@ -62,8 +62,8 @@ class RolloutEngineTest {
     @Test
     void failingAnalysisRollsBackTrafficAndJobsAndRetriesTheCanarysFailedJobs() throws Exception {
         AppSpec spec = canary("{ interval: 10s, max_error_rate: 1%, min_requests: 10 }");
-        f.traffic.metrics.put("v2", new HttpStats(100, 30, Duration.ofMillis(10)));
-        f.traffic.metrics.put("v1", new HttpStats(100, 0, Duration.ofMillis(10)));
+        f.traffic.perReading.put("v2", new HttpStats(100, 30, Duration.ofMillis(10)));
+        f.traffic.perReading.put("v1", new HttpStats(100, 0, Duration.ofMillis(10)));
         RolloutState end = engine(spec).run(RolloutState.start("r1", spec, "v1", "v2", f.running("v1", 2), f.clock.instant()));
         assertThat(end.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
         assertThat(end.reason()).startsWith("analysis failed: error rate 30.00% vs max 1.00%");
@@ -119,7 +119,7 @@ class RolloutEngineTest {
             @Override public void setPreview(String v) { f.traffic.setPreview(v); }
             @Override public void drain(Backend b) { f.traffic.drain(b); }
             @Override public boolean awaitIdle(Backend b, Duration t) { return f.traffic.awaitIdle(b, t); }
-            @Override public Map<String, HttpStats> metrics() { return f.traffic.metrics(); }
+            @Override public Map<String, HttpCounters> metrics() { return f.traffic.metrics(); }
         };
         RolloutEngine paused = engine[0] = new RolloutEngine(Strategy.of(spec),
                 new RolloutPorts(f.driver, pauseAtHalf, f.jobs, f.store, (v, p) -> true), f.clock, f.waiter);
@@ -165,7 +165,7 @@ class RolloutEngineTest {
             @Override public void setPreview(String v) { f.traffic.setPreview(v); }
             @Override public void drain(Backend b) { f.traffic.drain(b); }
             @Override public boolean awaitIdle(Backend b, Duration t) { return f.traffic.awaitIdle(b, t); }
-            @Override public Map<String, HttpStats> metrics() { return f.traffic.metrics(); }
+            @Override public Map<String, HttpCounters> metrics() { return f.traffic.metrics(); }
         };
         RolloutEngine engine = new RolloutEngine(Strategy.of(spec),
                 new RolloutPorts(f.driver, flaky, f.jobs, f.store, (v, p) -> true), f.clock, f.waiter);
@@ -205,7 +205,7 @@ class RolloutEngineTest {
             @Override public void setPreview(String v) { t.setPreview(v); }
             @Override public void drain(Backend b) { t.drain(b); }
             @Override public boolean awaitIdle(Backend b, Duration d) { return t.awaitIdle(b, d); }
-            @Override public Map<String, HttpStats> metrics() { return t.metrics(); }
+            @Override public Map<String, HttpCounters> metrics() { return t.metrics(); }
         };
         engine[0] = new RolloutEngine(Strategy.of(spec), new RolloutPorts(f.driver, abortAfterSwap, f.jobs, f.store,
                 (v, p) -> true), f.clock, f.waiter);
@@ -256,5 +256,35 @@ class RolloutEngineTest {
         assertThat(f.driver.listeners).hasSize(1);
         engine.run(RolloutState.start("r1", spec, "v1", "v2", f.running("v1", 2), f.clock.instant()));
         assertThat(f.driver.listeners).as("the driver keeps no reference to a finished engine").isEmpty();
+    }
+
+    @Test
+    void analysisJudgesTheRequestsOfItsStepNotTheLifetimeOfAVersionNameDeployedBefore() throws Exception {
+        AppSpec spec = canary("{ interval: 10s, max_error_rate: 1%, max_p99: 500ms, min_requests: 10 }");
+        // v2 was deployed before and rolled back: its lifetime counters are full of failures and slow requests.
+        f.traffic.history.put("v2", new HttpStats(5000, 4000, Duration.ofSeconds(5)));
+        f.traffic.perReading.put("v2", new HttpStats(100, 0, Duration.ofMillis(10)));
+        f.traffic.perReading.put("v1", new HttpStats(100, 0, Duration.ofMillis(10)));
+
+        RolloutState end = engine(spec).run(RolloutState.start("r1", spec, "v1", "v2", f.running("v1", 2), f.clock.instant()));
+
+        assertThat(end.phase()).isEqualTo(RolloutPhase.SUCCEEDED);
+        assertThat(f.store.events("r1")).filteredOn(e -> e.step().equals("Analyse") && e.detail().startsWith("PASS"))
+                .isNotEmpty()
+                .allSatisfy(e -> assertThat(e.detail()).contains("error rate 0.00%").contains("[window ")
+                        .contains("since the step began"));
+    }
+
+    @Test
+    void aCanaryThatTurnsBadLateIsJudgedOnItsStepAndNotAveragedAwayByItsGoodPast() throws Exception {
+        AppSpec spec = canary("{ interval: 10s, max_error_rate: 5%, min_requests: 10 }");
+        f.traffic.history.put("v2", new HttpStats(100_000, 0, Duration.ofMillis(10)));
+        f.traffic.perReading.put("v2", new HttpStats(100, 20, Duration.ofMillis(10)));
+        f.traffic.perReading.put("v1", new HttpStats(100, 0, Duration.ofMillis(10)));
+
+        RolloutState end = engine(spec).run(RolloutState.start("r1", spec, "v1", "v2", f.running("v1", 2), f.clock.instant()));
+
+        assertThat(end.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+        assertThat(end.reason()).contains("error rate 20.00%");
     }
 }
