@@ -5,6 +5,7 @@ import dev.baton.queue.Database;
 import dev.baton.queue.DatabaseConfig;
 import dev.baton.queue.EmbeddedDatabase;
 import dev.baton.queue.JobQueue;
+import dev.baton.queue.PrivateFiles;
 import dev.baton.queue.QueueConfig;
 import dev.baton.queue.QueueSchema;
 import dev.baton.rollout.AppSpec;
@@ -79,7 +80,7 @@ public final class ControlPlane implements AutoCloseable {
     public static ControlPlane start(ControlPlaneOptions options) {
         BatonHome home = options.home();
         try {
-            Files.createDirectories(home.dir());
+            PrivateFiles.directory(home.dir());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + home.dir(), e);
         }
@@ -211,7 +212,7 @@ public final class ControlPlane implements AutoCloseable {
         }
         Path file = options.home().logsDir().resolve(instanceId + ".log");
         if (!Files.exists(file)) {
-            throw ApiException.notFound("instance: no log for '" + instanceId + "' under " + options.home().logsDir());
+            throw ApiException.notFound("instance: no log for '" + instanceId + "'");
         }
         try (var stream = Files.lines(file)) {
             List<String> all = stream.toList();
