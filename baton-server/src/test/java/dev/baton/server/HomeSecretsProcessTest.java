@@ -33,8 +33,7 @@ class HomeSecretsProcessTest {
         Path dir = Files.createTempDirectory("baton-secrets-test");
         BatonHome home = new BatonHome(dir.resolve(".baton"));
         DatabaseConfig db = TestDatabase.config();
-        String app = ProxyProcess.javaBinary() + " -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "
-                + Path.of("target/test-classes").toAbsolutePath() + " dev.baton.server.TestApp --port {port} --version {version} --tag " + dir;
+        String app = ControlPlaneProcessTest.testApp(dir);
         Path spec = Files.writeString(dir.resolve("shop.yaml"), """
                 app: shop
                 version: v1
