@@ -38,7 +38,8 @@ final class ErrorHistory {
     private ErrorHistory() {}
 
     static String message(String error) {
-        String m = error == null || error.isBlank() ? "(no message)" : error;
+        // A handler's message may hold anything; PostgreSQL stores no NUL character.
+        String m = error == null || error.isBlank() ? "(no message)" : error.replace('\0', '\uFFFD');
         return m.length() <= MAX_ERROR_LENGTH ? m : m.substring(0, MAX_ERROR_LENGTH) + "…";
     }
 }

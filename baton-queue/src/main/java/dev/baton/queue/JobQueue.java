@@ -82,7 +82,7 @@ public final class JobQueue {
         try {
             return enqueuer.enqueue(tx, r);
         } catch (SQLException e) {
-            throw new QueueException("enqueue failed: " + e.getMessage(), e);
+            throw Sql.failure("enqueue", e);
         }
     }
 
