@@ -11,7 +11,6 @@ import dev.baton.queue.JobState;
 import dev.baton.queue.QueueConfig;
 import dev.baton.queue.QueueSchema;
 import dev.baton.queue.TestDatabase;
-import dev.baton.server.scenario.DataPlaneReaper;
 import dev.baton.worker.JobResult;
 import dev.baton.worker.Worker;
 import dev.baton.worker.WorkerConfig;
@@ -56,6 +55,7 @@ class ControlPlaneFromOutsideProcessTest {
         dir = Files.createTempDirectory("baton-outside-test");
         home = new BatonHome(dir.resolve(".baton"));
         trafficPort = ControlPlaneProcessTest.freePort();
+        // An external PostgreSQL with a password: the proxy must not be handed it.
         Path spec = Files.writeString(dir.resolve("shop.yaml"), """
                 app: shop
                 version: v1
@@ -74,17 +74,7 @@ class ControlPlaneFromOutsideProcessTest {
 
     @AfterAll
     void down() throws Exception {
-        if (cp != null) {
-            cp.kill();
-        }
-        if (home != null) {
-            DataPlaneReaper.reap(home, dir);
-        }
-        if (dir != null) {
-            try (Stream<Path> all = Files.walk(dir)) {
-                all.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
+        ControlPlaneProcessTest.tearDown(cp, home, dir);
     }
 
     @Test

@@ -70,6 +70,11 @@ class ControlPlaneProcessTest {
 
     @AfterAll
     void reap() throws Exception {
+        tearDown(cp, home, dir);
+    }
+
+    /** Kills the control plane, reaps what its data plane left running, deletes {@code dir}; each part if set. */
+    static void tearDown(ControlPlaneProcess cp, BatonHome home, Path dir) throws Exception {
         if (cp != null) {
             cp.kill();
         }
