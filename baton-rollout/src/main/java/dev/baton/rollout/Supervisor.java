@@ -431,12 +431,7 @@ public final class Supervisor implements AutoCloseable {
                             RolloutEvent.Kind.SUPERVISION, ev.what(), ev.detail()));
                     case Effect.Save s -> {
                         if (toSave != null) {
-                            RolloutState saved = store.save(toSave);
-                            synchronized (this) {
-                                if (s.epoch() == epoch) {
-                                    last = saved;
-                                }
-                            }
+                            save(s, toSave);
                         }
                     }
                     case Effect.Routes r -> {
@@ -448,6 +443,29 @@ public final class Supervisor implements AutoCloseable {
             }
         } finally {
             flushing.unlock();
+        }
+    }
+
+    private void save(Effect.Save s, RolloutState toSave) {
+        RolloutState saved;
+        try {
+            saved = store.save(toSave);
+        } catch (StaleRolloutException e) {
+            // Our own save landed but its answer was lost, or someone else saved: read it again, then save the
+            // fleet over it (between rollouts the supervisor owns the last rollout's instances).
+            RolloutState current = store.load(toSave.id()).orElse(null);
+            synchronized (this) {
+                if (s.epoch() == epoch && current != null) {
+                    last = current;
+                    effects.add(new Effect.Save(epoch));
+                }
+            }
+            throw e;
+        }
+        synchronized (this) {
+            if (s.epoch() == epoch) {
+                last = saved;
+            }
         }
     }
 

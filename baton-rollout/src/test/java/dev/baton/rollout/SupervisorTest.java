@@ -1,6 +1,7 @@
 package dev.baton.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
@@ -147,5 +148,22 @@ class SupervisorTest {
         assertThat(f.driver.running.keySet()).as("the instance started for the old fleet is stopped, not left unmanaged")
                 .containsExactly("v1-2");
         assertThat(sup.fleet()).isEmpty();
+    }
+
+    @Test
+    void aSaveThatLostARaceIsReadAgainAndMadeOnTheNextPassNotRetriedForever() {
+        List<InstanceView> running = f.running("v1", 2);
+        sup.takeOver(f.store.save(finished(running)), "v1", running, List.of(), f.driver);
+        f.driver.onCrash(sup::crashed);
+        // Another writer (or our own save whose answer was lost) moved the stored rollout on.
+        f.store.save(f.store.load("r1").orElseThrow().toBuilder().reason("someone else").build());
+
+        f.driver.crash("v1-1");
+        assertThatThrownBy(sup::tick).isInstanceOf(StaleRolloutException.class);
+        sup.tick();
+
+        RolloutState stored = f.store.load("r1").orElseThrow();
+        assertThat(stored.instances()).extracting(InstanceView::id).containsExactly("v1-2");
+        assertThat(stored.reason()).as("saved over what the other writer stored").isEqualTo("someone else");
     }
 }

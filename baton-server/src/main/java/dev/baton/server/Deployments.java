@@ -19,6 +19,7 @@ import dev.baton.rollout.RestartBackoff;
 import dev.baton.rollout.SpecException;
 import dev.baton.rollout.Strategy;
 import dev.baton.rollout.StrategySpec;
+import dev.baton.rollout.StaleRolloutException;
 import dev.baton.rollout.Supervisor;
 import dev.baton.rollout.Waiter;
 import java.time.Clock;
@@ -277,7 +278,12 @@ final class Deployments {
                     throw new InterruptedException("closing");
                 }
                 Thread.sleep(RESTART_BACKOFF);
-                if (engine.current() != null) {
+                if (e instanceof StaleRolloutException) {
+                    // Saved meanwhile by another writer, or our own save landed but its answer was lost: go on from
+                    // what the store holds, never from a state it has moved past.
+                    from = store.find(state.id()).map(JdbcRolloutStore.Stored::state).orElse(from);
+                    first = false;
+                } else if (engine.current() != null) {
                     from = engine.current();
                     first = false;
                 }
