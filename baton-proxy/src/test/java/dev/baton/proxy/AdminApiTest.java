@@ -143,6 +143,8 @@ class AdminApiTest {
         assertThat(res.body()).contains("baton_proxy_requests_total{version=\"v1\"} 1")
                 .contains("baton_proxy_responses_total{version=\"v1\",class=\"2xx\"} 1")
                 .contains("baton_proxy_requests_total{version=\"v2\"} 0")
-                .contains("baton_proxy_request_duration_seconds{version=\"v1\",quantile=\"0.99\"}");
+                .contains("baton_proxy_request_duration_seconds_bucket{version=\"v1\",le=\"+Inf\"} 1")
+                .contains("baton_proxy_request_duration_seconds_count{version=\"v1\"} 1")
+                .doesNotContain("quantile=");
     }
 }

@@ -14,11 +14,12 @@ import java.util.Set;
 public record ClaimRequest(String workerId, String version, Set<String> kinds, Set<String> queues, int limit) {
 
     public ClaimRequest {
-        if (workerId == null || workerId.isBlank()) {
-            throw new IllegalArgumentException("workerId: must not be empty");
-        }
+        TextFields.name("workerId", workerId, TextFields.MAX_NAME_LENGTH);
         if (version != null && version.isBlank()) {
             throw new IllegalArgumentException("version: must be null or non-blank");
+        }
+        if (version != null) {
+            TextFields.name("version", version, TextFields.MAX_NAME_LENGTH);
         }
         if (kinds == null || kinds.isEmpty()) {
             throw new IllegalArgumentException("kinds: must name at least one job kind");
@@ -26,11 +27,13 @@ public record ClaimRequest(String workerId, String version, Set<String> kinds, S
         if (kinds.stream().anyMatch(k -> k == null || k.isBlank())) {
             throw new IllegalArgumentException("kinds: must not contain an empty kind, got " + kinds);
         }
+        kinds.forEach(k -> TextFields.name("kinds", k, TextFields.MAX_NAME_LENGTH));
         kinds = Set.copyOf(kinds);
         queues = queues == null ? Set.of() : Set.copyOf(queues);
         if (queues.stream().anyMatch(String::isBlank)) {
             throw new IllegalArgumentException("queues: must not contain an empty queue name, got " + queues);
         }
+        queues.forEach(q -> TextFields.name("queues", q, TextFields.MAX_NAME_LENGTH));
         if (limit < 1 || limit > 1000) {
             throw new IllegalArgumentException("limit: must be within 1..1000, got " + limit);
         }

@@ -4,9 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
@@ -27,23 +26,24 @@ import javax.sql.DataSource;
 final class Claimer {
 
     private static final String PICK_HEAD = "WITH picked AS (SELECT id FROM baton_jobs "
-            + "WHERE state = 'AVAILABLE' AND run_at <= ? AND kind = ANY(?)";
+            + "WHERE state = 'AVAILABLE' AND run_at <= " + QueueTime.NOW + " AND kind = ANY(?)";
     private static final String PICK_TAIL = " ORDER BY priority DESC, run_at, id LIMIT ? FOR UPDATE SKIP LOCKED) "
             + "UPDATE baton_jobs j SET state = 'RUNNING', attempt = j.attempt + 1, fence = j.fence + 1, "
-            + "lease_owner = ?, lease_expires_at = ?, version = ?, attempted_at = ? "
+            + "lease_owner = ?, lease_expires_at = " + QueueTime.NOW + " + " + QueueTime.INTERVAL
+            + ", version = ?, attempted_at = " + QueueTime.NOW + " "
             + "FROM picked WHERE j.id = picked.id RETURNING " + JobRows.COLUMNS;
 
     static final Comparator<Job> CLAIM_ORDER = Comparator.comparingInt(Job::priority).reversed()
             .thenComparing(Job::runAt).thenComparingLong(Job::id);
 
     private final DataSource ds;
-    private final Clock clock;
+    private final QueueTime time;
     private final Duration lease;
     private final PgJobRouting routing;
 
-    Claimer(DataSource ds, Clock clock, Duration lease, PgJobRouting routing) {
+    Claimer(DataSource ds, QueueTime time, Duration lease, PgJobRouting routing) {
         this.ds = ds;
-        this.clock = clock;
+        this.time = time;
         this.lease = lease;
         this.routing = routing;
     }
@@ -57,7 +57,7 @@ final class Claimer {
         if (groups != null && groups.isEmpty()) {
             return List.of();
         }
-        Instant now = clock.instant();
+        OffsetDateTime now = time.now();
         return Sql.auto(ds, "claim", c -> {
             String sql = PICK_HEAD
                     + (req.queues().isEmpty() ? "" : " AND queue = ANY(?)")
@@ -65,7 +65,7 @@ final class Claimer {
                     + PICK_TAIL;
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
-                ps.setObject(i++, Sql.ts(now));
+                ps.setObject(i++, now);
                 ps.setArray(i++, Sql.texts(c, groups == null ? req.kinds() : allKinds(groups)));
                 if (!req.queues().isEmpty()) {
                     ps.setArray(i++, Sql.texts(c, req.queues()));
@@ -75,9 +75,10 @@ final class Claimer {
                 }
                 ps.setInt(i++, req.limit());
                 ps.setString(i++, req.workerId());
-                ps.setObject(i++, Sql.ts(now.plus(lease)));
+                ps.setObject(i++, now);
+                ps.setLong(i++, QueueTime.micros(lease));
                 ps.setString(i++, req.version());
-                ps.setObject(i, Sql.ts(now));
+                ps.setObject(i, now);
                 try (ResultSet rs = ps.executeQuery()) {
                     List<Job> jobs = JobRows.readAll(rs);
                     jobs.sort(CLAIM_ORDER);

@@ -45,7 +45,8 @@ public record DatabaseConfig(String jdbcUrl, String user, String password) {
             try {
                 uri = URI.create(trimmed);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("database url: not a valid URL: " + redact(trimmed), e);
+                // No cause: the parser's message quotes the input, password included.
+                throw new IllegalArgumentException("database url: not a valid URL: " + redact(trimmed));
             }
             if (uri.getHost() == null) {
                 throw new IllegalArgumentException("database url: no host in " + redact(trimmed));
@@ -54,8 +55,8 @@ public record DatabaseConfig(String jdbcUrl, String user, String password) {
             String password = null;
             if (uri.getRawUserInfo() != null) {
                 String[] parts = uri.getRawUserInfo().split(":", 2);
-                user = decode(parts[0]);
-                password = parts.length > 1 ? decode(parts[1]) : null;
+                user = decode(parts[0], "user");
+                password = parts.length > 1 ? decode(parts[1], "password") : null;
             }
             int port = uri.getPort() == -1 ? 5432 : uri.getPort();
             String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/postgres" : uri.getRawPath();
@@ -103,7 +104,12 @@ public record DatabaseConfig(String jdbcUrl, String user, String password) {
         return url.replaceAll("(?i)(password=)[^&]*", "$1***").replaceAll("(//[^:/@]+:)[^@/]*@", "$1***@");
     }
 
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    private static String decode(String s, String part) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            // No cause: the decoder's message quotes the text it could not decode.
+            throw new IllegalArgumentException("database url: the " + part + " has a bad %-escape (write % as %25)");
+        }
     }
 }

@@ -5,15 +5,16 @@ public final class DatabaseUnavailableException extends RuntimeException {
 
     public DatabaseUnavailableException(DatabaseConfig config, Throwable cause) {
         super("cannot connect to PostgreSQL at " + config.redactedUrl()
-                + (config.user() == null ? "" : " as " + config.user()) + ": " + rootMessage(cause), cause);
+                + (config.user() == null ? "" : " as " + config.user()) + ": " + rootMessage(cause, config.password()),
+                RedactedException.of(cause, config.password()));
     }
 
-    private static String rootMessage(Throwable t) {
+    private static String rootMessage(Throwable t, String password) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
         String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return DatabaseConfig.redact(message);
+        return RedactedException.redact(message, password);
     }
 }

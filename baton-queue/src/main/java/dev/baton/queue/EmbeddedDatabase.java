@@ -41,11 +41,21 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private final EmbeddedPostgres postgres;
     private final Path dataDirectory;
     private final int port;
+    private final String password;
+    /** A throw-away cluster's directory, deleted on close; null for a kept one. */
+    private final Path temporary;
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDirectory, int port) {
+    private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDirectory, int port, String password) {
+        this(postgres, null, dataDirectory, port, password);
+    }
+
+    private EmbeddedDatabase(EmbeddedPostgres postgres, Path temporary, Path dataDirectory, int port,
+                             String password) {
+        this.temporary = temporary;
         this.postgres = postgres;
         this.dataDirectory = dataDirectory;
         this.port = port;
+        this.password = password;
     }
 
     /**
@@ -59,7 +69,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return running(dataDirectory)
                 .map(p -> {
                     log.info("adopting the embedded PostgreSQL already running in {} on port {}", dataDirectory, p);
-                    return new EmbeddedDatabase(null, dataDirectory, p);
+                    return new EmbeddedDatabase(null, dataDirectory, p, EmbeddedCredentials.read(dataDirectory));
                 })
                 .orElseGet(() -> start(dataDirectory, port, durability));
     }
@@ -97,7 +107,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /**
-     * Starts PostgreSQL on the given data directory (created if missing, kept if present).
+     * Starts PostgreSQL on the given data directory (created if missing, kept if present). It listens on loopback
+     * only and asks every client for the superuser's password (SCRAM), which is generated when the cluster is
+     * created and kept beside it, readable by its owner only (see {@link EmbeddedCredentials}).
      *
      * @param dataDirectory where the cluster lives; {@code null} for a throw-away temporary one
      * @param port the port to listen on, or 0 for any free port
@@ -117,27 +129,74 @@ public final class EmbeddedDatabase implements AutoCloseable {
             if (port > 0) {
                 builder.setPort(port);
             }
+            Path dir = dataDirectory != null ? dataDirectory : Files.createTempDirectory("baton-pg").resolve("data");
+            String password = dataDirectory == null ? null : EmbeddedCredentials.read(dataDirectory);
+            boolean legacy = false;
+            if (!Files.isRegularFile(dir.resolve("PG_VERSION"))) {
+                password = EmbeddedCredentials.generate();
+                if (dataDirectory != null) {
+                    EmbeddedCredentials.write(dataDirectory, password);
+                }
+                EmbeddedCredentials.initdb(dir, password);
+            } else if (password == null) {
+                legacy = true; // created by an older Baton with trust authentication: given a password below
+            }
+            if (password != null) {
+                builder.setConnectConfig("password", password);
+            }
             if (dataDirectory != null) {
-                Files.createDirectories(dataDirectory);
                 // A kept cluster belongs to the data plane: it must outlive this JVM (workers keep using
                 // it when the control plane exits), so no shutdown hook stops it; close() does.
                 builder.setDataDirectory(dataDirectory.toFile()).setCleanDataDirectory(false)
                         .setRegisterShutdownHook(false);
+            } else {
+                // Not "clean": the library would run its own initdb (trust) over ours. Deleted on close instead.
+                builder.setDataDirectory(dir.toFile()).setCleanDataDirectory(false).setRegisterShutdownHook(false);
             }
             log.info("starting embedded PostgreSQL ({}) in {}", durability.name().toLowerCase(),
                     dataDirectory == null ? "a temporary directory" : dataDirectory);
             EmbeddedPostgres postgres = builder.start();
+            if (legacy) {
+                password = lockDown(postgres, dataDirectory);
+            }
             log.info("embedded PostgreSQL listening on 127.0.0.1:{}", postgres.getPort());
-            return new EmbeddedDatabase(postgres, dataDirectory, postgres.getPort());
+            return new EmbeddedDatabase(postgres, dataDirectory == null ? dir.getParent() : null, dataDirectory,
+                    postgres.getPort(), password);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL in "
                     + (dataDirectory == null ? "a temporary directory" : dataDirectory) + ": " + e.getMessage(), e);
         }
     }
 
-    /** The JDBC coordinates of the {@code postgres} database on this server. */
+    /**
+     * A cluster an older Baton created with trust authentication: gives {@code postgres} a generated password,
+     * stores it, and switches every client to SCRAM (a reload, no restart).
+     */
+    private static String lockDown(EmbeddedPostgres postgres, Path dataDirectory) throws IOException {
+        String password = EmbeddedCredentials.generate();
+        EmbeddedCredentials.write(dataDirectory, password);
+        try (java.sql.Connection c = postgres.getPostgresDatabase().getConnection();
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("SET password_encryption = 'scram-sha-256'");
+            s.execute("ALTER ROLE postgres PASSWORD '" + password + "'");
+            Files.writeString(dataDirectory.resolve("pg_hba.conf"), """
+                    # Baton: every client gives the password (SCRAM); TCP on loopback only.
+                    local all all scram-sha-256
+                    host all all 127.0.0.1/32 scram-sha-256
+                    host all all ::1/128 scram-sha-256
+                    """);
+            s.execute("SELECT pg_reload_conf()");
+        } catch (java.sql.SQLException e) {
+            throw new IOException("cannot give the embedded PostgreSQL a password: " + e.getMessage(), e);
+        }
+        log.warn("the embedded PostgreSQL in {} accepted local connections without a password; it now requires "
+                + "the one in {}", dataDirectory, EmbeddedCredentials.passwordFile(dataDirectory));
+        return password;
+    }
+
+    /** The JDBC coordinates of the {@code postgres} database on this server, password included. */
     public DatabaseConfig config() {
-        return new DatabaseConfig("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", null);
+        return new DatabaseConfig("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", password);
     }
 
     public int port() {
@@ -165,9 +224,21 @@ public final class EmbeddedDatabase implements AutoCloseable {
             } catch (IOException e) {
                 log.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
             }
+            deleteTemporary();
             return;
         }
         stopAdopted(Duration.ofSeconds(30));
+    }
+
+    private void deleteTemporary() {
+        if (temporary == null) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(temporary)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            log.debug("could not delete the throw-away cluster in {}: {}", temporary, e.toString());
+        }
     }
 
     /** Fast shutdown (SIGINT) of the postmaster named in postmaster.pid, waiting for it to exit. */

@@ -4,8 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Clock;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,34 +24,35 @@ final class Enqueuer {
 
     private static final String INSERT_ONE = "WITH ins AS ("
             + "INSERT INTO baton_jobs (kind, queue, payload, priority, state, max_attempts, bucket, unique_key, "
-            + "run_at, created_at) VALUES (?, ?, ?::jsonb, ?, 'AVAILABLE', ?, floor(random() * 100), ?, ?, ?) "
+            + "run_at, created_at) VALUES (?, ?, ?::jsonb, ?, 'AVAILABLE', ?, floor(random() * 100), ?, "
+            + "coalesce(?::timestamptz, " + QueueTime.NOW + "), " + QueueTime.NOW + ") "
             + Sql.UNIQUE_CONFLICT + " RETURNING id, kind, run_at, created_at) "
             + "SELECT id, CASE WHEN run_at <= created_at THEN pg_notify('" + CHANNEL + "', kind) END FROM ins";
 
     private static final String INSERT_MANY = "INSERT INTO baton_jobs (id, kind, queue, payload, priority, state, "
             + "max_attempts, bucket, unique_key, run_at, created_at) "
             + "SELECT t.id, t.kind, t.queue, t.payload::jsonb, t.priority, 'AVAILABLE', t.max_attempts, "
-            + "floor(random() * 100), t.unique_key, t.run_at, ? "
+            + "floor(random() * 100), t.unique_key, coalesce(t.run_at, " + QueueTime.NOW + "), " + QueueTime.NOW + " "
             + "FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::smallint[], ?::int[], ?::text[], "
             + "?::timestamptz[]) AS t(id, kind, queue, payload, priority, max_attempts, unique_key, run_at) "
-            + Sql.UNIQUE_CONFLICT + " RETURNING id";
+            + Sql.UNIQUE_CONFLICT + " RETURNING id, kind, run_at <= created_at";
 
     private static final String EXISTING = "SELECT id FROM baton_jobs WHERE unique_key = ? AND state IN " + Sql.UNFINISHED;
 
     /** Rows per INSERT in a batch, so one statement's arrays stay moderate. */
     private static final int CHUNK = 5_000;
 
-    private final Clock clock;
+    private final QueueTime time;
 
-    Enqueuer(Clock clock) {
-        this.clock = clock;
+    Enqueuer(QueueTime time) {
+        this.time = time;
     }
 
     Enqueued enqueue(Connection c, JobRequest r) throws SQLException {
         if (r == null) {
             throw new IllegalArgumentException("request: must not be null");
         }
-        Instant now = clock.instant();
+        OffsetDateTime now = time.now();
         // A key holder can finish between our conflict and our read; then the key is free again: insert anew.
         for (int round = 0; round < 10; round++) {
             Long inserted = insertOne(c, r, now);
@@ -78,7 +78,7 @@ final class Enqueuer {
         return result;
     }
 
-    private Long insertOne(Connection c, JobRequest r, Instant now) throws SQLException {
+    private Long insertOne(Connection c, JobRequest r, OffsetDateTime now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT_ONE)) {
             ps.setString(1, r.kind());
             ps.setString(2, r.queue());
@@ -86,8 +86,9 @@ final class Enqueuer {
             ps.setInt(4, r.priority());
             ps.setInt(5, r.maxAttempts());
             ps.setString(6, r.uniqueKey());
-            ps.setObject(7, Sql.ts(r.runAt() == null ? now : r.runAt()));
-            ps.setObject(8, Sql.ts(now));
+            ps.setObject(7, Sql.ts(r.runAt()));
+            ps.setObject(8, now);
+            ps.setObject(9, now);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : null;
             }
@@ -105,7 +106,7 @@ final class Enqueuer {
 
     /** Three round trips: reserve ids (so results map to requests exactly), insert all, notify. */
     private List<Enqueued> insertChunk(Connection c, List<JobRequest> chunk) throws SQLException {
-        Instant now = clock.instant();
+        OffsetDateTime now = time.now();
         int n = chunk.size();
         Long[] ids = reserveIds(c, n);
         String[] kinds = new String[n];
@@ -115,7 +116,6 @@ final class Enqueuer {
         Integer[] maxAttempts = new Integer[n];
         String[] keys = new String[n];
         String[] runAts = new String[n];
-        Set<String> dueKinds = new LinkedHashSet<>();
         for (int i = 0; i < n; i++) {
             JobRequest r = chunk.get(i);
             kinds[i] = r.kind();
@@ -124,26 +124,27 @@ final class Enqueuer {
             priorities[i] = r.priority();
             maxAttempts[i] = r.maxAttempts();
             keys[i] = r.uniqueKey();
-            Instant runAt = r.runAt() == null ? now : r.runAt();
-            runAts[i] = runAt.truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString();
-            if (!runAt.isAfter(now)) {
-                dueKinds.add(r.kind());
-            }
+            runAts[i] = r.runAt() == null ? null : Sql.ts(r.runAt()).toString();
         }
         Set<Long> inserted = new HashSet<>();
+        Set<String> dueKinds = new LinkedHashSet<>();
         try (PreparedStatement ps = c.prepareStatement(INSERT_MANY)) {
-            ps.setObject(1, Sql.ts(now));
-            ps.setArray(2, c.createArrayOf("bigint", ids));
-            ps.setArray(3, c.createArrayOf("text", kinds));
-            ps.setArray(4, c.createArrayOf("text", queues));
-            ps.setArray(5, c.createArrayOf("text", payloads));
-            ps.setArray(6, c.createArrayOf("int4", priorities));
-            ps.setArray(7, c.createArrayOf("int4", maxAttempts));
-            ps.setArray(8, c.createArrayOf("text", keys));
-            ps.setArray(9, c.createArrayOf("text", runAts));
+            ps.setObject(1, now);
+            ps.setObject(2, now);
+            ps.setArray(3, c.createArrayOf("bigint", ids));
+            ps.setArray(4, c.createArrayOf("text", kinds));
+            ps.setArray(5, c.createArrayOf("text", queues));
+            ps.setArray(6, c.createArrayOf("text", payloads));
+            ps.setArray(7, c.createArrayOf("int4", priorities));
+            ps.setArray(8, c.createArrayOf("int4", maxAttempts));
+            ps.setArray(9, c.createArrayOf("text", keys));
+            ps.setArray(10, c.createArrayOf("text", runAts));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     inserted.add(rs.getLong(1));
+                    if (rs.getBoolean(3)) {
+                        dueKinds.add(rs.getString(2));
+                    }
                 }
             }
         }

@@ -29,16 +29,17 @@ final class ErrorHistory {
     static final int MAX_ERROR_LENGTH = 8_000;
 
     /**
-     * A SET clause appending one entry; parameters: the time (ISO text), the message, the outcome.
+     * A SET clause appending one entry; parameters: the time ({@link QueueTime#now()}), the message, the outcome.
      * Attempt and version come from the row itself.
      */
     static final String APPEND = "errors = j.errors || jsonb_build_array(jsonb_build_object("
-            + "'attempt', j.attempt, 'at', ?::text, 'error', ?::text, 'version', j.version, 'outcome', ?::text))";
+            + "'attempt', j.attempt, 'at', " + QueueTime.NOW_TEXT + ", 'error', ?::text, 'version', j.version, 'outcome', ?::text))";
 
     private ErrorHistory() {}
 
     static String message(String error) {
-        String m = error == null || error.isBlank() ? "(no message)" : error;
+        // A handler's message may hold anything; PostgreSQL stores no NUL character.
+        String m = error == null || error.isBlank() ? "(no message)" : error.replace('\0', '\uFFFD');
         return m.length() <= MAX_ERROR_LENGTH ? m : m.substring(0, MAX_ERROR_LENGTH) + "…";
     }
 }

@@ -24,4 +24,9 @@ public record Job(long id, String kind, String queue, String payload, int priori
     public Job {
         errors = errors == null ? List.of() : List.copyOf(errors);
     }
+
+    /** This claim of the job, what a heartbeat names. */
+    public Lease lease() {
+        return new Lease(id, fence);
+    }
 }

@@ -18,9 +18,10 @@ import javax.sql.DataSource;
 /**
  * The durable job queue on PostgreSQL, shared safely by workers of several versions.
  *
- * <p>Every time comparison uses {@code clock.instant()}, passed to SQL as a parameter (never the
- * server's {@code now()}), so tests move time instead of sleeping. The tables must exist: call
- * {@link QueueSchema#migrate} first. Thread-safe; one instance per process is enough.
+ * <p>Every queue time — run-at, lease expiry, heartbeat, rescue, registry — comes from the database's
+ * clock ({@code now()}), so that processes on machines whose clocks disagree never disagree on whether
+ * a lease ran out. Tests may pass a {@link Clock} instead, to move time rather than sleep. The tables
+ * must exist: call {@link QueueSchema#migrate} first. Thread-safe; one instance per process is enough.
  */
 public final class JobQueue {
 
@@ -34,25 +35,35 @@ public final class JobQueue {
     private final PgJobRouting routing;
     private final PgWorkerRegistry workers;
 
-    public JobQueue(DataSource ds, QueueConfig config, Clock clock) {
+    /** A queue whose times all come from the database's clock. */
+    public JobQueue(DataSource ds, QueueConfig config) {
+        this(ds, config, QueueTime.DATABASE);
+    }
+
+    /**
+     * A queue whose times all come from {@code testClock} instead of the database: for tests that move
+     * time. Never in production, where processes on several machines must share one clock.
+     */
+    public JobQueue(DataSource ds, QueueConfig config, Clock testClock) {
+        this(ds, config, QueueTime.of(testClock));
+    }
+
+    private JobQueue(DataSource ds, QueueConfig config, QueueTime time) {
         if (ds == null) {
             throw new IllegalArgumentException("dataSource: must not be null");
         }
         if (config == null) {
             throw new IllegalArgumentException("config: must not be null");
         }
-        if (clock == null) {
-            throw new IllegalArgumentException("clock: must not be null");
-        }
         this.ds = ds;
-        this.workers = new PgWorkerRegistry(ds, clock, config.workerTimeout(), this::workersChanged);
+        this.workers = new PgWorkerRegistry(ds, time, config.workerTimeout(), this::workersChanged);
         this.routing = new PgJobRouting(ds, workers);
-        this.enqueuer = new Enqueuer(clock);
-        this.claimer = new Claimer(ds, clock, config.leaseDuration(), routing);
-        this.settler = new Settler(ds, clock, config);
-        this.rescuer = new Rescuer(ds, clock, config.workerTimeout());
-        this.maintenance = new Maintenance(ds, clock, config.completedRetention());
-        this.stats = new StatsQueries(ds, clock);
+        this.enqueuer = new Enqueuer(time);
+        this.claimer = new Claimer(ds, time, config.leaseDuration(), routing);
+        this.settler = new Settler(ds, time, config);
+        this.rescuer = new Rescuer(ds, time, config.workerTimeout());
+        this.maintenance = new Maintenance(ds, time, config.completedRetention());
+        this.stats = new StatsQueries(ds, time);
     }
 
     /** Enqueues one job in its own transaction. */
@@ -71,7 +82,7 @@ public final class JobQueue {
         try {
             return enqueuer.enqueue(tx, r);
         } catch (SQLException e) {
-            throw new QueueException("enqueue failed: " + e.getMessage(), e);
+            throw Sql.failure("enqueue", e);
         }
     }
 
@@ -89,9 +100,13 @@ public final class JobQueue {
         return claimer.claim(req);
     }
 
-    /** Extends the leases {@code workerId} still holds; returns the ids it still holds. */
-    public Set<Long> heartbeat(String workerId, Collection<Long> jobIds) {
-        return settler.heartbeat(workerId, jobIds);
+    /**
+     * Extends the leases {@code workerId} still holds, each fenced on its own claim; returns the ones
+     * still held. A lease not returned is gone (rescued, or claimed again — even by this worker): its
+     * execution must stop, because its result can no longer be recorded.
+     */
+    public Set<Lease> heartbeat(String workerId, Collection<Lease> leases) {
+        return settler.heartbeat(workerId, leases);
     }
 
     /** Marks the job completed; false when the caller no longer holds it (fenced). */

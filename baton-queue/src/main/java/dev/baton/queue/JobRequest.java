@@ -2,6 +2,7 @@ package dev.baton.queue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 
@@ -9,42 +10,40 @@ import java.time.Instant;
  * A job to enqueue. Validated on construction; every error message starts with the field's name.
  *
  * @param kind what the job is, chosen by a handler (non-blank, at most 200 characters)
- * @param payload the job's arguments as JSON; null means {@code {}}
- * @param queue the queue name (non-blank)
+ * @param payload the job's arguments as JSON; null means {@code {}}. No string in it may hold a NUL character.
+ * @param queue the queue name (non-blank, at most 200 characters)
  * @param priority -1000..1000; higher runs first
  * @param runAt when the job becomes claimable; null means now
  * @param maxAttempts 1..1000; after this many failed attempts the job is discarded
- * @param uniqueKey null, or a key that at most one unfinished job may hold at a time
+ * @param uniqueKey null, or a key that at most one unfinished job may hold at a time (at most 500 characters)
+ *
+ * <p>No text may contain a NUL character, which PostgreSQL cannot store.
  */
 public record JobRequest(String kind, String payload, String queue, int priority, Instant runAt, int maxAttempts,
                          String uniqueKey) {
 
     public static final String DEFAULT_QUEUE = "default";
     public static final int DEFAULT_MAX_ATTEMPTS = 25;
-    public static final int MAX_KIND_LENGTH = 200;
+    public static final int MAX_KIND_LENGTH = TextFields.MAX_NAME_LENGTH;
+    public static final int MAX_UNIQUE_KEY_LENGTH = TextFields.MAX_UNIQUE_KEY_LENGTH;
 
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     public JobRequest {
-        if (kind == null || kind.isBlank()) {
-            throw new IllegalArgumentException("kind: must not be empty");
-        }
-        if (kind.length() > MAX_KIND_LENGTH) {
-            throw new IllegalArgumentException(
-                    "kind: must be at most " + MAX_KIND_LENGTH + " characters, got " + kind.length());
-        }
+        TextFields.name("kind", kind, MAX_KIND_LENGTH);
         payload = payload == null ? "{}" : payload;
         try {
-            if (JSON.readTree(payload) == null || payload.isBlank()) {
+            JsonNode tree = JSON.readTree(payload);
+            if (tree == null || payload.isBlank()) {
                 throw new IllegalArgumentException("payload: not valid JSON: empty");
             }
+            TextFields.noNul("payload", tree);
+            TextFields.noNul("payload", payload);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("payload: not valid JSON: " + e.getOriginalMessage(), e);
         }
-        if (queue == null || queue.isBlank()) {
-            throw new IllegalArgumentException("queue: must not be empty");
-        }
+        TextFields.name("queue", queue, TextFields.MAX_NAME_LENGTH);
         if (priority < -1000 || priority > 1000) {
             throw new IllegalArgumentException("priority: must be within -1000..1000, got " + priority);
         }
@@ -53,6 +52,9 @@ public record JobRequest(String kind, String payload, String queue, int priority
         }
         if (uniqueKey != null && uniqueKey.isBlank()) {
             throw new IllegalArgumentException("uniqueKey: must be null or non-blank");
+        }
+        if (uniqueKey != null) {
+            TextFields.name("uniqueKey", uniqueKey, MAX_UNIQUE_KEY_LENGTH);
         }
     }
 

@@ -1,9 +1,9 @@
 package dev.baton.queue;
 
 import java.sql.PreparedStatement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Collection;
 import javax.sql.DataSource;
 
@@ -24,12 +24,12 @@ final class Maintenance {
             + "AND d.state = 'DISCARDED')))";
 
     private final DataSource ds;
-    private final Clock clock;
+    private final QueueTime time;
     private final Duration retention;
 
-    Maintenance(DataSource ds, Clock clock, Duration retention) {
+    Maintenance(DataSource ds, QueueTime time, Duration retention) {
         this.ds = ds;
-        this.clock = clock;
+        this.time = time;
         this.retention = retention;
     }
 
@@ -40,12 +40,12 @@ final class Maintenance {
         if (ids.isEmpty()) {
             return 0;
         }
-        Instant now = clock.instant();
+        OffsetDateTime now = time.now();
         return Sql.auto(ds, "retry discarded jobs", c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE baton_jobs j SET state = 'AVAILABLE', "
-                    + "attempt = 0, run_at = ?, finished_at = NULL WHERE j.id = ANY(?) AND j.state = 'DISCARDED' AND "
+                    + "attempt = 0, run_at = " + QueueTime.NOW + ", finished_at = NULL WHERE j.id = ANY(?) AND j.state = 'DISCARDED' AND "
                     + KEY_FREE)) {
-                ps.setObject(1, Sql.ts(now));
+                ps.setObject(1, now);
                 ps.setArray(2, Sql.longs(c, ids));
                 return ps.executeUpdate();
             }
@@ -63,17 +63,17 @@ final class Maintenance {
         if (since == null) {
             throw new IllegalArgumentException("since: must not be null");
         }
-        Instant now = clock.instant();
+        OffsetDateTime now = time.now();
         return Sql.auto(ds, "retry jobs failed by " + version, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE baton_jobs j SET state = 'AVAILABLE', "
-                    + "run_at = ?, finished_at = NULL, attempt = greatest(0, j.attempt - f.burned) "
+                    + "run_at = " + QueueTime.NOW + ", finished_at = NULL, attempt = greatest(0, j.attempt - f.burned) "
                     + "FROM (SELECT b.id, count(*) AS burned FROM baton_jobs b, jsonb_array_elements(b.errors) e "
                     + "WHERE b.last_error_at >= ? AND b.state IN ('AVAILABLE', 'DISCARDED') "
                     + "AND e->>'version' = ? AND e->>'outcome' IN ('failed', 'lease_expired', 'discarded') "
                     + "AND (e->>'at')::timestamptz >= ? GROUP BY b.id) f "
                     + "WHERE j.id = f.id AND j.state IN ('AVAILABLE', 'DISCARDED') "
                     + "AND (j.state = 'AVAILABLE' OR " + KEY_FREE + ")")) {
-                ps.setObject(1, Sql.ts(now));
+                ps.setObject(1, now);
                 ps.setObject(2, Sql.ts(since));
                 ps.setString(3, version);
                 ps.setObject(4, Sql.ts(since));
@@ -83,14 +83,16 @@ final class Maintenance {
     }
 
     int prune() {
-        Instant cutoff = clock.instant().minus(retention);
+        OffsetDateTime now = time.now();
         int total = 0;
         int deleted;
         do {
             deleted = Sql.auto(ds, "prune completed jobs", c -> {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM baton_jobs WHERE id IN (SELECT id "
-                        + "FROM baton_jobs WHERE state = 'COMPLETED' AND finished_at < ? LIMIT " + PRUNE_BATCH + ")")) {
-                    ps.setObject(1, Sql.ts(cutoff));
+                        + "FROM baton_jobs WHERE state = 'COMPLETED' AND finished_at < " + QueueTime.NOW + " - "
+                        + QueueTime.INTERVAL + " LIMIT " + PRUNE_BATCH + ")")) {
+                    ps.setObject(1, now);
+                    ps.setLong(2, QueueTime.micros(retention));
                     return ps.executeUpdate();
                 }
             });

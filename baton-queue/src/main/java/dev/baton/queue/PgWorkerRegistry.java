@@ -2,25 +2,24 @@ package dev.baton.queue;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import javax.sql.DataSource;
 
-/** The worker registry in table {@code baton_workers}; times come from the queue's clock. */
+/** The worker registry in table {@code baton_workers}; times come from the queue's clock (the database's). */
 final class PgWorkerRegistry implements WorkerRegistry {
 
     private final DataSource ds;
-    private final Clock clock;
+    private final QueueTime time;
     private final Duration timeout;
     private final Runnable onChange;
 
-    PgWorkerRegistry(DataSource ds, Clock clock, Duration timeout, Runnable onChange) {
+    PgWorkerRegistry(DataSource ds, QueueTime time, Duration timeout, Runnable onChange) {
         this.ds = ds;
-        this.clock = clock;
+        this.time = time;
         this.timeout = timeout;
         this.onChange = onChange;
     }
@@ -30,10 +29,11 @@ final class PgWorkerRegistry implements WorkerRegistry {
         if (w == null) {
             throw new IllegalArgumentException("worker: must not be null");
         }
-        Instant now = clock.instant();
+        OffsetDateTime now = time.now();
         Sql.auto(ds, "register worker " + w.id(), c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO baton_workers "
-                    + "(id, version, host, pid, kinds, started_at, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                    + "(id, version, host, pid, kinds, started_at, last_seen) VALUES (?, ?, ?, ?, ?, coalesce(?::timestamptz, "
+                    + QueueTime.NOW + "), " + QueueTime.NOW + ") "
                     + "ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, host = EXCLUDED.host, "
                     + "pid = EXCLUDED.pid, kinds = EXCLUDED.kinds, started_at = EXCLUDED.started_at, "
                     + "last_seen = EXCLUDED.last_seen")) {
@@ -42,8 +42,9 @@ final class PgWorkerRegistry implements WorkerRegistry {
                 ps.setString(3, w.host());
                 ps.setLong(4, w.pid());
                 ps.setArray(5, Sql.texts(c, w.kinds()));
-                ps.setObject(6, Sql.ts(w.startedAt() == null ? now : w.startedAt()));
-                ps.setObject(7, Sql.ts(now));
+                ps.setObject(6, Sql.ts(w.startedAt()));
+                ps.setObject(7, now);
+                ps.setObject(8, now);
                 return ps.executeUpdate();
             }
         });
@@ -53,8 +54,9 @@ final class PgWorkerRegistry implements WorkerRegistry {
     @Override
     public void touch(String workerId) {
         Sql.auto(ds, "touch worker " + workerId, c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE baton_workers SET last_seen = ? WHERE id = ?")) {
-                ps.setObject(1, Sql.ts(clock.instant()));
+            try (PreparedStatement ps = c.prepareStatement("UPDATE baton_workers SET last_seen = "
+                    + QueueTime.NOW + " WHERE id = ?")) {
+                ps.setObject(1, time.now());
                 ps.setString(2, workerId);
                 return ps.executeUpdate();
             }
@@ -76,8 +78,10 @@ final class PgWorkerRegistry implements WorkerRegistry {
     public List<WorkerInfo> live() {
         return Sql.auto(ds, "list live workers", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, version, host, pid, kinds, started_at, "
-                    + "last_seen FROM baton_workers WHERE last_seen >= ? ORDER BY started_at, id")) {
-                ps.setObject(1, Sql.ts(clock.instant().minus(timeout)));
+                    + "last_seen FROM baton_workers WHERE last_seen >= " + QueueTime.NOW + " - " + QueueTime.INTERVAL
+                    + " ORDER BY started_at, id")) {
+                ps.setObject(1, time.now());
+                ps.setLong(2, QueueTime.micros(timeout));
                 List<WorkerInfo> workers = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -29,7 +29,6 @@ public final class QueueSchema {
     static final List<String> MIGRATIONS = List.of("V001__jobs.sql", "V002__queue_autovacuum.sql");
 
     private static final Logger log = LoggerFactory.getLogger(QueueSchema.class);
-    private static final long MIGRATION_LOCK = 0x626174_6f6e_0001L;
 
     private QueueSchema() {}
 
@@ -40,14 +39,14 @@ public final class QueueSchema {
             c.setAutoCommit(true);
             // A session lock, held across the per-migration transactions below.
             try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_lock(?)")) {
-                lock.setLong(1, MIGRATION_LOCK);
+                lock.setLong(1, AdvisoryLock.QUEUE_MIGRATION.key());
                 lock.execute();
             }
             try {
                 applyPending(c);
             } finally {
                 try (PreparedStatement unlock = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
-                    unlock.setLong(1, MIGRATION_LOCK);
+                    unlock.setLong(1, AdvisoryLock.QUEUE_MIGRATION.key());
                     unlock.execute();
                 }
                 c.setAutoCommit(autoCommit);

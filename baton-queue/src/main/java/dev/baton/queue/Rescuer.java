@@ -2,9 +2,8 @@ package dev.baton.queue;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,31 +20,31 @@ import org.slf4j.LoggerFactory;
 final class Rescuer {
 
     private static final Logger log = LoggerFactory.getLogger(Rescuer.class);
-    static final long RESCUE_LOCK = 0x626174_6f6e_0002L;
     private static final int BATCH = 1_000;
 
     private static final String RESCUE = "UPDATE baton_jobs j SET "
             + "state = CASE WHEN j.attempt >= j.max_attempts THEN 'DISCARDED' ELSE 'AVAILABLE' END, "
-            + "finished_at = CASE WHEN j.attempt >= j.max_attempts THEN ?::timestamptz END, "
-            + "last_error_at = ?, "
-            + "errors = j.errors || jsonb_build_array(jsonb_build_object('attempt', j.attempt, 'at', ?::text, "
+            + "finished_at = CASE WHEN j.attempt >= j.max_attempts THEN " + QueueTime.NOW + " END, "
+            + "last_error_at = " + QueueTime.NOW + ", "
+            + "errors = j.errors || jsonb_build_array(jsonb_build_object('attempt', j.attempt, 'at', "
+            + QueueTime.NOW_TEXT + ", "
             + "'error', 'lease expired (owner ' || coalesce(j.lease_owner, '?') || ')', 'version', j.version, "
             + "'outcome', 'lease_expired')), "
             + "lease_owner = NULL, lease_expires_at = NULL "
-            + "WHERE j.state = 'RUNNING' AND j.lease_expires_at < ? AND j.id IN ("
-            + "SELECT id FROM baton_jobs WHERE state = 'RUNNING' AND lease_expires_at < ? "
+            + "WHERE j.state = 'RUNNING' AND j.lease_expires_at < " + QueueTime.NOW + " AND j.id IN ("
+            + "SELECT id FROM baton_jobs WHERE state = 'RUNNING' AND lease_expires_at < " + QueueTime.NOW + " "
             + "ORDER BY lease_expires_at LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED)";
 
     /** Workers not seen for this many worker timeouts are forgotten by the rescuer. */
     static final int FORGET_AFTER_TIMEOUTS = 10;
 
     private final DataSource ds;
-    private final Clock clock;
+    private final QueueTime time;
     private final Duration workerTimeout;
 
-    Rescuer(DataSource ds, Clock clock, Duration workerTimeout) {
+    Rescuer(DataSource ds, QueueTime time, Duration workerTimeout) {
         this.ds = ds;
-        this.clock = clock;
+        this.time = time;
         this.workerTimeout = workerTimeout;
     }
 
@@ -64,10 +63,10 @@ final class Rescuer {
 
     /** One batch in one transaction; 0 when another process holds the rescue lock. */
     private int rescueBatch() {
-        Instant now = clock.instant();
+        OffsetDateTime now = time.now();
         return Sql.inTransaction(ds, "rescue expired jobs", c -> {
             try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
-                lock.setLong(1, RESCUE_LOCK);
+                lock.setLong(1, AdvisoryLock.QUEUE_RESCUE.key());
                 try (ResultSet rs = lock.executeQuery()) {
                     if (!rs.next() || !rs.getBoolean(1)) {
                         return 0;
@@ -75,16 +74,16 @@ final class Rescuer {
                 }
             }
             // Crashed workers never deregister; keep the registry from growing without bound.
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM baton_workers WHERE last_seen < ?")) {
-                ps.setObject(1, Sql.ts(now.minus(workerTimeout.multipliedBy(FORGET_AFTER_TIMEOUTS))));
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM baton_workers WHERE last_seen < "
+                    + QueueTime.NOW + " - " + QueueTime.INTERVAL)) {
+                ps.setObject(1, now);
+                ps.setLong(2, QueueTime.micros(workerTimeout.multipliedBy(FORGET_AFTER_TIMEOUTS)));
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement(RESCUE)) {
-                ps.setObject(1, Sql.ts(now));
-                ps.setObject(2, Sql.ts(now));
-                ps.setString(3, now.toString());
-                ps.setObject(4, Sql.ts(now));
-                ps.setObject(5, Sql.ts(now));
+                for (int i = 1; i <= 5; i++) {
+                    ps.setObject(i, now);
+                }
                 return ps.executeUpdate();
             }
         });

@@ -52,8 +52,22 @@ final class Sql {
         try (Connection c = ds.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
-            throw new QueueException(what + " failed: " + e.getMessage(), e);
+            throw failure(what, e);
         }
+    }
+
+    /**
+     * The exception for a failed statement. PostgreSQL rejecting the data itself (SQLSTATE class 22, a data
+     * exception such as a value out of range; class 23, a constraint; 54, a limit such as an index entry's size)
+     * is the caller's input at fault: an {@link InvalidJobException}, which asking again will not fix. Anything else
+     * (the connection, the server) is a {@link QueueException}.
+     */
+    static RuntimeException failure(String what, SQLException e) {
+        String state = e.getSQLState();
+        if (state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"))) {
+            return new InvalidJobException(what + " rejected by PostgreSQL: " + e.getMessage(), e);
+        }
+        return new QueueException(what + " failed: " + e.getMessage(), e);
     }
 
     /** Runs {@code work} in one transaction, committed when it returns, rolled back when it throws. */
@@ -71,7 +85,7 @@ final class Sql {
                 c.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new QueueException(what + " failed: " + e.getMessage(), e);
+            throw failure(what, e);
         }
     }
 }

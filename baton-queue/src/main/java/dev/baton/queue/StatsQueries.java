@@ -2,7 +2,6 @@ package dev.baton.queue;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,16 +18,19 @@ import javax.sql.DataSource;
  */
 final class StatsQueries {
 
+    /** The time is read once ({@code t.now}) so that every column agrees on it. */
     private static final String DEPTH = "SELECT kind, queue, "
-            + "count(*) FILTER (WHERE state = 'AVAILABLE' AND run_at <= ?), "
-            + "count(*) FILTER (WHERE state = 'AVAILABLE' AND run_at > ?), "
+            + "count(*) FILTER (WHERE state = 'AVAILABLE' AND run_at <= t.now), "
+            + "count(*) FILTER (WHERE state = 'AVAILABLE' AND run_at > t.now), "
             + "count(*) FILTER (WHERE state = 'RUNNING'), "
             + "count(*) FILTER (WHERE state = 'DISCARDED'), "
-            + "min(run_at) FILTER (WHERE state = 'AVAILABLE' AND run_at <= ?) "
-            + "FROM (SELECT kind, queue, state, run_at FROM baton_jobs WHERE state = 'AVAILABLE' "
+            + "extract(epoch FROM greatest(interval '0', t.now - min(run_at) FILTER (WHERE state = 'AVAILABLE' "
+            + "AND run_at <= t.now))) "
+            + "FROM (SELECT " + QueueTime.NOW + " AS now) t, "
+            + "(SELECT kind, queue, state, run_at FROM baton_jobs WHERE state = 'AVAILABLE' "
             + "UNION ALL SELECT kind, queue, state, run_at FROM baton_jobs WHERE state = 'RUNNING' "
             + "UNION ALL SELECT kind, queue, state, run_at FROM baton_jobs WHERE state = 'DISCARDED') live "
-            + "GROUP BY kind, queue ORDER BY kind, queue";
+            + "GROUP BY kind, queue, t.now ORDER BY kind, queue";
 
     private static final String COMPLETED = "SELECT version, count(*), "
             + "avg(extract(epoch FROM finished_at - attempted_at)), "
@@ -44,27 +46,22 @@ final class StatsQueries {
             + "WHERE state = 'DISCARDED' AND finished_at >= ? AND version IS NOT NULL GROUP BY version";
 
     private final DataSource ds;
-    private final Clock clock;
+    private final QueueTime time;
 
-    StatsQueries(DataSource ds, Clock clock) {
+    StatsQueries(DataSource ds, QueueTime time) {
         this.ds = ds;
-        this.clock = clock;
+        this.time = time;
     }
 
     QueueStats stats() {
-        Instant now = clock.instant();
         return Sql.auto(ds, "queue stats", c -> {
             try (PreparedStatement ps = c.prepareStatement(DEPTH)) {
-                ps.setObject(1, Sql.ts(now));
-                ps.setObject(2, Sql.ts(now));
-                ps.setObject(3, Sql.ts(now));
+                ps.setObject(1, time.now());
                 List<KindStats> kinds = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        Instant oldest = Sql.instant(rs, 7);
-                        Duration age = oldest == null ? Duration.ZERO : Duration.between(oldest, now);
                         kinds.add(new KindStats(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
-                                rs.getLong(5), rs.getLong(6), age.isNegative() ? Duration.ZERO : age));
+                                rs.getLong(5), rs.getLong(6), seconds(rs.getDouble(7))));
                     }
                 }
                 return new QueueStats(kinds);

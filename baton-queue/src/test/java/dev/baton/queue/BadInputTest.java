@@ -24,6 +24,26 @@ class BadInputTest {
     }
 
     @Test
+    void textPostgresqlCannotStoreIsRejectedUpFrontNamingTheField() {
+        JobRequest ok = JobRequest.of("email", "{}");
+        assertThatThrownBy(() -> JobRequest.of("em\u0000ail", "{}"))
+                .hasMessageStartingWith("kind: must not contain the NUL character (\\u0000), at index 2");
+        assertThatThrownBy(() -> JobRequest.of("email", "{\"to\":\"a\\u0000b\"}"))
+                .hasMessageStartingWith("payload.to: must not contain the NUL character");
+        assertThatThrownBy(() -> JobRequest.of("email", "{\"list\":[\"x\", {\"\\u0000\": 1}]}"))
+                .hasMessageStartingWith("payload.list[1] field name: must not contain the NUL character");
+        assertThatThrownBy(() -> ok.withQueue("q\u0000")).hasMessageStartingWith("queue: must not contain the NUL");
+        assertThatThrownBy(() -> ok.withQueue("q".repeat(201))).hasMessage("queue: must be at most 200 characters, got 201");
+        assertThatThrownBy(() -> ok.withUniqueKey("k\u0000")).hasMessageStartingWith("uniqueKey: must not contain the NUL");
+        assertThatThrownBy(() -> ok.withUniqueKey("k".repeat(1_000_000)))
+                .hasMessage("uniqueKey: must be at most 500 characters, got 1000000");
+        assertThatThrownBy(() -> new ClaimRequest("w\u0000", null, Set.of("a"), Set.of(), 1))
+                .hasMessageStartingWith("workerId: must not contain the NUL");
+        assertThatThrownBy(() -> new ClaimRequest("w", null, Set.of("a"), Set.of("q".repeat(201)), 1))
+                .hasMessageStartingWith("queues: must be at most 200 characters");
+    }
+
+    @Test
     void nullPayloadMeansAnEmptyObject() {
         org.assertj.core.api.Assertions.assertThat(JobRequest.of("email", null).payload()).isEqualTo("{}");
     }

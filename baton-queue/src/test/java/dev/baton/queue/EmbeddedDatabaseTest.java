@@ -9,6 +9,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermission;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,6 +71,52 @@ class EmbeddedDatabaseTest {
 
         try (EmbeddedDatabase third = EmbeddedDatabase.startOrAdopt(data, 0, EmbeddedDatabase.Durability.DURABLE)) {
             assertThat(third.adopted()).as("nothing runs any more, so it starts its own").isFalse();
+        }
+    }
+
+    @Test
+    void theServerAsksEveryClientForAPasswordThatOnlyItsOwnerCanRead() throws Exception {
+        Path data = dir.resolve("pg");
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(data, 0, EmbeddedDatabase.Durability.FAST)) {
+            String url = db.config().jdbcUrl();
+            assertThatThrownBy(() -> DriverManager.getConnection(url, "postgres", null))
+                    .as("psql -U postgres without a password").isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> DriverManager.getConnection(url, "postgres", "wrong"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
+            Path passwordFile = data.resolveSibling("pg.password");
+            assertThat(Files.getPosixFilePermissions(passwordFile)).containsExactlyInAnyOrder(
+                    PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            assertThat(db.config().password()).isEqualTo(Files.readString(passwordFile).strip()).hasSizeGreaterThan(30);
+            try (Connection c = connect(db); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE auth_method <> 'scram-sha-256'), "
+                         + "count(*) FILTER (WHERE type = 'host' AND address NOT IN ('127.0.0.1', '::1')) "
+                         + "FROM pg_hba_file_rules")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("rules that do not ask for the password").isZero();
+                assertThat(rs.getInt(2)).as("rules for addresses other than loopback").isZero();
+                assertThat(setting(c, "listen_addresses")).isEqualTo("127.0.0.1");
+            }
+        }
+        try (EmbeddedDatabase again = EmbeddedDatabase.start(data, 0, EmbeddedDatabase.Durability.FAST);
+             Connection c = connect(again)) {
+            assertThat(c.isValid(5)).as("restarted with the stored password").isTrue();
+        }
+    }
+
+    @Test
+    void aClusterCreatedWithoutAPasswordIsGivenOneWhenItStarts() throws Exception {
+        Path data = dir.resolve("pg");
+        Files.createDirectories(data);
+        // What an older Baton left: a cluster created by the library with trust authentication.
+        EmbeddedPostgres.builder().setDataDirectory(data.toFile()).setCleanDataDirectory(false).start().close();
+
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(data, 0, EmbeddedDatabase.Durability.FAST)) {
+            assertThat(db.config().password()).isNotNull();
+            assertThatThrownBy(() -> DriverManager.getConnection(db.config().jdbcUrl(), "postgres", null))
+                    .isInstanceOf(SQLException.class);
+            try (Connection c = connect(db)) {
+                assertThat(c.isValid(5)).isTrue();
+            }
         }
     }
 

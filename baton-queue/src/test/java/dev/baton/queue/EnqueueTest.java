@@ -1,6 +1,7 @@
 package dev.baton.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.time.Duration;
@@ -145,5 +146,26 @@ class EnqueueTest extends QueueTestSupport {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    void inputPostgresqlRejectsIsTheCallersFaultNotAnOutage() {
+        // Valid JSON, but beyond what jsonb's numeric can hold: only PostgreSQL can tell.
+        JobRequest tooBig = JobRequest.of("k", "{\"n\": 1e1000000}");
+
+        assertThatThrownBy(() -> queue.enqueue(tooBig))
+                .isInstanceOf(InvalidJobException.class).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("enqueue rejected by PostgreSQL:");
+        assertThatThrownBy(() -> queue.enqueueAll(List.of(JobRequest.of("k", "{}"), tooBig)))
+                .isInstanceOf(InvalidJobException.class);
+        assertThat(count("true")).as("nothing half-enqueued").isZero();
+    }
+
+    @Test
+    void aHandlersErrorMessageWithANulCharacterIsStoredNotRejected() {
+        long id = queue.enqueue(JobRequest.of("k", "{}")).id();
+        Job job = queue.claim(claimOf(WORKER, "k")).get(0);
+        assertThat(queue.fail(job, "bad byte \u0000 here")).isEqualTo(FailOutcome.RETRYING);
+        assertThat(job(id).errors()).containsExactly("bad byte \uFFFD here");
     }
 }

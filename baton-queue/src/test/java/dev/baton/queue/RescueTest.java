@@ -132,7 +132,7 @@ class RescueTest extends QueueTestSupport {
         try (Connection other = ds.getConnection()) {
             other.setAutoCommit(false);
             try (PreparedStatement lock = other.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                lock.setLong(1, Rescuer.RESCUE_LOCK);
+                lock.setLong(1, AdvisoryLock.QUEUE_RESCUE.key());
                 lock.execute();
             }
             assertThat(queue.rescueExpired()).isZero();

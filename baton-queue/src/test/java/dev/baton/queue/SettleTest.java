@@ -126,9 +126,23 @@ class SettleTest extends QueueTestSupport {
         queue.complete(mine.stream().filter(j -> j.id() == b).findFirst().orElseThrow());
 
         clock.advance(Duration.ofSeconds(20));
-        assertThat(queue.heartbeat(WORKER, List.of(a, b))).containsExactly(a);
-        assertThat(queue.heartbeat("someone-else", List.of(a))).isEmpty();
+        Lease held = job(a).lease();
+        assertThat(queue.heartbeat(WORKER, List.of(held, job(b).lease()))).containsExactly(held);
+        assertThat(queue.heartbeat("someone-else", List.of(held))).isEmpty();
         assertThat(job(a).leaseExpiresAt()).isEqualTo(clock.instant().plusSeconds(30));
+    }
+
+    @Test
+    void heartbeatOfAStaleClaimIsRejectedAfterTheSameWorkerClaimedTheJobAgain() {
+        long id = queue.enqueue(JobRequest.of("k", "{}")).id();
+        Lease stale = claimOne().lease();
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(queue.rescueExpired()).isEqualTo(1);
+        Lease current = claimOne().lease();
+
+        assertThat(current.jobId()).isEqualTo(id);
+        assertThat(queue.heartbeat(WORKER, List.of(stale, current))).containsExactly(current);
+        assertThat(queue.heartbeat(WORKER, List.of(stale))).isEmpty();
     }
 
     @Test
@@ -157,7 +171,7 @@ class SettleTest extends QueueTestSupport {
         }
         queue.enqueueAll(batch);
         List<Job> held = new java.util.ArrayList<>(queue.claim(new ClaimRequest(WORKER, null, Set.of("k"), Set.of(), 400)));
-        List<Long> ids = held.stream().map(Job::id).toList();
+        List<Lease> leases = held.stream().map(Job::lease).toList();
         java.util.Collections.shuffle(held, new java.util.Random(7));
 
         var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
@@ -171,7 +185,7 @@ class SettleTest extends QueueTestSupport {
             });
             var heartbeater = pool.submit(() -> {
                 while (!completer.isDone()) {
-                    queue.heartbeat(WORKER, ids.reversed());
+                    queue.heartbeat(WORKER, leases.reversed());
                 }
                 return null;
             });

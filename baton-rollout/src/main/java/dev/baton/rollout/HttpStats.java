@@ -3,7 +3,7 @@ package dev.baton.rollout;
 import java.time.Duration;
 
 /**
- * HTTP traffic one version served, as the proxy counted it since that version was first routed.
+ * HTTP traffic one version served in the window an analysis judges (see {@link HttpCounters#since}).
  *
  * @param errors responses with status 5xx (and requests that failed inside the proxy)
  * @param p99 99th-percentile latency, or null when unknown

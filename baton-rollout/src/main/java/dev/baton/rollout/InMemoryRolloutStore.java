@@ -13,8 +13,15 @@ public final class InMemoryRolloutStore implements RolloutStore {
     private final Map<String, Integer> exits = new ConcurrentHashMap<>();
 
     @Override
-    public void save(RolloutState state) {
-        states.put(state.id(), state);
+    public synchronized RolloutState save(RolloutState state) {
+        RolloutState stored = states.get(state.id());
+        long current = stored == null ? 0 : stored.generation();
+        if (current != state.generation()) {
+            throw new StaleRolloutException(state.id(), state.generation(), current);
+        }
+        RolloutState saved = state.atGeneration(current + 1);
+        states.put(state.id(), saved);
+        return saved;
     }
 
     @Override

@@ -29,8 +29,19 @@ public interface InstanceDriver {
     /** Takes a recorded instance over again if it still runs (and is the same process); empty when it is gone. */
     Optional<Instance> adopt(Instance recorded);
 
-    /** Called when an instance exits without being stopped: {@code exitCode} is -1 when unknown (adopted processes). */
-    void onCrash(CrashListener listener);
+    /**
+     * Calls {@code listener} when an instance exits without being stopped: {@code exitCode} is -1 when unknown
+     * (adopted processes). Close the registration when the listener's owner is done: drivers share one process
+     * table, and a listener left registered keeps its owner reachable for as long as the driver lives.
+     */
+    Registration onCrash(CrashListener listener);
+
+    /** A registered listener; {@link #close()} unregisters it (idempotent). */
+    @FunctionalInterface
+    interface Registration extends AutoCloseable {
+        @Override
+        void close();
+    }
 
     @FunctionalInterface
     interface CrashListener {

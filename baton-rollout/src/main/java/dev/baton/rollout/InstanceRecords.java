@@ -1,6 +1,7 @@
 package dev.baton.rollout;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.queue.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -35,9 +36,10 @@ final class InstanceRecords {
 
     void write(Entry e) {
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.directory(dir);
             Path tmp = dir.resolve(e.id() + ".json.tmp");
-            Files.write(tmp, JSON.writeValueAsBytes(e));
+            Files.deleteIfExists(tmp);
+            Files.write(PrivateFiles.file(tmp), JSON.writeValueAsBytes(e));
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }

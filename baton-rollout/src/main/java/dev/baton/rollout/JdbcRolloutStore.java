@@ -1,5 +1,6 @@
 package dev.baton.rollout;
 
+import dev.baton.queue.AdvisoryLock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,9 +24,7 @@ import javax.sql.DataSource;
  * as it was before or after a step. Revisions number the rollouts 1, 2, 3… in the order they began.
  */
 public final class JdbcRolloutStore implements RolloutStore {
-    private static final long SCHEMA_LOCK = 0x626174_6f6e_0002L;
-    private static final long REVISION_LOCK = 0x626174_6f6e_0003L;
-    private static final String COLUMNS = "id, revision, paused, state::text, created_at, updated_at";
+    private static final String COLUMNS = "id, revision, paused, state::text, created_at, updated_at, generation";
 
     /** A stored rollout with what the store adds to its state. */
     public record Stored(String id, long revision, boolean paused, RolloutState state, Instant createdAt,
@@ -48,7 +47,7 @@ public final class JdbcRolloutStore implements RolloutStore {
             c.setAutoCommit(false);
             try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)");
                  Statement s = c.createStatement()) {
-                lock.setLong(1, SCHEMA_LOCK);
+                lock.setLong(1, AdvisoryLock.ROLLOUT_SCHEMA.key());
                 lock.execute();
                 s.execute(schema());
                 c.commit();
@@ -60,45 +59,67 @@ public final class JdbcRolloutStore implements RolloutStore {
         });
     }
 
+    /**
+     * Checked on the generation: the row is written only while it is still at {@code st.generation()} (a new
+     * rollout: while there is no row), so of two writers that read the same generation only the first saves.
+     */
     @Override
-    public void save(RolloutState st) {
-        run("save rollout " + st.id(), c -> {
+    public RolloutState save(RolloutState st) {
+        return run("save rollout " + st.id(), c -> {
             c.setAutoCommit(false);
             try {
-                if (!update(c, st)) {
-                    insert(c, st);
+                RolloutState saved = st.atGeneration(st.generation() + 1);
+                boolean written = st.generation() == 0 ? insert(c, saved) : update(c, saved, st.generation());
+                if (!written) {
+                    throw new StaleRolloutException(st.id(), st.generation(), storedGeneration(c, st.id()));
                 }
-                saveInstances(c, st);
+                saveInstances(c, saved);
                 c.commit();
+                return saved;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
-            return null;
         });
     }
 
-    private static boolean update(Connection c, RolloutState st) throws SQLException {
+    private static boolean update(Connection c, RolloutState st, long readAt) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE baton_rollouts SET phase = ?, step_index = ?, reason = ?, "
-                + "state = ?::jsonb, updated_at = now() WHERE id = ?")) {
+                + "state = ?::jsonb, generation = ?, updated_at = now() WHERE id = ? AND generation = ?")) {
             ps.setString(1, st.phase().name());
             ps.setInt(2, st.stepIndex());
             ps.setString(3, st.reason());
             ps.setString(4, RolloutStateJson.write(st));
-            ps.setString(5, st.id());
+            ps.setLong(5, st.generation());
+            ps.setString(6, st.id());
+            ps.setLong(7, readAt);
             return ps.executeUpdate() == 1;
         }
     }
 
-    /** The first save of a rollout numbers it: revisions have no gaps, so the lock serializes the numbering. */
-    private static void insert(Connection c, RolloutState st) throws SQLException {
+    private static long storedGeneration(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT generation FROM baton_rollouts WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    /**
+     * The first save of a rollout numbers it: revisions have no gaps, so the lock serializes the numbering.
+     * False when the rollout is stored already (another writer saved it first).
+     */
+    private static boolean insert(Connection c, RolloutState st) throws SQLException {
         try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-            lock.setLong(1, REVISION_LOCK);
+            lock.setLong(1, AdvisoryLock.ROLLOUT_REVISION.key());
             lock.execute();
         }
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO baton_rollouts (id, revision, app, version, stable_version, strategy, phase, step_index, reason, state)
-                SELECT ?, coalesce(max(revision), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?::jsonb FROM baton_rollouts""")) {
+                INSERT INTO baton_rollouts (id, revision, app, version, stable_version, strategy, phase, step_index, reason, state,
+                    generation)
+                SELECT ?, coalesce(max(revision), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ? FROM baton_rollouts
+                ON CONFLICT (id) DO NOTHING""")) {
             ps.setString(1, st.id());
             ps.setString(2, st.spec().app());
             ps.setString(3, st.targetVersion());
@@ -108,7 +129,8 @@ public final class JdbcRolloutStore implements RolloutStore {
             ps.setInt(7, st.stepIndex());
             ps.setString(8, st.reason());
             ps.setString(9, RolloutStateJson.write(st));
-            ps.executeUpdate();
+            ps.setLong(10, st.generation());
+            return ps.executeUpdate() == 1;
         }
     }
 
@@ -270,7 +292,8 @@ public final class JdbcRolloutStore implements RolloutStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new Stored(rs.getString(1), rs.getLong(2), rs.getBoolean(3),
-                                RolloutStateJson.read(rs.getString(4)), rs.getTimestamp(5).toInstant(),
+                                RolloutStateJson.read(rs.getString(4)).atGeneration(rs.getLong(7)),
+                                rs.getTimestamp(5).toInstant(),
                                 rs.getTimestamp(6).toInstant()));
                     }
                 }

@@ -1,5 +1,6 @@
 package dev.baton.rollout;
 
+import dev.baton.queue.PrivateFiles;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -90,7 +91,7 @@ public final class LocalProcessDriver implements InstanceDriver {
     @Override
     public synchronized Instance start(String version) {
         try {
-            Files.createDirectories(logs);
+            PrivateFiles.directory(logs);
             int port = freePort();
             String id = spec.app() + "-" + version + "-" + nextNumber(version);
             ProcessBuilder pb = new ProcessBuilder("setsid", "sh", "-c", spec.command(version, port));
@@ -101,7 +102,7 @@ public final class LocalProcessDriver implements InstanceDriver {
             pb.environment().put("BATON_VERSION", version);
             pb.environment().put("BATON_INSTANCE", id);
             pb.redirectErrorStream(true);
-            pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(id).toFile()));
+            pb.redirectOutput(ProcessBuilder.Redirect.appendTo(PrivateFiles.file(logFile(id)).toFile()));
             pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             Process p = pb.start();
             Instance i = new Instance(id, version, HOST, port, p.pid(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
@@ -193,8 +194,9 @@ public final class LocalProcessDriver implements InstanceDriver {
     }
 
     @Override
-    public void onCrash(CrashListener listener) {
+    public Registration onCrash(CrashListener listener) {
         table.listeners.add(listener);
+        return () -> table.listeners.remove(listener);
     }
 
     private void exited(Instance i, int code) {

@@ -38,6 +38,12 @@ public final class RolloutEngine {
     private volatile boolean promoteRequest;
     private volatile RolloutState state;
     private volatile long failures;
+    /** The HTTP counters when the analysis window began (the step's start), and when that was. */
+    private Map<String, HttpCounters> windowBaseline;
+    private Instant windowStart;
+    private String windowFrom;
+    /** Unregistered when the rollout is over, so a finished engine is not kept reachable by the driver. */
+    private final InstanceDriver.Registration crashes;
 
     public RolloutEngine(Strategy strategy, RolloutPorts ports, Clock clock, Waiter waiter) {
         this.strategy = strategy;
@@ -45,7 +51,7 @@ public final class RolloutEngine {
         this.clock = clock;
         this.waiter = waiter;
         this.removal = new Removal(ports.driver(), ports.traffic(), clock);
-        ports.driver().onCrash((instance, code) -> {
+        this.crashes = ports.driver().onCrash((instance, code) -> {
             crashed.add(instance.id());
             waiter.wakeUp();
         });
@@ -98,6 +104,7 @@ public final class RolloutEngine {
             Optional<Instance> adopted = v.state().live() ? ports.driver().adopt(v.instance()) : Optional.empty();
             views.add(adopted.isPresent() ? v : v.with(InstanceState.FAILED, clock.instant()));
         }
+        views.addAll(unrecorded(stored));
         RolloutState s = stored.toBuilder().instances(views).build();
         event(s, RolloutEvent.Kind.COMMAND, "resume", "adopted " + views.stream().filter(v -> v.state().live()).count()
                 + " of " + views.size() + " instances");
@@ -108,8 +115,48 @@ public final class RolloutEngine {
         return run(s);
     }
 
-    /** Runs the rollout to its end on the calling thread; returns the final state. */
+    /**
+     * Instances the driver runs that the stored rollout never heard of — a controller that died between
+     * starting a process and recording it. One of this rollout's versions joins the rollout as STARTING (the
+     * next readiness wait probes it); any other is stopped. Nothing is left running unmanaged: an unmanaged
+     * worker would keep claiming jobs.
+     */
+    private List<InstanceView> unrecorded(RolloutState stored) {
+        Set<String> known = new java.util.HashSet<>();
+        stored.instances().forEach(v -> known.add(v.id()));
+        List<InstanceView> joined = new ArrayList<>();
+        for (Instance r : ports.driver().recorded()) {
+            Optional<Instance> running = known.contains(r.id()) ? Optional.empty() : ports.driver().adopt(r);
+            if (running.isEmpty()) {
+                continue;
+            }
+            if (r.version().equals(stored.targetVersion()) || r.version().equals(stored.stableVersion())) {
+                log.warn("rollout {}: {} runs but was never recorded; it joins the rollout", stored.id(), r.id());
+                joined.add(new InstanceView(running.get(), InstanceState.STARTING, null));
+            } else {
+                log.warn("rollout {}: {} runs but belongs to no version of it; stopping it", stored.id(), r.id());
+                ports.driver().stop(running.get(), stored.spec().drain().killAfter());
+            }
+        }
+        return joined;
+    }
+
+    /**
+     * Runs the rollout to its end on the calling thread; returns the final state. Once it returns (or is
+     * interrupted) the engine stops listening for crashes; after a RuntimeException it may be run again.
+     */
     public RolloutState run(RolloutState initial) throws InterruptedException {
+        try {
+            RolloutState end = runSteps(initial);
+            crashes.close();
+            return end;
+        } catch (InterruptedException e) {
+            crashes.close();
+            throw e;
+        }
+    }
+
+    private RolloutState runSteps(RolloutState initial) throws InterruptedException {
         state = initial;
         while (true) {
             RolloutState s = absorbSignals(state.toBuilder().now(clock.instant()).build());
@@ -124,7 +171,7 @@ public final class RolloutEngine {
             if (step instanceof Step.Pause p && p.isForever()) {
                 event(s, RolloutEvent.Kind.WAITING, name, p.reason());
             }
-            ports.store().save(s);
+            state = ports.store().save(s);
             try {
                 String detail = execute(step);
                 event(state, RolloutEvent.Kind.STEP_DONE, name, detail);
@@ -137,7 +184,7 @@ public final class RolloutEngine {
                 event(state, RolloutEvent.Kind.STEP_FAILED, name, String.valueOf(e));
                 waiter.awaitUntil(clock.instant().plus(RETRY_BACKOFF), this::signalled);
             }
-            ports.store().save(state);
+            state = ports.store().save(state);
             if (step instanceof Step.Done) {
                 return state;
             }
@@ -161,7 +208,7 @@ public final class RolloutEngine {
     private RolloutState holdWhilePaused(RolloutState s) throws InterruptedException {
         Instant since = clock.instant();
         event(s, RolloutEvent.Kind.COMMAND, "pause", "held before its next step");
-        ports.store().save(s);
+        s = ports.store().save(s);
         waiter.awaitUntil(null, () -> !pauseRequest.get() || abortRequest.get() != null);
         Instant now = clock.instant();
         Duration held = Duration.between(since, now);
@@ -176,8 +223,7 @@ public final class RolloutEngine {
         if (!pauseRequest.get()) {
             event(resumed, RolloutEvent.Kind.COMMAND, "resume", "held " + Durations.format(held));
         }
-        ports.store().save(resumed);
-        return resumed;
+        return ports.store().save(resumed);
     }
 
     private RolloutState absorbSignals(RolloutState s) {
@@ -210,7 +256,8 @@ public final class RolloutEngine {
                     Instance started = ports.driver().start(st.version());
                     List<InstanceView> all = new ArrayList<>(state.instances());
                     all.add(new InstanceView(started, InstanceState.STARTING, null));
-                    state = state.toBuilder().instances(all).build();
+                    // Recorded as it starts: a controller that dies now still finds it on resume.
+                    state = ports.store().save(state.toBuilder().instances(all).build());
                 }
                 return "started " + st.count() + " of " + st.version();
             }
@@ -221,6 +268,7 @@ public final class RolloutEngine {
                 syncRoutes(s);
                 ports.traffic().setWeights(w.weights());
                 state = s.toBuilder().weights(w.weights()).stepSince(now).progressAt(now).build();
+                startWindow(now, "the step began");
                 return w.weights().toString();
             }
             case Step.SetJobShares j -> {
@@ -256,6 +304,7 @@ public final class RolloutEngine {
             }
             case Step.Advance a -> {
                 state = s.toBuilder().stepIndex(a.toStep()).stepSince(now).progressAt(now).promoteRequested(false).build();
+                startWindow(now, "the step began");
                 return "step " + (a.toStep() + 1);
             }
             case Step.Promote p -> {
@@ -315,7 +364,7 @@ public final class RolloutEngine {
                 .map(InstanceView::instance).toList();
         state = state.toBuilder().instances(state.instances().stream().map(v -> d.instanceIds().contains(v.id())
                 && v.state().live() ? v.with(InstanceState.DRAINING, clock.instant()) : v).toList()).build();
-        ports.store().save(state);
+        state = ports.store().save(state);
         List<String> outcomes = removal.remove(targets, state.spec().drain());
         state = state.toBuilder().instances(state.instances().stream()
                 .filter(v -> !d.instanceIds().contains(v.id())).toList()).build();
@@ -323,15 +372,45 @@ public final class RolloutEngine {
         return d.reason() + ": " + String.join(", ", outcomes);
     }
 
+    /**
+     * The analysis judges what happened since its step began, never lifetime totals: a version name deployed
+     * again after a rollback starts clean, the stable version's history does not dilute its current error rate,
+     * and a canary that turns bad late is not averaged away. The proxy's counters are cumulative, so the window
+     * is their difference from a reading taken when the step's weights were set.
+     */
+    private void startWindow(Instant now, String from) {
+        try {
+            windowBaseline = ports.traffic().metrics();
+        } catch (RuntimeException e) {
+            log.warn("cannot read the proxy's metrics to start the analysis window; it starts at the next analysis: {}",
+                    e.toString());
+            windowBaseline = null;
+            return;
+        }
+        windowStart = now;
+        windowFrom = from;
+    }
+
     private AnalysisVerdict analyse(Step.Analyse a, RolloutState s, Instant now) {
         if (!(s.spec().strategy() instanceof CanarySpec canary) || canary.analysis() == null) {
             return new AnalysisVerdict(AnalysisVerdict.Outcome.INCONCLUSIVE, "no analysis configured", now);
         }
-        Map<String, HttpStats> http = ports.traffic().metrics();
-        Map<String, JobStats> jobs = s.spec().hasWorker() ? ports.jobs().stats(s.startedAt()) : Map.of();
-        return Analysis.judge(canary.analysis(), http.getOrDefault(a.canary(), HttpStats.NONE),
-                http.getOrDefault(a.stable(), HttpStats.NONE), jobs.getOrDefault(a.canary(), JobStats.NONE),
-                jobs.getOrDefault(a.stable(), JobStats.NONE), now);
+        Map<String, HttpCounters> http = ports.traffic().metrics();
+        if (windowBaseline == null) {
+            // The control plane restarted during the step (or the proxy was away when it began).
+            windowBaseline = http;
+            windowStart = now;
+            windowFrom = "this analysis (the step's start was not observed)";
+        }
+        Map<String, JobStats> jobs = s.spec().hasWorker() ? ports.jobs().stats(windowStart) : Map.of();
+        AnalysisVerdict v = Analysis.judge(canary.analysis(), window(http, a.canary()), window(http, a.stable()),
+                jobs.getOrDefault(a.canary(), JobStats.NONE), jobs.getOrDefault(a.stable(), JobStats.NONE), now);
+        return new AnalysisVerdict(v.outcome(), v.reason() + " [window " + Durations.format(Duration.between(windowStart,
+                now)) + ", since " + windowFrom + "]", v.at());
+    }
+
+    private HttpStats window(Map<String, HttpCounters> now, String version) {
+        return now.getOrDefault(version, HttpCounters.NONE).since(windowBaseline.get(version));
     }
 
     /** Publishes the READY instances of every version as the proxy's backends. */

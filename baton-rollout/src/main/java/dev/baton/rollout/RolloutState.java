@@ -25,13 +25,17 @@ import java.util.Map;
  * @param abortReason set when a user asked to abort or roll back
  * @param reason why the rollout is rolling back, or null
  * @param now the time of this decision
+ * @param generation how many times the store had saved this rollout when this state was read or saved (0: never
+ *     saved); a save succeeds only while the stored rollout is still at this generation, so two writers cannot
+ *     silently overwrite each other. Only the store sets it.
  */
 public record RolloutState(String id, AppSpec spec, String stableVersion, String targetVersion, RolloutPhase phase,
                            List<InstanceView> instances, Map<String, Integer> weights,
                            Map<String, Integer> jobShares, String previewVersion, int stepIndex, Instant startedAt,
                            Instant progressAt, Instant stepSince, AnalysisVerdict lastVerdict, Boolean smokePassed,
                            Instant promotedAt, boolean promoteRequested, String abortReason,
-                           boolean failedJobsRetried, String reason, Instant now) {
+                           boolean failedJobsRetried, String reason, Instant now,
+                           long generation) {
     public RolloutState {
         if (targetVersion == null || targetVersion.isBlank()) {
             throw new IllegalArgumentException("targetVersion: must not be blank");
@@ -52,7 +56,7 @@ public record RolloutState(String id, AppSpec spec, String stableVersion, String
                                      List<InstanceView> running, Instant now) {
         Map<String, Integer> weights = stable == null ? Map.of() : Map.of(stable, 100);
         return new RolloutState(id, spec, stable, target, RolloutPhase.PROGRESSING, running, weights, Map.of(), null,
-                0, now, now, now, null, null, null, false, null, false, null, now);
+                0, now, now, now, null, null, null, false, null, false, null, now, 0);
     }
 
     /** Instances that still exist (not stopped, not failed). */
@@ -74,6 +78,13 @@ public record RolloutState(String id, AppSpec spec, String stableVersion, String
 
     public Builder toBuilder() {
         return new Builder(this);
+    }
+
+    /** This state as the store holds it at {@code g}: for {@link RolloutStore} implementations only. */
+    public RolloutState atGeneration(long g) {
+        return new RolloutState(id, spec, stableVersion, targetVersion, phase, instances, weights, jobShares,
+                previewVersion, stepIndex, startedAt, progressAt, stepSince, lastVerdict, smokePassed, promotedAt,
+                promoteRequested, abortReason, failedJobsRetried, reason, now, g);
     }
 
     /** Copies a state with some fields changed. */
@@ -136,7 +147,7 @@ public record RolloutState(String id, AppSpec spec, String stableVersion, String
         public RolloutState build() {
             return new RolloutState(s.id, s.spec, s.stableVersion, s.targetVersion, phase, instances, weights,
                     jobShares, previewVersion, stepIndex, s.startedAt, progressAt, stepSince, lastVerdict,
-                    smokePassed, promotedAt, promoteRequested, abortReason, failedJobsRetried, reason, now);
+                    smokePassed, promotedAt, promoteRequested, abortReason, failedJobsRetried, reason, now, s.generation);
         }
     }
 }

@@ -5,8 +5,14 @@ import java.util.Optional;
 
 /** Where rollouts are kept so a restarted controller can resume them (PostgreSQL in the server). */
 public interface RolloutStore {
-    /** Replaces the stored state of {@code state.id()}; durable when it returns. */
-    void save(RolloutState state);
+    /**
+     * Replaces the stored state of {@code state.id()}, durable when it returns, and returns it at its new
+     * generation: keep saving from the returned state. The save is checked: it succeeds only when the stored
+     * rollout is still at {@code state.generation()} (0: not stored yet).
+     *
+     * @throws StaleRolloutException when another writer saved the rollout since {@code state} was read
+     */
+    RolloutState save(RolloutState state);
 
     /** Appends to the rollout's history; durable when it returns. */
     void append(RolloutEvent event);

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,14 @@ import org.slf4j.LoggerFactory;
  * and {@link #takeOver} after it ends first checks which of the instances it is given still run.
  * <p>
  * Crash reports ({@link #crashed}) only queue; one loop thread does all the work, so a crash listener never blocks.
+ * <p>
+ * Locking: the supervisor's state (fleet, slots, the last rollout) is guarded by its monitor, which is never held
+ * across a blocking call — probes, starts and stops go to the driver, writes to the store and route tables to the
+ * proxy, each outside it. Status ({@link #fleet()}, {@link #slots()}) reads an immutable view and never waits.
+ * Decisions made under the monitor queue their effects (recorded exits, events, a save, a route table), which are
+ * written in order by {@link #flush()}. {@link #handOver()} and {@link #takeOver} start a new epoch: a start or a
+ * probe that was in flight when the fleet changed hands is not applied (an instance started for the old epoch is
+ * stopped, never left unmanaged), and a route table of the old epoch is never published.
  */
 public final class Supervisor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
@@ -37,16 +46,31 @@ public final class Supervisor implements AutoCloseable {
     private final RestartBackoff backoff;
     private final ConcurrentLinkedQueue<Exit> exits = new ConcurrentLinkedQueue<>();
     private final AtomicLong loopErrors = new AtomicLong();
+    // Guarded by this; never held across a blocking call.
     private final Map<String, InstanceView> fleet = new LinkedHashMap<>();
     private final Map<String, SupervisedSlot> slotOf = new LinkedHashMap<>();
     private final List<SupervisedSlot> slots = new ArrayList<>();
+    private final List<Effect> effects = new ArrayList<>();
     private RolloutState last;
     private String version;
     private InstanceDriver driver;
+    private long epoch;
+    /** Serializes the writing of effects, so they reach the store and the proxy in the order they were decided. */
+    private final ReentrantLock flushing = new ReentrantLock();
+    private volatile List<InstanceView> fleetView = List.of();
+    private volatile List<SlotStatus> slotsView = List.of();
     private Thread loop;
     private volatile boolean closed;
 
     private record Exit(Instance instance, int code) {}
+
+    /** What a decision leaves to write, outside the monitor. */
+    private sealed interface Effect {
+        record RecordExit(String rolloutId, Instance instance, int code) implements Effect {}
+        record Event(String rolloutId, Instant at, String what, String detail) implements Effect {}
+        record Save(long epoch) implements Effect {}
+        record Routes(long epoch) implements Effect {}
+    }
 
     public Supervisor(TrafficControl traffic, RolloutStore store, Clock clock, Waiter waiter, RestartBackoff backoff) {
         this.traffic = traffic;
@@ -56,7 +80,6 @@ public final class Supervisor implements AutoCloseable {
         this.backoff = backoff;
     }
 
-    /** Starts the loop thread. Idempotent. */
     public synchronized Supervisor start() {
         if (loop == null && !closed) {
             loop = Thread.ofPlatform().name("supervisor").daemon(true).start(this::runLoop);
@@ -76,42 +99,50 @@ public final class Supervisor implements AutoCloseable {
      * running instance gets a slot; those whose process is gone are treated as crashed, and slots up to the spec's
      * instance count are filled.
      */
-    public synchronized void takeOver(RolloutState lastRollout, String stableVersion, List<InstanceView> running,
-                                      List<InstanceView> gone, InstanceDriver driver) {
-        this.last = lastRollout;
-        this.version = stableVersion;
-        this.driver = driver;
-        fleet.clear();
-        slotOf.clear();
-        slots.clear();
-        Instant now = clock.instant();
-        for (InstanceView v : running) {
-            assign(v);
-        }
-        // An instance that crashed as the rollout ended was reported to the engine, not here: look for it.
-        for (Exit e; (e = exits.poll()) != null; ) {
-            if (fleet.containsKey(e.instance().id())) {
-                fail(e.instance(), e.code(), "exited with code " + e.code() + " as the rollout ended");
+    public void takeOver(RolloutState lastRollout, String stableVersion, List<InstanceView> running,
+                         List<InstanceView> gone, InstanceDriver driver) {
+        // Probed before anything is held: a probe may take up to the driver's probe timeout.
+        List<InstanceView> dead = running.stream().filter(v -> driver.probe(v.instance()) == InstanceState.FAILED)
+                .toList();
+        synchronized (this) {
+            epoch++;
+            this.last = lastRollout;
+            this.version = stableVersion;
+            this.driver = driver;
+            fleet.clear();
+            slotOf.clear();
+            slots.clear();
+            Instant now = clock.instant();
+            for (InstanceView v : running) {
+                assign(v);
             }
-        }
-        for (InstanceView v : List.copyOf(fleet.values())) {
-            if (driver.probe(v.instance()) == InstanceState.FAILED) {
-                fail(v.instance(), -1, "was gone when supervision took over");
+            // An instance that crashed as the rollout ended was reported to the engine, not here: look for it.
+            for (Exit e; (e = exits.poll()) != null; ) {
+                if (fleet.containsKey(e.instance().id())) {
+                    fail(e.instance(), e.code(), "exited with code " + e.code() + " as the rollout ended");
+                }
             }
+            for (InstanceView v : dead) {
+                if (fleet.containsKey(v.id())) {
+                    fail(v.instance(), -1, "was gone when supervision took over");
+                }
+            }
+            for (InstanceView v : gone) {
+                assign(v);
+                fail(v.instance(), -1, "died while the control plane was down");
+            }
+            while (version != null && slots.size() < lastRollout.spec().instances()) {
+                SupervisedSlot slot = new SupervisedSlot(slots.size() + 1, version);
+                slot.restartAt = now;
+                slots.add(slot);
+                event("missing", "slot " + slot.number + " has no instance of " + version + "; starting one");
+            }
+            log.info("supervising {} instances of {} in {} slots", fleet.size(), version, slots.size());
+            effects.add(new Effect.Routes(epoch));
+            effects.add(new Effect.Save(epoch));
+            publishView();
         }
-        for (InstanceView v : gone) {
-            assign(v);
-            fail(v.instance(), -1, "died while the control plane was down");
-        }
-        while (version != null && slots.size() < lastRollout.spec().instances()) {
-            SupervisedSlot slot = new SupervisedSlot(slots.size() + 1, version);
-            slot.restartAt = now;
-            slots.add(slot);
-            event("missing", "slot " + slot.number + " has no instance of " + version + "; starting one");
-        }
-        log.info("supervising {} instances of {} in {} slots", fleet.size(), version, slots.size());
-        publishRoutes();
-        persist();
+        flush();
         waiter.wakeUp();
     }
 
@@ -125,26 +156,37 @@ public final class Supervisor implements AutoCloseable {
 
     /**
      * Stops supervising (a rollout takes over) and returns the instances that still run, READY or STARTING.
-     * Restarts not yet begun are dropped; the rollout starts from what runs.
+     * Restarts not yet begun are dropped; the rollout starts from what runs. Waits only for effects being written
+     * (a route table of the old epoch must not land after the rollout's own), never for a probe, start or stop.
      */
-    public synchronized List<InstanceView> handOver() {
-        List<InstanceView> out = List.copyOf(fleet.values());
-        last = null;
-        driver = null;
-        fleet.clear();
-        slotOf.clear();
-        slots.clear();
-        return out;
+    public List<InstanceView> handOver() {
+        flushing.lock();
+        try {
+            synchronized (this) {
+                List<InstanceView> out = List.copyOf(fleet.values());
+                epoch++;
+                last = null;
+                driver = null;
+                fleet.clear();
+                slotOf.clear();
+                slots.clear();
+                effects.removeIf(e -> e instanceof Effect.Routes || e instanceof Effect.Save);
+                publishView();
+                return out;
+            }
+        } finally {
+            flushing.unlock();
+        }
     }
 
-    /** The instances supervised now (empty while a rollout runs). */
-    public synchronized List<InstanceView> fleet() {
-        return List.copyOf(fleet.values());
+    /** The instances supervised now (empty while a rollout runs). Never waits. */
+    public List<InstanceView> fleet() {
+        return fleetView;
     }
 
-    /** The slots, with their restart counts and back-off (empty while a rollout runs). */
-    public synchronized List<SlotStatus> slots() {
-        return slots.stream().map(SupervisedSlot::status).toList();
+    /** The slots, with their restart counts and back-off (empty while a rollout runs). Never waits. */
+    public List<SlotStatus> slots() {
+        return slotsView;
     }
 
     /** Times the loop hit an error and carried on. */
@@ -189,55 +231,104 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
-    /** One pass: crashes, due restarts, starting instances, back-off resets. Returns when to look again. */
-    synchronized Instant tick() {
-        for (Exit e; (e = exits.poll()) != null; ) {
-            if (fleet.containsKey(e.instance().id())) {
-                fail(e.instance(), e.code(), "exited on its own with code " + e.code());
+    /**
+     * One pass: crashes, due restarts, starting instances, back-off resets. Returns when to look again. Decides
+     * under the monitor, calls the driver outside it, and applies what came back only if the fleet did not change
+     * hands meanwhile.
+     */
+    Instant tick() {
+        long e;
+        InstanceDriver d;
+        List<SupervisedSlot> due = new ArrayList<>();
+        synchronized (this) {
+            for (Exit x; (x = exits.poll()) != null; ) {
+                if (fleet.containsKey(x.instance().id())) {
+                    fail(x.instance(), x.code(), "exited on its own with code " + x.code());
+                }
             }
+            Instant now = clock.instant();
+            for (SupervisedSlot slot : slots) {
+                if (slot.restartAt != null && !now.isBefore(slot.restartAt)) {
+                    slot.restartAt = null;
+                    due.add(slot);
+                }
+            }
+            e = epoch;
+            d = driver;
         }
-        Instant now = clock.instant();
-        Instant next = now.plus(IDLE_TICK);
-        for (SupervisedSlot slot : slots) {
-            if (slot.restartAt != null && !now.isBefore(slot.restartAt)) {
-                restart(slot);
-            }
-            if (slot.restartAt != null && slot.restartAt.isBefore(next)) {
-                next = slot.restartAt;
-            }
+        flush();
+        for (SupervisedSlot slot : due) {
+            restart(slot, d, e);
         }
-        for (InstanceView v : List.copyOf(fleet.values())) {
+        List<InstanceView> starting;
+        synchronized (this) {
+            starting = epoch == e ? fleet.values().stream().filter(v -> v.state() == InstanceState.STARTING).toList()
+                    : List.of();
+        }
+        for (InstanceView v : starting) {
+            awaitReady(v, d, e);
+        }
+        flush();
+        synchronized (this) {
+            Instant now = clock.instant();
+            Instant next = now.plus(IDLE_TICK);
+            for (SupervisedSlot slot : slots) {
+                if (slot.restartAt != null && slot.restartAt.isBefore(next)) {
+                    next = slot.restartAt;
+                }
+            }
+            for (InstanceView v : fleet.values()) {
+                SupervisedSlot slot = slotOf.get(v.id());
+                if (v.state() == InstanceState.STARTING) {
+                    next = min(next, now.plus(PROBE_INTERVAL));
+                } else if (v.ready() && slot != null && slot.crashesInARow > 0 && v.readySince() != null
+                        && !now.isBefore(v.readySince().plus(backoff.resetAfter()))) {
+                    log.info("{} ready for {}: slot {}'s back-off starts over", v.id(),
+                            Durations.format(backoff.resetAfter()), slot.number);
+                    slot.crashesInARow = 0;
+                }
+            }
+            publishView();
+            return next;
+        }
+    }
+
+    private void awaitReady(InstanceView v, InstanceDriver d, long e) {
+        InstanceState probed = d.probe(v.instance());
+        Duration grace;
+        synchronized (this) {
+            if (epoch != e || fleet.get(v.id()) != v) {
+                return;
+            }
+            Instant now = clock.instant();
             SupervisedSlot slot = slotOf.get(v.id());
-            if (v.state() == InstanceState.STARTING) {
-                awaitReady(v, slot, now);
-                next = min(next, now.plus(PROBE_INTERVAL));
-            } else if (v.ready() && slot != null && slot.crashesInARow > 0 && v.readySince() != null
-                    && !now.isBefore(v.readySince().plus(backoff.resetAfter()))) {
-                log.info("{} ready for {}: slot {}'s back-off starts over", v.id(), Durations.format(backoff.resetAfter()),
-                        slot.number);
-                slot.crashesInARow = 0;
+            if (probed == InstanceState.READY) {
+                fleet.put(v.id(), v.with(InstanceState.READY, now));
+                effects.add(new Effect.Save(epoch));
+                event("ready", v.id() + " is ready; routing it" + (slot == null ? "" : " (slot " + slot.number + ")"));
+                log.info("{} is ready; routing it", v.id());
+                effects.add(new Effect.Routes(epoch));
+                publishView();
+                return;
+            }
+            if (slot == null || slot.startedAt == null
+                    || now.isBefore(slot.startedAt.plus(last.spec().progressDeadline()))) {
+                return;
+            }
+            event("not-ready", v.id() + " not ready within " + Durations.format(last.spec().progressDeadline())
+                    + "; stopping it");
+            grace = last.spec().drain().killAfter();
+        }
+        d.stop(v.instance(), grace);
+        synchronized (this) {
+            if (epoch == e) {
+                fail(v.instance(), -1, "was not ready within " + Durations.format(last.spec().progressDeadline()));
+                publishView();
             }
         }
-        return next;
     }
 
-    private void awaitReady(InstanceView v, SupervisedSlot slot, Instant now) {
-        InstanceState probed = driver.probe(v.instance());
-        if (probed == InstanceState.READY) {
-            fleet.put(v.id(), v.with(InstanceState.READY, now));
-            persist();
-            event("ready", v.id() + " is ready; routing it" + (slot == null ? "" : " (slot " + slot.number + ")"));
-            log.info("{} is ready; routing it", v.id());
-            publishRoutes();
-        } else if (slot != null && slot.startedAt != null
-                && !now.isBefore(slot.startedAt.plus(last.spec().progressDeadline()))) {
-            event("not-ready", v.id() + " not ready within " + Durations.format(last.spec().progressDeadline()) + "; stopping it");
-            driver.stop(v.instance(), last.spec().drain().killAfter());
-            fail(v.instance(), -1, "was not ready within " + Durations.format(last.spec().progressDeadline()));
-        }
-    }
-
-    /** Out of routing at once, recorded, and a restart of its slot scheduled after the back-off. */
+    /** Out of routing at once, recorded, and a restart of its slot scheduled after the back-off. Under the monitor. */
     private void fail(Instance i, int code, String why) {
         InstanceView gone = fleet.remove(i.id());
         SupervisedSlot slot = slotOf.remove(i.id());
@@ -245,9 +336,9 @@ public final class Supervisor implements AutoCloseable {
             return;
         }
         if (gone.ready()) {
-            publishRoutes();
+            effects.add(new Effect.Routes(epoch));
         }
-        store.recordExit(last.id(), i, code);
+        effects.add(new Effect.RecordExit(last.id(), i, code));
         String restart = "";
         if (slot != null) {
             slot.crashesInARow++;
@@ -257,53 +348,137 @@ public final class Supervisor implements AutoCloseable {
             restart = "; slot " + slot.number + " restarts in " + Durations.format(slot.backoff)
                     + " (crash " + slot.crashesInARow + " in a row)";
         }
-        persist();
+        effects.add(new Effect.Save(epoch));
         log.warn("{} {}: out of routing{}", i.id(), why, restart);
         event("crashed", i.id() + " " + why + "; FAILED, out of routing" + restart);
+        publishView();
     }
 
-    private void restart(SupervisedSlot slot) {
-        slot.restartAt = null;
+    private void restart(SupervisedSlot slot, InstanceDriver d, long e) {
         Instance started;
         try {
-            started = driver.start(slot.version);
-        } catch (RuntimeException e) {
-            slot.crashesInARow++;
-            slot.backoff = backoff.delay(slot.crashesInARow);
-            slot.restartAt = clock.instant().plus(slot.backoff);
-            log.warn("slot {}: cannot start {}: {}; again in {}", slot.number, slot.version, e.getMessage(),
-                    Durations.format(slot.backoff));
-            event("restart-failed", "slot " + slot.number + ": " + e.getMessage() + "; again in " + Durations.format(slot.backoff));
+            started = d.start(slot.version);
+        } catch (RuntimeException ex) {
+            synchronized (this) {
+                slot.crashesInARow++;
+                slot.backoff = backoff.delay(slot.crashesInARow);
+                slot.restartAt = clock.instant().plus(slot.backoff);
+                log.warn("slot {}: cannot start {}: {}; again in {}", slot.number, slot.version, ex.getMessage(),
+                        Durations.format(slot.backoff));
+                event("restart-failed", "slot " + slot.number + ": " + ex.getMessage() + "; again in "
+                        + Durations.format(slot.backoff));
+                publishView();
+            }
             return;
         }
-        slot.restarts++;
-        slot.startedAt = clock.instant();
-        slot.instanceId = started.id();
-        slotOf.put(started.id(), slot);
-        fleet.put(started.id(), new InstanceView(started, InstanceState.STARTING, null));
-        persist();
-        log.info("slot {}: started {} (restart {}, after a back-off of {})", slot.number, started.id(), slot.restarts,
-                Durations.format(slot.backoff));
-        event("restart", "slot " + slot.number + ": started " + started.id() + " (restart " + slot.restarts
-                + ", after a back-off of " + Durations.format(slot.backoff) + ")");
+        boolean orphan;
+        synchronized (this) {
+            // The fleet changed hands while this instance started: nobody would manage it.
+            orphan = epoch != e;
+            if (!orphan) {
+                slot.restarts++;
+                slot.startedAt = clock.instant();
+                slot.instanceId = started.id();
+                slotOf.put(started.id(), slot);
+                fleet.put(started.id(), new InstanceView(started, InstanceState.STARTING, null));
+                effects.add(new Effect.Save(epoch));
+                log.info("slot {}: started {} (restart {}, after a back-off of {})", slot.number, started.id(),
+                        slot.restarts, Durations.format(slot.backoff));
+                event("restart", "slot " + slot.number + ": started " + started.id() + " (restart " + slot.restarts
+                        + ", after a back-off of " + Durations.format(slot.backoff) + ")");
+                publishView();
+            }
+        }
+        if (orphan) {
+            log.warn("{} started as supervision handed the fleet over; stopping it", started.id());
+            d.stop(started, STOP_GRACE);
+        }
     }
 
-    private void publishRoutes() {
-        Map<String, List<Backend>> routes = new TreeMap<>();
-        fleet.values().stream().filter(InstanceView::ready)
-                .forEach(v -> routes.computeIfAbsent(v.version(), k -> new ArrayList<>()).add(Backend.of(v.instance())));
-        traffic.setRoutes(routes);
+    /**
+     * Writes the queued effects in order, outside the monitor: exits and events to the store, the last rollout's
+     * state (keeping the supervised instances, so a restarted control plane adopts them), the route table. A save
+     * or a route table of an epoch that ended is skipped.
+     */
+    void flush() {
+        flushing.lock();
+        try {
+            while (true) {
+                Effect next;
+                RolloutState toSave = null;
+                Map<String, List<Backend>> routes = null;
+                synchronized (this) {
+                    if (effects.isEmpty()) {
+                        return;
+                    }
+                    next = effects.removeFirst();
+                    if (next instanceof Effect.Save s && s.epoch() == epoch && last != null) {
+                        effects.removeIf(x -> x instanceof Effect.Save); // one save covers every change so far
+                        toSave = last.toBuilder().instances(List.copyOf(fleet.values())).now(clock.instant()).build();
+                    } else if (next instanceof Effect.Routes r && r.epoch() == epoch) {
+                        effects.removeIf(x -> x instanceof Effect.Routes);
+                        routes = new TreeMap<>();
+                        for (InstanceView v : fleet.values()) {
+                            if (v.ready()) {
+                                routes.computeIfAbsent(v.version(), k -> new ArrayList<>()).add(Backend.of(v.instance()));
+                            }
+                        }
+                    }
+                }
+                switch (next) {
+                    case Effect.RecordExit x -> store.recordExit(x.rolloutId(), x.instance(), x.code());
+                    case Effect.Event ev -> store.append(new RolloutEvent(ev.rolloutId(), ev.at(),
+                            RolloutEvent.Kind.SUPERVISION, ev.what(), ev.detail()));
+                    case Effect.Save s -> {
+                        if (toSave != null) {
+                            save(s, toSave);
+                        }
+                    }
+                    case Effect.Routes r -> {
+                        if (routes != null) {
+                            traffic.setRoutes(routes);
+                        }
+                    }
+                }
+            }
+        } finally {
+            flushing.unlock();
+        }
     }
 
-    /** The last rollout's state keeps the supervised instances, so a restarted control plane adopts them. */
-    private void persist() {
-        last = last.toBuilder().instances(List.copyOf(fleet.values())).now(clock.instant()).build();
-        store.save(last);
+    private void save(Effect.Save s, RolloutState toSave) {
+        RolloutState saved;
+        try {
+            saved = store.save(toSave);
+        } catch (StaleRolloutException e) {
+            // Our own save landed but its answer was lost, or someone else saved: read it again, then save the
+            // fleet over it (between rollouts the supervisor owns the last rollout's instances).
+            RolloutState current = store.load(toSave.id()).orElse(null);
+            synchronized (this) {
+                if (s.epoch() == epoch && current != null) {
+                    last = current;
+                    effects.add(new Effect.Save(epoch));
+                }
+            }
+            throw e;
+        }
+        synchronized (this) {
+            if (s.epoch() == epoch) {
+                last = saved;
+            }
+        }
     }
 
+    /** Under the monitor: what status readers see from now on. */
+    private void publishView() {
+        fleetView = List.copyOf(fleet.values());
+        slotsView = slots.stream().map(SupervisedSlot::status).toList();
+    }
+
+    /** Under the monitor. */
     private void event(String what, String detail) {
         if (last != null) {
-            store.append(new RolloutEvent(last.id(), clock.instant(), RolloutEvent.Kind.SUPERVISION, what, detail));
+            effects.add(new Effect.Event(last.id(), clock.instant(), what, detail));
         }
     }
 

@@ -21,6 +21,6 @@ public interface TrafficControl {
     /** Waits until the backend has no request in flight; false when {@code timeout} passed first. */
     boolean awaitIdle(Backend backend, Duration timeout);
 
-    /** HTTP counters per version since the proxy began routing to it. */
-    Map<String, HttpStats> metrics();
+    /** HTTP counters per version, cumulative since the proxy began routing to it; windows are differences. */
+    Map<String, HttpCounters> metrics();
 }

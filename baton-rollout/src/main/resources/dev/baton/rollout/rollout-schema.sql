@@ -16,6 +16,9 @@ CREATE TABLE IF NOT EXISTS baton_rollouts (
     updated_at     timestamptz NOT NULL DEFAULT now()
 );
 
+-- How many times the rollout was saved; a save names the generation it read and fails when it moved on.
+ALTER TABLE baton_rollouts ADD COLUMN IF NOT EXISTS generation bigint NOT NULL DEFAULT 1;
+
 CREATE INDEX IF NOT EXISTS baton_rollouts_open ON baton_rollouts (revision) WHERE phase IN ('PROGRESSING', 'ROLLING_BACK');
 
 CREATE TABLE IF NOT EXISTS baton_rollout_events (

@@ -60,12 +60,15 @@ final class Fakes {
         final Set<String> neverReady = new HashSet<>();
         final Set<String> failingVersions = new HashSet<>();
         int probesUntilReady = 2;
+        /** Runs as each instance starts, before it exists. */
+        Runnable beforeStart = () -> {};
         private final Map<String, Integer> probes = new ConcurrentHashMap<>();
         private int counter;
-        CrashListener listener;
+        final List<CrashListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         @Override
         public Instance start(String version) {
+            beforeStart.run();
             Instance i = new Instance(version + "-" + (++counter), version, "127.0.0.1", 41000 + counter, 500 + counter,
                     clock.instant());
             running.put(i.id(), i);
@@ -101,21 +104,26 @@ final class Fakes {
         }
 
         @Override
-        public void onCrash(CrashListener l) {
-            listener = l;
+        public Registration onCrash(CrashListener l) {
+            listeners.add(l);
+            return () -> listeners.remove(l);
         }
 
         void crash(String id) {
             Instance i = running.remove(id);
             journal.add("crash " + id);
-            listener.crashed(i, 3);
+            listeners.forEach(l -> l.crashed(i, 3));
         }
     }
 
     final class Traffic implements TrafficControl {
         volatile Map<String, List<Backend>> routes = Map.of();
         volatile Map<String, Integer> weights = Map.of();
-        Map<String, HttpStats> metrics = new LinkedHashMap<>();
+        /** What each version had served before the test began (its history), cumulative. */
+        final Map<String, HttpStats> history = new LinkedHashMap<>();
+        /** What each version serves between two readings of the metrics (each reading adds this once more). */
+        final Map<String, HttpStats> perReading = new LinkedHashMap<>();
+        private int readings;
 
         @Override
         public void setRoutes(Map<String, List<Backend>> r) {
@@ -145,9 +153,35 @@ final class Fakes {
         }
 
         @Override
-        public Map<String, HttpStats> metrics() {
-            return metrics;
+        public synchronized Map<String, HttpCounters> metrics() {
+            readings++;
+            Map<String, HttpCounters> out = new LinkedHashMap<>();
+            Set<String> versions = new java.util.TreeSet<>(history.keySet());
+            versions.addAll(perReading.keySet());
+            for (String v : versions) {
+                HttpCounters past = counters(history.getOrDefault(v, HttpStats.NONE), 1);
+                HttpCounters now = counters(perReading.getOrDefault(v, HttpStats.NONE), readings);
+                List<Long> buckets = new ArrayList<>();
+                for (int i = 0; i < BOUNDS.size(); i++) {
+                    buckets.add(past.buckets().get(i) + now.buckets().get(i));
+                }
+                out.put(v, new HttpCounters(past.requests() + now.requests(), past.errors() + now.errors(), BOUNDS,
+                        buckets, past.responses() + now.responses()));
+            }
+            return out;
         }
+    }
+
+    static final List<Duration> BOUNDS = List.of(Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(100),
+            Duration.ofSeconds(1), Duration.ofSeconds(10));
+
+    /** {@code times} readings of {@code s}: every response took {@code s.p99()}. */
+    static HttpCounters counters(HttpStats s, long times) {
+        List<Long> buckets = new ArrayList<>();
+        for (Duration bound : BOUNDS) {
+            buckets.add(s.p99() != null && s.p99().compareTo(bound) <= 0 ? s.requests() * times : 0);
+        }
+        return new HttpCounters(s.requests() * times, s.errors() * times, BOUNDS, buckets, s.requests() * times);
     }
 
     final class Jobs implements JobShares {

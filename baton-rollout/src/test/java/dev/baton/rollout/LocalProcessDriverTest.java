@@ -172,4 +172,26 @@ class LocalProcessDriverTest {
         assertThat(second.adopt(i)).isEmpty();
         assertThat(second.recorded()).isEmpty();
     }
+
+    @Test
+    void aRolloutResumedAfterItsControllerDiedMidStartLeavesNothingRunningUnmanaged() throws Exception {
+        LocalProcessDriver dead = driver("sleep 600");
+        Fakes f = new Fakes();
+        AppSpec spec = AppSpec.parse("app: shop\nrun: sleep 600\n");
+        RolloutState stored = f.store.save(RolloutState.start("r1", spec, null, "v2", List.of(), f.clock.instant()));
+        Instance unrecorded = start(dead, "v2"); // the controller died before it recorded this start
+        Instance stray = start(dead, "v0");
+
+        LocalProcessDriver restarted = driver("sleep 600");
+        RolloutEngine engine = new RolloutEngine(Strategy.of(spec),
+                new RolloutPorts(restarted, f.traffic, f.jobs, f.store, (v, p) -> true), f.clock, f.waiter);
+        RolloutState end = engine.resume(stored);
+
+        List<String> managed = end.live().stream().map(InstanceView::id).toList();
+        for (Instance i : List.of(unrecorded, stray)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> managed.contains(i.id())
+                    || ProcessHandle.of(i.pid()).map(p -> !p.isAlive()).orElse(true));
+        }
+        assertThat(f.store.events("r1")).anySatisfy(e -> assertThat(e.detail()).contains("shop-v2-1"));
+    }
 }

@@ -62,8 +62,8 @@ class RolloutEngineTest {
     @Test
     void failingAnalysisRollsBackTrafficAndJobsAndRetriesTheCanarysFailedJobs() throws Exception {
         AppSpec spec = canary("{ interval: 10s, max_error_rate: 1%, min_requests: 10 }");
-        f.traffic.metrics.put("v2", new HttpStats(100, 30, Duration.ofMillis(10)));
-        f.traffic.metrics.put("v1", new HttpStats(100, 0, Duration.ofMillis(10)));
+        f.traffic.perReading.put("v2", new HttpStats(100, 30, Duration.ofMillis(10)));
+        f.traffic.perReading.put("v1", new HttpStats(100, 0, Duration.ofMillis(10)));
         RolloutState end = engine(spec).run(RolloutState.start("r1", spec, "v1", "v2", f.running("v1", 2), f.clock.instant()));
         assertThat(end.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
         assertThat(end.reason()).startsWith("analysis failed: error rate 30.00% vs max 1.00%");
@@ -119,7 +119,7 @@ class RolloutEngineTest {
             @Override public void setPreview(String v) { f.traffic.setPreview(v); }
             @Override public void drain(Backend b) { f.traffic.drain(b); }
             @Override public boolean awaitIdle(Backend b, Duration t) { return f.traffic.awaitIdle(b, t); }
-            @Override public Map<String, HttpStats> metrics() { return f.traffic.metrics(); }
+            @Override public Map<String, HttpCounters> metrics() { return f.traffic.metrics(); }
         };
         RolloutEngine paused = engine[0] = new RolloutEngine(Strategy.of(spec),
                 new RolloutPorts(f.driver, pauseAtHalf, f.jobs, f.store, (v, p) -> true), f.clock, f.waiter);
@@ -165,7 +165,7 @@ class RolloutEngineTest {
             @Override public void setPreview(String v) { f.traffic.setPreview(v); }
             @Override public void drain(Backend b) { f.traffic.drain(b); }
             @Override public boolean awaitIdle(Backend b, Duration t) { return f.traffic.awaitIdle(b, t); }
-            @Override public Map<String, HttpStats> metrics() { return f.traffic.metrics(); }
+            @Override public Map<String, HttpCounters> metrics() { return f.traffic.metrics(); }
         };
         RolloutEngine engine = new RolloutEngine(Strategy.of(spec),
                 new RolloutPorts(f.driver, flaky, f.jobs, f.store, (v, p) -> true), f.clock, f.waiter);
@@ -205,7 +205,7 @@ class RolloutEngineTest {
             @Override public void setPreview(String v) { t.setPreview(v); }
             @Override public void drain(Backend b) { t.drain(b); }
             @Override public boolean awaitIdle(Backend b, Duration d) { return t.awaitIdle(b, d); }
-            @Override public Map<String, HttpStats> metrics() { return t.metrics(); }
+            @Override public Map<String, HttpCounters> metrics() { return t.metrics(); }
         };
         engine[0] = new RolloutEngine(Strategy.of(spec), new RolloutPorts(f.driver, abortAfterSwap, f.jobs, f.store,
                 (v, p) -> true), f.clock, f.waiter);
@@ -215,5 +215,76 @@ class RolloutEngineTest {
         assertThat(afterSwap.getFirst()).as("the first effect of the rollback is the route swap back").isEqualTo("weights {blue=100}");
         assertThat(afterSwap).noneMatch(l -> l.startsWith("start"));
         assertThat(f.driver.running.keySet()).containsExactlyInAnyOrder("blue-1", "blue-2");
+    }
+
+    @Test
+    void everyInstanceIsStoredAsItStartsNotWhenTheWholeStepEnds() throws Exception {
+        AppSpec spec = AppSpec.parse("app: shop\nrun: x {port}\ninstances: 3\nstrategy: { type: blue-green }\n");
+        RolloutState start = f.store.save(RolloutState.start("r1", spec, "blue", "green", f.running("blue", 3),
+                f.clock.instant()));
+        List<Long> greenStoredAtEachStart = new java.util.ArrayList<>();
+        f.driver.beforeStart = () -> greenStoredAtEachStart.add(f.store.load("r1").orElseThrow().instances().stream()
+                .filter(v -> v.version().equals("green")).count());
+
+        engine(spec).run(start);
+
+        assertThat(greenStoredAtEachStart).containsExactly(0L, 1L, 2L);
+    }
+
+    @Test
+    void aResumedRolloutTakesInWhatRunsUnrecordedAndStopsWhatBelongsToNoVersionOfIt() throws Exception {
+        AppSpec spec = canary(null);
+        RolloutState s = f.store.save(RolloutState.start("r1", spec, "v1", "v2", f.running("v1", 2), f.clock.instant()));
+        Instance unrecorded = f.driver.start("v2"); // started; the controller died before recording it
+        Instance stray = f.driver.start("v0");       // of no version of this rollout
+
+        RolloutEngine engine = engine(spec);
+        RolloutState end = engine.resume(s);
+
+        assertThat(end.phase()).isEqualTo(RolloutPhase.SUCCEEDED);
+        assertThat(f.journal).contains("stop " + stray.id() + " grace 8s");
+        assertThat(f.journal.stream().filter(l -> l.startsWith("start v2"))).as("the unrecorded canary counts as started")
+                .containsExactly("start v2-3", "start v2-5");
+        assertThat(end.live()).extracting(InstanceView::id).contains(unrecorded.id());
+        assertThat(f.driver.running.keySet()).containsExactlyInAnyOrder(unrecorded.id(), "v2-5");
+    }
+
+    @Test
+    void aFinishedEngineNoLongerListensForCrashes() throws Exception {
+        AppSpec spec = canary(null);
+        RolloutEngine engine = engine(spec);
+        assertThat(f.driver.listeners).hasSize(1);
+        engine.run(RolloutState.start("r1", spec, "v1", "v2", f.running("v1", 2), f.clock.instant()));
+        assertThat(f.driver.listeners).as("the driver keeps no reference to a finished engine").isEmpty();
+    }
+
+    @Test
+    void analysisJudgesTheRequestsOfItsStepNotTheLifetimeOfAVersionNameDeployedBefore() throws Exception {
+        AppSpec spec = canary("{ interval: 10s, max_error_rate: 1%, max_p99: 500ms, min_requests: 10 }");
+        // v2 was deployed before and rolled back: its lifetime counters are full of failures and slow requests.
+        f.traffic.history.put("v2", new HttpStats(5000, 4000, Duration.ofSeconds(5)));
+        f.traffic.perReading.put("v2", new HttpStats(100, 0, Duration.ofMillis(10)));
+        f.traffic.perReading.put("v1", new HttpStats(100, 0, Duration.ofMillis(10)));
+
+        RolloutState end = engine(spec).run(RolloutState.start("r1", spec, "v1", "v2", f.running("v1", 2), f.clock.instant()));
+
+        assertThat(end.phase()).isEqualTo(RolloutPhase.SUCCEEDED);
+        assertThat(f.store.events("r1")).filteredOn(e -> e.step().equals("Analyse") && e.detail().startsWith("PASS"))
+                .isNotEmpty()
+                .allSatisfy(e -> assertThat(e.detail()).contains("error rate 0.00%").contains("[window ")
+                        .contains("since the step began"));
+    }
+
+    @Test
+    void aCanaryThatTurnsBadLateIsJudgedOnItsStepAndNotAveragedAwayByItsGoodPast() throws Exception {
+        AppSpec spec = canary("{ interval: 10s, max_error_rate: 5%, min_requests: 10 }");
+        f.traffic.history.put("v2", new HttpStats(100_000, 0, Duration.ofMillis(10)));
+        f.traffic.perReading.put("v2", new HttpStats(100, 20, Duration.ofMillis(10)));
+        f.traffic.perReading.put("v1", new HttpStats(100, 0, Duration.ofMillis(10)));
+
+        RolloutState end = engine(spec).run(RolloutState.start("r1", spec, "v1", "v2", f.running("v1", 2), f.clock.instant()));
+
+        assertThat(end.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+        assertThat(end.reason()).contains("error rate 20.00%");
     }
 }

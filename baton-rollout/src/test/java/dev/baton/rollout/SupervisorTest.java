@@ -1,9 +1,16 @@
 package dev.baton.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -100,5 +107,63 @@ class SupervisorTest {
         f.clock.advance(Duration.ofSeconds(1));
         sup.tick();
         assertThat(f.driver.running.keySet()).containsExactlyInAnyOrder("v1-1", "v1-3");
+    }
+
+    @Test
+    void statusAndADeployAnswerAtOnceWhileAnInstanceIsBeingReplacedAndNothingIsLeftUnmanaged() throws Exception {
+        List<InstanceView> running = f.running("v1", 2);
+        sup.takeOver(finished(running), "v1", running, List.of(), f.driver);
+        f.driver.onCrash(sup::crashed);
+        f.driver.crash("v1-1");
+        sup.tick();
+        f.clock.advance(Duration.ofSeconds(1));
+        CountDownLatch starting = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        f.driver.beforeStart = () -> {
+            starting.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        ExecutorService loop = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> replacing = loop.submit(sup::tick); // blocked inside driver.start, as a slow start would be
+            assertThat(starting.await(10, TimeUnit.SECONDS)).isTrue();
+
+            assertTimeoutPreemptively(Duration.ofSeconds(1), () -> {
+                assertThat(sup.fleet()).extracting(InstanceView::id).containsExactly("v1-2");
+                assertThat(sup.slots()).hasSize(2);
+            });
+            List<InstanceView> handed = assertTimeoutPreemptively(Duration.ofSeconds(1), sup::handOver);
+            assertThat(handed).extracting(InstanceView::id).containsExactly("v1-2");
+
+            release.countDown();
+            replacing.get(10, TimeUnit.SECONDS);
+        } finally {
+            release.countDown();
+            loop.shutdownNow();
+        }
+        assertThat(f.driver.running.keySet()).as("the instance started for the old fleet is stopped, not left unmanaged")
+                .containsExactly("v1-2");
+        assertThat(sup.fleet()).isEmpty();
+    }
+
+    @Test
+    void aSaveThatLostARaceIsReadAgainAndMadeOnTheNextPassNotRetriedForever() {
+        List<InstanceView> running = f.running("v1", 2);
+        sup.takeOver(f.store.save(finished(running)), "v1", running, List.of(), f.driver);
+        f.driver.onCrash(sup::crashed);
+        // Another writer (or our own save whose answer was lost) moved the stored rollout on.
+        f.store.save(f.store.load("r1").orElseThrow().toBuilder().reason("someone else").build());
+
+        f.driver.crash("v1-1");
+        assertThatThrownBy(sup::tick).isInstanceOf(StaleRolloutException.class);
+        sup.tick();
+
+        RolloutState stored = f.store.load("r1").orElseThrow();
+        assertThat(stored.instances()).extracting(InstanceView::id).containsExactly("v1-2");
+        assertThat(stored.reason()).as("saved over what the other writer stored").isEqualTo("someone else");
     }
 }

@@ -130,7 +130,7 @@ public final class SampleApp implements AutoCloseable {
                 dataSource = Database.open(settings.database(), settings.concurrency() + 6, "baton-sample");
                 QueueSchema.migrate(dataSource);
                 SampleSchema.create(dataSource);
-                orders = new Orders(dataSource, new JobQueue(dataSource, QueueConfig.defaults(), Clock.systemUTC()),
+                orders = new Orders(dataSource, new JobQueue(dataSource, QueueConfig.defaults()),
                         settings.version());
             }
             http = new SampleHttp(settings, this::readiness, () -> state == AppState.DRAINING, orders,

@@ -3,7 +3,6 @@ package dev.baton.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.baton.queue.DatabaseConfig;
 import dev.baton.queue.JobQueue;
 import dev.baton.queue.JobRequest;
 import dev.baton.queue.JobState;
@@ -17,7 +16,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -47,10 +45,9 @@ class SampleJobsProcessTest {
             s.execute("TRUNCATE baton_jobs, baton_workers, baton_job_routing, sample_orders, sample_effects, "
                     + "sample_executions");
         }
-        queue = new JobQueue(ds, QueueConfig.defaults(), Clock.systemUTC());
-        DatabaseConfig db = TestDatabase.config();
-        String url = db.jdbcUrl().contains("user=") || db.user() == null ? db.jdbcUrl()
-                : db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "user=" + db.user();
+        queue = new JobQueue(ds, QueueConfig.defaults());
+        // The test database asks for its password, as Baton's embedded one does.
+        String url = TestDatabase.config().urlWithCredentials();
         app = SampleProcess.start(dir, "jobs", Map.of("BATON_DATABASE_URL", url, "BATON_JOBS_SOFT", "2s",
                 "BATON_JOBS_HARD", "3s"), "--port", "0", "--version", "v5");
         await().atMost(WAIT).until(() -> app.port() > 0 && app.status("/health/ready") == 200);

@@ -1,5 +1,6 @@
 package dev.baton.server;
 
+import dev.baton.queue.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
@@ -80,18 +80,17 @@ public record BatonHome(Path dir) {
 
     /** Writes a file readable by its owner only: temp file created 0600, fsync, atomic rename. */
     static void writeSecret(Path file, String content) throws IOException {
-        Files.createDirectories(file.getParent());
+        PrivateFiles.directory(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        PrivateFiles.file(tmp);
         writeDurably(tmp, file, content);
     }
 
     /** Writes {@code content} to {@code file} atomically (temp file, fsync, rename). */
     static void writeAtomically(Path file, String content) {
         try {
-            Files.createDirectories(file.getParent());
-            writeDurably(file.resolveSibling(file.getFileName() + ".tmp"), file, content);
+            writeSecret(file, content); // every file of the home is its owner's only
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

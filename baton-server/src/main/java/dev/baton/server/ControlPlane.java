@@ -5,6 +5,7 @@ import dev.baton.queue.Database;
 import dev.baton.queue.DatabaseConfig;
 import dev.baton.queue.EmbeddedDatabase;
 import dev.baton.queue.JobQueue;
+import dev.baton.queue.PrivateFiles;
 import dev.baton.queue.QueueConfig;
 import dev.baton.queue.QueueSchema;
 import dev.baton.rollout.AppSpec;
@@ -80,7 +81,7 @@ public final class ControlPlane implements AutoCloseable {
     public static ControlPlane start(ControlPlaneOptions options) {
         BatonHome home = options.home();
         try {
-            Files.createDirectories(home.dir());
+            PrivateFiles.directory(home.dir());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + home.dir(), e);
         }
@@ -95,7 +96,7 @@ public final class ControlPlane implements AutoCloseable {
         HikariDataSource ds = Database.open(db, 8, "baton-control-plane");
         try {
             QueueSchema.migrate(ds);
-            JobQueue queue = new JobQueue(ds, QueueConfig.defaults(), options.clock());
+            JobQueue queue = new JobQueue(ds, QueueConfig.defaults());
             JdbcRolloutStore store = new JdbcRolloutStore(ds);
             AppSpec spec = options.spec() != null ? options.spec().spec()
                     : store.latest().map(s -> s.state().spec()).orElseThrow(() -> new IllegalStateException(
@@ -224,7 +225,7 @@ public final class ControlPlane implements AutoCloseable {
         }
         Path file = options.home().logsDir().resolve(instanceId + ".log");
         if (!Files.exists(file)) {
-            throw ApiException.notFound("instance: no log for '" + instanceId + "' under " + options.home().logsDir());
+            throw ApiException.notFound("instance: no log for '" + instanceId + "'");
         }
         try (var stream = Files.lines(file)) {
             List<String> all = stream.toList();

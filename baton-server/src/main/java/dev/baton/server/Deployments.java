@@ -19,15 +19,18 @@ import dev.baton.rollout.RestartBackoff;
 import dev.baton.rollout.SpecException;
 import dev.baton.rollout.Strategy;
 import dev.baton.rollout.StrategySpec;
+import dev.baton.rollout.StaleRolloutException;
 import dev.baton.rollout.Supervisor;
 import dev.baton.rollout.Waiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -123,10 +126,29 @@ final class Deployments {
                 gone.add(v);
             }
         }
+        stopUnrecorded(driver, last);
         publishFleet(adopted);
         log.info("adopted {} of {} instances of {}", adopted.size(), last.live().size(), stable);
         supervisor.takeOver(last, stable, adopted, gone, driver);
         return true;
+    }
+
+    /**
+     * A process started just before the control plane died (a supervision restart) may never have been
+     * recorded in the rollout; supervision replaces what the record lacks, so such a process is surplus. It is
+     * stopped rather than left running unmanaged (an unmanaged worker keeps claiming jobs).
+     */
+    private void stopUnrecorded(LocalProcessDriver driver, RolloutState last) {
+        Set<String> known = new HashSet<>();
+        last.instances().forEach(v -> known.add(v.id()));
+        for (Instance r : driver.recorded()) {
+            if (!known.contains(r.id())) {
+                driver.adopt(r).ifPresent(i -> {
+                    log.warn("instance {} runs but was never recorded; stopping it", i.id());
+                    driver.stop(i, stableSpec.drain().killAfter());
+                });
+            }
+        }
     }
 
     private void publishFleet(List<InstanceView> fleet) {
@@ -164,9 +186,9 @@ final class Deployments {
         AppSpec s = withOverrides(spec, req);
         String id = "r-" + UUID.randomUUID().toString().substring(0, 8);
         List<InstanceView> fleet = supervisor.handOver();
-        RolloutState start = RolloutState.start(id, s, stable, req.version(), fleet, clock.instant());
+        RolloutState start;
         try {
-            store.save(start);
+            start = store.save(RolloutState.start(id, s, stable, req.version(), fleet, clock.instant()));
         } catch (RuntimeException e) {
             store.latest().ifPresent(last -> supervisor.takeOver(last.state(), stable, fleet, List.of(), driver(stableSpec)));
             throw e;
@@ -257,7 +279,12 @@ final class Deployments {
                     throw new InterruptedException("closing");
                 }
                 Thread.sleep(RESTART_BACKOFF);
-                if (engine.current() != null) {
+                if (e instanceof StaleRolloutException) {
+                    // Saved meanwhile by another writer, or our own save landed but its answer was lost: go on from
+                    // what the store holds, never from a state it has moved past.
+                    from = store.find(state.id()).map(JdbcRolloutStore.Stored::state).orElse(from);
+                    first = false;
+                } else if (engine.current() != null) {
                     from = engine.current();
                     first = false;
                 }

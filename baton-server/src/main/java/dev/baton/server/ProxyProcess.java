@@ -1,6 +1,8 @@
 package dev.baton.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.queue.PrivateFiles;
+import dev.baton.queue.DatabaseConfig;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -110,8 +112,9 @@ final class ProxyProcess {
         Path dir = home.proxyDir();
         Path logFile = dir.resolve("proxy.log");
         try {
-            Files.createDirectories(dir);
-            long offset = Files.exists(logFile) ? Files.size(logFile) : 0;
+            PrivateFiles.directory(dir);
+            PrivateFiles.file(logFile);
+            long offset = Files.size(logFile);
             List<String> cmd = new ArrayList<>(List.of("setsid", javaBinary(), "-Xmx256m",
                     "-cp", System.getProperty("java.class.path"), "dev.baton.proxy.ProxyMain",
                     "--listen", host + ":" + port, "--admin", "127.0.0.1:0",
@@ -128,6 +131,8 @@ final class ProxyProcess {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            // The proxy never touches the database: it gets no credentials for it.
+            pb.environment().remove(DatabaseConfig.URL_ENV);
             Process p = pb.start();
             Matcher ready = awaitReadyLine(p, logFile, offset);
             long startMs = p.info().startInstant().map(Instant::toEpochMilli).orElse(0L);

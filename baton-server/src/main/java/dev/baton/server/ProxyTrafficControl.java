@@ -2,7 +2,7 @@ package dev.baton.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.rollout.Backend;
-import dev.baton.rollout.HttpStats;
+import dev.baton.rollout.HttpCounters;
 import dev.baton.rollout.TrafficControl;
 import dev.baton.rollout.WebSpec;
 import java.time.Duration;
@@ -129,15 +129,23 @@ final class ProxyTrafficControl implements TrafficControl {
     }
 
     @Override
-    public Map<String, HttpStats> metrics() {
-        Map<String, HttpStats> out = new TreeMap<>();
+    public Map<String, HttpCounters> metrics() {
+        Map<String, HttpCounters> out = new TreeMap<>();
         admin.metrics().fields().forEachRemaining(e -> {
             JsonNode m = e.getValue();
-            long requests = m.path("requests").asLong();
-            long errors = Math.min(requests, m.path("responses5xx").asLong());
-            Duration p99 = m.path("latencyCount").asLong() == 0 ? null
-                    : Duration.ofNanos(m.path("p99Micros").asLong() * 1000);
-            out.put(e.getKey(), new HttpStats(requests, errors, p99));
+            List<Duration> bounds = new ArrayList<>();
+            m.path("latencyBucketBounds").forEach(b -> bounds.add(Duration.ofNanos(Math.round(b.asDouble() * 1e9))));
+            List<Long> buckets = new ArrayList<>();
+            m.path("latencyBuckets").forEach(b -> buckets.add(b.asLong()));
+            if (buckets.size() == bounds.size() + 1) {
+                buckets.removeLast(); // +Inf: every response, counted as latencyCount
+            }
+            if (buckets.size() != bounds.size()) {
+                bounds.clear();
+                buckets.clear();
+            }
+            out.put(e.getKey(), new HttpCounters(m.path("requests").asLong(), m.path("responses5xx").asLong(), bounds,
+                    buckets, m.path("latencyCount").asLong()));
         });
         return out;
     }

@@ -44,7 +44,8 @@ final class ServerMetrics {
     }
 
     void request(int status) {
-        Counter.builder("baton_api_requests").tag("status", Integer.toString(status)).register(registry).increment();
+        Counter.builder("baton_api_requests").description("REST API requests answered, by HTTP status")
+                .tag("status", Integer.toString(status)).register(registry).increment();
     }
 
     String scrape() {

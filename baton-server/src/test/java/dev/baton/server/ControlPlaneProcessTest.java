@@ -52,8 +52,7 @@ class ControlPlaneProcessTest {
         dir = Files.createTempDirectory("baton-cp-test");
         home = new BatonHome(dir.resolve(".baton"));
         trafficPort = freePort();
-        String app = ProxyProcess.javaBinary() + " -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "
-                + Path.of("target/test-classes").toAbsolutePath() + " dev.baton.server.TestApp --port {port} --version {version} --tag " + dir;
+        String app = testApp(dir);
         Path spec = Files.writeString(dir.resolve("shop.yaml"), """
                 app: shop
                 version: v1
@@ -71,6 +70,11 @@ class ControlPlaneProcessTest {
 
     @AfterAll
     void reap() throws Exception {
+        tearDown(cp, home, dir);
+    }
+
+    /** Kills the control plane, reaps what its data plane left running, deletes {@code dir}; each part if set. */
+    static void tearDown(ControlPlaneProcess cp, BatonHome home, Path dir) throws Exception {
         if (cp != null) {
             cp.kill();
         }
@@ -235,6 +239,12 @@ class ControlPlaneProcessTest {
             }
         }
         return "?";
+    }
+
+    /** The spec's {@code run:} command for a {@link TestApp} tagged with {@code dir}. */
+    static String testApp(Path dir) {
+        return ProxyProcess.javaBinary() + " -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "
+                + Path.of("target/test-classes").toAbsolutePath() + " dev.baton.server.TestApp --port {port} --version {version} --tag " + dir;
     }
 
     static String testClasspath() {

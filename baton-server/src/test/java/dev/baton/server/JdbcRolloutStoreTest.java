@@ -1,7 +1,9 @@
 package dev.baton.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.queue.AdvisoryLock;
 import dev.baton.queue.TestDatabase;
 import dev.baton.rollout.AnalysisVerdict;
 import dev.baton.rollout.AppSpec;
@@ -12,11 +14,15 @@ import dev.baton.rollout.JdbcRolloutStore;
 import dev.baton.rollout.RolloutEvent;
 import dev.baton.rollout.RolloutPhase;
 import dev.baton.rollout.RolloutState;
+import dev.baton.rollout.StaleRolloutException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,20 +62,56 @@ class JdbcRolloutStoreTest {
         RolloutState s = RolloutState.start("r-1", CANARY, "v1", "v2",
                 List.of(view("shop-v1-1", "v1", 7001, InstanceState.READY, t0)), t0);
         for (int i = 0; i < 5; i++) {
-            store.save(s);
+            s = store.save(s);
         }
         RolloutState later = s.toBuilder().stepIndex(1).weights(Map.of("v1", 50, "v2", 50)).jobShares(Map.of("v1", 50, "v2", 50))
                 .lastVerdict(new AnalysisVerdict(AnalysisVerdict.Outcome.PASS, "error rate 0.00%", t0.plusSeconds(5)))
                 .instances(List.of(view("shop-v1-1", "v1", 7001, InstanceState.READY, t0),
                         view("shop-v2-1", "v2", 7002, InstanceState.STARTING, t0.plusSeconds(1))))
                 .now(t0.plusSeconds(6)).build();
-        store.save(later);
+        later = store.save(later);
         store.save(RolloutState.start("r-2", CANARY, "v2", "v3", List.of(), t0.plusSeconds(60)));
 
         assertThat(store.load("r-1")).contains(later);
+        assertThat(later.generation()).isEqualTo(6);
         assertThat(store.find("r-1").orElseThrow().revision()).isEqualTo(1);
         assertThat(store.find("r-2").orElseThrow().revision()).isEqualTo(2);
         assertThat(store.byRevision(2).orElseThrow().id()).isEqualTo("r-2");
+    }
+
+    @Test
+    void theStoreNeverWaitsOnALockOfTheQueue() throws Exception {
+        for (AdvisoryLock queueLock : List.of(AdvisoryLock.QUEUE_RESCUE, AdvisoryLock.QUEUE_MIGRATION)) {
+            try (Connection holder = ds.getConnection()) {
+                holder.setAutoCommit(false);
+                try (PreparedStatement lock = holder.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                    lock.setLong(1, queueLock.key());
+                    lock.execute();
+                }
+                CompletableFuture<JdbcRolloutStore> created = CompletableFuture.supplyAsync(() -> new JdbcRolloutStore(ds));
+                CompletableFuture<Void> saved = created.thenAccept(st -> st.save(
+                        RolloutState.start("r-" + queueLock, CANARY, null, "v1", List.of(), t0)));
+                assertThat(saved).as("store created and saved while %s is held", queueLock)
+                        .succeedsWithin(Duration.ofSeconds(5));
+                holder.rollback();
+            }
+        }
+    }
+
+    @Test
+    void ofTwoWritersThatReadTheSameGenerationOnlyTheFirstSavesAndTheSecondIsToldSo() {
+        RolloutState read = store.save(RolloutState.start("r-1", CANARY, "v1", "v2", List.of(), t0));
+        RolloutState paused = store.save(read.toBuilder().abortReason("operator said stop").build());
+
+        assertThatThrownBy(() -> store.save(read.toBuilder().stepIndex(2).build()))
+                .isInstanceOf(StaleRolloutException.class)
+                .hasMessageContaining("rollout r-1: changed by another writer")
+                .hasMessageContaining("read at generation 1, stored at 2");
+        assertThat(store.load("r-1")).contains(paused);
+        assertThatThrownBy(() -> store.save(RolloutState.start("r-1", CANARY, "v1", "v2", List.of(), t0)))
+                .as("a second first save of one id").isInstanceOf(StaleRolloutException.class);
+        assertThat(store.save(store.load("r-1").orElseThrow().toBuilder().stepIndex(2).build()).stepIndex())
+                .as("a writer that reads again may save").isEqualTo(2);
     }
 
     @Test
@@ -94,7 +136,7 @@ class JdbcRolloutStoreTest {
         RolloutState s = RolloutState.start("r-1", CANARY, "v1", "v2",
                 List.of(view("shop-v1-1", "v1", 7001, InstanceState.READY, t0),
                         view("shop-v1-2", "v1", 7003, InstanceState.READY, t0)), t0);
-        store.save(s);
+        s = store.save(s);
         store.save(s.toBuilder().instances(List.of(view("shop-v1-2", "v1", 7003, InstanceState.DRAINING, t0))).build());
         for (int i = 0; i < 3; i++) {
             store.append(new RolloutEvent("r-1", t0.plusSeconds(i), RolloutEvent.Kind.STEP_DONE, "Step" + i, "detail " + i));

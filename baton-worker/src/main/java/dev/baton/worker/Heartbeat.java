@@ -1,7 +1,9 @@
 package dev.baton.worker;
 
 import dev.baton.queue.JobQueue;
+import dev.baton.queue.Lease;
 import dev.baton.queue.WorkerInfo;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -37,12 +39,12 @@ final class Heartbeat implements BackgroundLoop.Body {
     public void runOnce() {
         boolean reRegister = lastPassFailed;
         lastPassFailed = true;
-        Set<Long> ids = inFlight.ids();
-        if (!ids.isEmpty()) {
-            Set<Long> held = queue.heartbeat(workerId, ids);
-            for (Long id : ids) {
-                if (!held.contains(id)) {
-                    lost(id);
+        List<Execution> running = inFlight.snapshot();
+        if (!running.isEmpty()) {
+            Set<Lease> held = queue.heartbeat(workerId, running.stream().map(e -> e.job().lease()).toList());
+            for (Execution e : running) {
+                if (!held.contains(e.job().lease())) {
+                    lost(e);
                 }
             }
         }
@@ -55,15 +57,17 @@ final class Heartbeat implements BackgroundLoop.Body {
         lastPassFailed = false;
     }
 
-    private void lost(long id) {
-        for (Execution e : inFlight.get(id)) {
-            // Settled (or settling) between the snapshot and the heartbeat: nothing was lost.
-            if (e.settlementTaken()) {
-                continue;
-            }
-            log.warn("job {} ({}): lease lost (expired and rescued, or taken over); interrupting its handler, its "
-                    + "result will not be recorded", id, e.job().kind());
-            e.cancel(CancelReason.LEASE_LOST);
+    /**
+     * Only this execution's claim is gone. The same job may be running here again under a newer claim
+     * (rescued, then claimed by this worker once more); that execution keeps its lease.
+     */
+    private void lost(Execution e) {
+        // Settled (or settling) between the snapshot and the heartbeat: nothing was lost.
+        if (e.settlementTaken()) {
+            return;
         }
+        log.warn("job {} ({}, claim {}): lease lost (expired and rescued, or taken over); interrupting its handler, "
+                + "its result will not be recorded", e.job().id(), e.job().kind(), e.job().fence());
+        e.cancel(CancelReason.LEASE_LOST);
     }
 }

@@ -2,7 +2,6 @@ package dev.baton.worker;
 
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
@@ -61,14 +60,6 @@ final class InFlight {
             notifyAll();
         }
         onSlotFreed.run();
-    }
-
-    List<Execution> get(long jobId) {
-        return running.stream().filter(e -> e.job().id() == jobId).toList();
-    }
-
-    Set<Long> ids() {
-        return running.stream().map(e -> e.job().id()).collect(Collectors.toUnmodifiableSet());
     }
 
     List<Execution> snapshot() {

@@ -2,6 +2,7 @@ package dev.baton.worker;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,21 +49,23 @@ final class StopSequence {
         if (inFlight.awaitEmpty(hardDeadline - reserve.toNanos())) {
             return new Report(atStart, late.size(), 0, 0, since(startNanos));
         }
-        int released = 0;
+        AtomicInteger released = new AtomicInteger();
         List<Execution> stuck = stillRunning();
-        for (Execution e : stuck) {
-            if (System.nanoTime() >= hardDeadline) {
-                break;
+        Bounded.within("release stuck jobs", hardDeadline, () -> {
+            for (Execution e : stuck) {
+                if (System.nanoTime() >= hardDeadline) {
+                    break;
+                }
+                if (runner.forceRelease(e)) {
+                    released.incrementAndGet();
+                }
             }
-            if (runner.forceRelease(e)) {
-                released++;
-            }
-        }
+        });
         if (!stuck.isEmpty()) {
             log.warn("{} handler(s) ignored the interrupt; released {} of their job(s); the rest are left to lease "
-                    + "expiry", stuck.size(), released);
+                    + "expiry", stuck.size(), released.get());
         }
-        return new Report(atStart, late.size(), released, stuck.size(), since(startNanos));
+        return new Report(atStart, late.size(), released.get(), stuck.size(), since(startNanos));
     }
 
     /** Handlers not yet ended; the others are recording their outcome and must not be released. */

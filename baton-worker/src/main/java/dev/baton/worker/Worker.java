@@ -65,14 +65,15 @@ public final class Worker implements AutoCloseable {
     private Worker(Builder b) {
         this.config = b.config;
         this.handlers = Map.copyOf(b.handlers);
-        this.clock = b.clock;
+        this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
         this.shutdownHook = b.shutdownHook;
         QueueConfig queueConfig = QueueConfig.defaults().withLeaseDuration(config.lease())
                 .withWorkerTimeout(config.lease().multipliedBy(2));
         if (b.retryPolicy != null) {
             queueConfig = queueConfig.withRetryPolicy(b.retryPolicy);
         }
-        this.queue = new JobQueue(b.dataSource, queueConfig, clock);
+        this.queue = b.clock == null ? new JobQueue(b.dataSource, queueConfig)
+                : new JobQueue(b.dataSource, queueConfig, b.clock);
         this.metrics = new WorkerMetrics(config.version());
         ClaimLoop[] loop = new ClaimLoop[1];
         this.inFlight = new InFlight(config.concurrency(), () -> loop[0].slotFreed());
@@ -249,21 +250,29 @@ public final class Worker implements AutoCloseable {
             Thread.currentThread().interrupt();
             report = null;
         }
-        // Completions handed over before the deadline still land; a flush failing past it is given up.
-        long settleUntil = Math.max(start + soft.plus(hard).toNanos(), System.nanoTime() + SETTLE_GRACE.toNanos());
+        // Everything after the hard deadline fits in SETTLE_GRACE, whatever the database does: the process driver's
+        // SIGKILL follows soon after it. Completions handed over before the deadline still land within it; a flush
+        // failing past it is given up.
+        long finishBy = start + soft.plus(hard).plus(SETTLE_GRACE).toNanos();
         try {
-            runner.completions().drain(settleUntil);
+            runner.completions().drain(finishBy);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        settling.close(Duration.ofSeconds(1));
+        settling.close(until(finishBy));
         runner.giveUp();
-        heartbeat.close(Duration.ofSeconds(1));
+        heartbeat.close(until(finishBy));
         try {
-            queue.workers().deregister(config.id());
-        } catch (RuntimeException e) {
-            log.warn("worker {}: could not deregister ({}); the registry will drop it after the worker timeout",
-                    config.id(), Failures.summary(e));
+            Bounded.within("deregister", finishBy, () -> {
+                try {
+                    queue.workers().deregister(config.id());
+                } catch (RuntimeException e) {
+                    log.warn("worker {}: could not deregister ({}); the registry will drop it after the worker timeout",
+                            config.id(), Failures.summary(e));
+                }
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         if (health != null) {
             health.close();
@@ -284,6 +293,11 @@ public final class Worker implements AutoCloseable {
     private WorkerInfo registration() {
         return new WorkerInfo(config.id(), config.version(), hostName(), ProcessHandle.current().pid(), kinds(),
                 startedAt, clock.instant());
+    }
+
+    /** The time left until {@code deadlineNanos}, at least a millisecond (a join of zero waits forever). */
+    private static Duration until(long deadlineNanos) {
+        return Duration.ofNanos(Math.max(1_000_000, deadlineNanos - System.nanoTime()));
     }
 
     private void removeHook() {
@@ -322,7 +336,7 @@ public final class Worker implements AutoCloseable {
         private final Map<String, JobHandler> handlers = new LinkedHashMap<>();
         private WorkerConfig config = WorkerConfig.defaults();
         private RetryPolicy retryPolicy;
-        private Clock clock = Clock.systemUTC();
+        private Clock clock;
         private boolean shutdownHook = true;
 
         private Builder(DataSource dataSource) {
@@ -357,7 +371,10 @@ public final class Worker implements AutoCloseable {
             return this;
         }
 
-        /** The clock the queue compares leases and run times with; tests move it. */
+        /**
+         * For tests: the clock the queue compares leases and run times with instead of the database's,
+         * so a test can move time. Without it every queue time comes from the database.
+         */
         public Builder clock(Clock c) {
             this.clock = Objects.requireNonNull(c, "clock");
             return this;

@@ -39,8 +39,13 @@ final class WorkerProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts a worker process and waits until it printed its started line. */
+    /** Starts a worker process on the shared test database and waits until it printed its started line. */
     static WorkerProcess start(Path dir, String name, Map<String, String> env, String... args) {
+        return start(dir, name, databaseUrl(), env, args);
+    }
+
+    /** Starts a worker process on the database at {@code databaseUrl} (credentials included). */
+    static WorkerProcess start(Path dir, String name, String databaseUrl, Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
@@ -48,7 +53,7 @@ final class WorkerProcess implements AutoCloseable {
                 "-Duser.timezone=America/Sao_Paulo",
                 "-Dlogback.configurationFile=logback-child.xml",
                 WorkerMain.class.getName(),
-                "--database-url", databaseUrl(),
+                "--database-url", databaseUrl,
                 "--handlers", TestHandlers.class.getName(),
                 "--worker-id", name,
                 "--health-port", "0"));

@@ -305,6 +305,41 @@ class WorkerTest {
     }
 
     @Test
+    void aStaleExecutionIsInterruptedWhenItsJobIsClaimedAgainUnderTheSameWorkerId() {
+        CountDownLatch interrupted = new CountDownLatch(1);
+        AtomicInteger started = new AtomicInteger();
+        Duration lease = Duration.ofSeconds(2);
+        Worker w = start(config("same").withConcurrency(1).withLease(lease), Map.of("long", ctx -> {
+            started.incrementAndGet();
+            try {
+                Thread.sleep(Duration.ofHours(1));
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+            }
+            return JobResult.complete();
+        }));
+        long id = queue.enqueue(JobRequest.of("long", "{}")).id();
+        await().atMost(WAIT).until(() -> started.get() == 1);
+
+        // The lease is rescued (seen from a clock past it) and the job claimed again under the same worker
+        // id, as this worker would after a long pause: a new claim, while the first execution still runs.
+        JobQueue later = new JobQueue(WorkerTestSupport.dataSource(), QueueConfig.defaults().withLeaseDuration(lease),
+                Clock.offset(Clock.systemUTC(), lease.multipliedBy(3)));
+        await().atMost(WAIT).until(() -> {
+            later.rescueExpired();
+            return !later.claim(new ClaimRequest("same", "v1", Set.of("long"), Set.of(), 1)).isEmpty();
+        });
+        long newFence = job(id).fence();
+
+        await().atMost(WAIT).until(() -> interrupted.getCount() == 0);
+        await().atMost(WAIT).until(() -> w.renderMetrics()
+                .contains("baton_worker_jobs_lease_lost_total{kind=\"long\",version=\"v1\"} 1"));
+        assertThat(job(id).state()).isEqualTo(JobState.RUNNING);
+        assertThat(job(id).fence()).isEqualTo(newFence);
+        assertThat(later.complete(job(id))).as("the new claim is untouched").isTrue();
+    }
+
+    @Test
     void enqueuedJobsWakeAnIdleWorkerWithoutWaitingForThePoll() {
         start(config("w1").withPollInterval(Duration.ofMinutes(5)), Map.of("ping", ctx -> null));
         // The first poll happens at start; after it, only a notification can bring the job in time.

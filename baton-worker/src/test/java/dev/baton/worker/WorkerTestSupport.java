@@ -10,7 +10,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,7 +40,7 @@ final class WorkerTestSupport {
 
     static JobQueue queue(Duration lease) {
         return new JobQueue(dataSource(), QueueConfig.defaults().withLeaseDuration(lease)
-                .withWorkerTimeout(lease.multipliedBy(2)), Clock.systemUTC());
+                .withWorkerTimeout(lease.multipliedBy(2)));
     }
 
     static long count(String sql, Object... args) {

@@ -7,7 +7,6 @@ import dev.baton.queue.JobQueue;
 import dev.baton.queue.JobRequest;
 import dev.baton.queue.QueueConfig;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -69,7 +68,7 @@ public final class QueueBench implements Callable<Integer> {
              BenchDatabase db = BenchDatabase.start(threads + 4, "bench")) {
             HikariDataSource ds = db.dataSource();
             progress.say("embedded PostgreSQL (durable: fsync and synchronous_commit on) in %s", db.dataDirectory());
-            JobQueue queue = new JobQueue(ds, QueueConfig.defaults(), Clock.systemUTC());
+            JobQueue queue = new JobQueue(ds, QueueConfig.defaults());
             QueueBenchReport report = new QueueBenchReport(total, threads, batch, Machine.describe(ds));
 
             // Long enough for the JIT to finish with the JDBC driver: on two cores, compilation

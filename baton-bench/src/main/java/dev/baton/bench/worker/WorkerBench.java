@@ -11,7 +11,6 @@ import dev.baton.queue.JobQueue;
 import dev.baton.queue.JobRequest;
 import dev.baton.queue.QueueConfig;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -79,7 +78,7 @@ public final class WorkerBench implements Callable<Integer> {
         try (Progress progress = new Progress(System.err);
              BenchDatabase db = BenchDatabase.start(maxThreads + 8, "bench")) {
             progress.say("embedded PostgreSQL (durable: fsync and synchronous_commit on) in %s", db.dataDirectory());
-            JobQueue queue = new JobQueue(db.dataSource(), QueueConfig.defaults(), Clock.systemUTC());
+            JobQueue queue = new JobQueue(db.dataSource(), QueueConfig.defaults());
             WorkerBenchReport report = new WorkerBenchReport(total, Machine.describe(db.dataSource()));
 
             int warmUp = Math.min(total, quick ? 2_000 : 10_000);

@@ -27,7 +27,6 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -130,7 +129,7 @@ public final class Stage implements AutoCloseable {
         jobResult = null;
         http = HttpLoad.start(HttpLoadConfig.of(URI.create("http://127.0.0.1:" + listen + "/hello"), options.httpRate())
                 .withProgressEvery(Duration.ZERO), null);
-        jobs = JobLoad.start(new JobQueue(dataSource, QueueConfig.defaults(), Clock.systemUTC()),
+        jobs = JobLoad.start(new JobQueue(dataSource, QueueConfig.defaults()),
                 JobLoadConfig.of(options.jobRate(), options.jobDuration().toMillis()).withProgressEvery(Duration.ZERO),
                 null);
     }

@@ -14,7 +14,6 @@ import dev.baton.queue.JobQueue;
 import dev.baton.queue.QueueConfig;
 import java.io.PrintStream;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +54,7 @@ public final class ScenarioRunner {
         HttpLoad slow = !scenario.needsSlowRequests() ? null
                 : HttpLoad.start(HttpLoadConfig.of(uri("/slow?ms=" + settings.slowMs()), settings.slowRate())
                         .withIdPrefix(prefix + "-slow").withProgressEvery(Duration.ZERO), null);
-        JobLoad jobs = JobLoad.start(new JobQueue(target.dataSource(), QueueConfig.defaults(), Clock.systemUTC()),
+        JobLoad jobs = JobLoad.start(new JobQueue(target.dataSource(), QueueConfig.defaults()),
                 JobLoadConfig.of(settings.jobRate(), settings.jobMs()).withKeyPrefix(prefix)
                         .withProgressEvery(Duration.ZERO), null);
         ScenarioResult.Builder result = ScenarioResult.builder(runName).strategy(scenario.strategy()).version(version);
