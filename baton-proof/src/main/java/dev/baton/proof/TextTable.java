@@ -1,19 +1,27 @@
 package dev.baton.proof;
 
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A plain-text table with aligned columns: text left, numbers right. */
-final class TextTable {
+/**
+ * The one plain-text table of Baton's human output (the CLI, reports): a header, a rule, rows; columns
+ * padded to the widest cell, text left, numbers right; a missing cell is {@code -}.
+ */
+public final class TextTable {
 
     private final List<String> headers;
     private final List<List<String>> rows = new ArrayList<>();
 
-    TextTable(List<String> headers) {
+    public TextTable(List<String> headers) {
         this.headers = List.copyOf(headers);
     }
 
-    TextTable row(List<String> cells) {
+    public TextTable(String... headers) {
+        this(List.of(headers));
+    }
+
+    public TextTable row(List<String> cells) {
         if (cells.size() != headers.size()) {
             throw new IllegalArgumentException("row: expected " + headers.size() + " cells, got " + cells.size());
         }
@@ -21,7 +29,22 @@ final class TextTable {
         return this;
     }
 
-    String render() {
+    /** A row of values shown with {@code toString()}; null shows as {@code -}. */
+    public TextTable row(Object... cells) {
+        List<String> r = new ArrayList<>(cells.length);
+        for (Object c : cells) {
+            r.add(c == null ? "-" : c.toString());
+        }
+        return row(r);
+    }
+
+    /** Prints the table and flushes. */
+    public void print(PrintWriter out) {
+        out.print(render());
+        out.flush();
+    }
+
+    public String render() {
         int[] widths = new int[headers.size()];
         for (int i = 0; i < widths.length; i++) {
             widths[i] = headers.get(i).length();

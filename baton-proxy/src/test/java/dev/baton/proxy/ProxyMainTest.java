@@ -19,7 +19,7 @@ class ProxyMainTest {
     void restartedProxyRestoresItsLastRouteTableFromTheStateFile() throws Exception {
         Path token = Files.writeString(dir.resolve("token"), "0123456789abcdef-token\n");
         Path state = dir.resolve("state/routes.json");
-        Map<String, String> opts = ProxyMain.options(new String[] {"--listen", "127.0.0.1:0", "--admin",
+        ProxyOptions opts = ProxyMain.options(new String[] {"--listen", "127.0.0.1:0", "--admin",
                 "127.0.0.1:0", "--token-file", token.toString(), "--state-file", state.toString()}, Map.of());
         RouteTable table = new RouteTable(List.of(new VersionRoute("v1", 30, List.of("127.0.0.1:7001")),
                 new VersionRoute("v2", 70, List.of("127.0.0.1:7002"))), true);
@@ -44,7 +44,7 @@ class ProxyMainTest {
     void aRouteTableThatCannotBePersistedIsNotMadeLiveAndTheAdminApiSaysWhy() throws Exception {
         Path token = Files.writeString(dir.resolve("token"), "0123456789abcdef-token\n");
         Path state = dir.resolve("state/routes.json");
-        Map<String, String> opts = ProxyMain.options(new String[] {"--listen", "127.0.0.1:0", "--admin",
+        ProxyOptions opts = ProxyMain.options(new String[] {"--listen", "127.0.0.1:0", "--admin",
                 "127.0.0.1:0", "--token-file", token.toString(), "--state-file", state.toString()}, Map.of());
         RouteTable old = RouteTable.single("v1", List.of("127.0.0.1:7001"));
         ProxyMain.Running running = ProxyMain.start(opts);
@@ -87,7 +87,7 @@ class ProxyMainTest {
                 token.toString()}, Map.of("BATON_PROXY_IO_THREADS", "many")))
                 .hasMessageContaining("--io-threads");
 
-        Map<String, String> opts = ProxyMain.options(new String[] {"--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
+        ProxyOptions opts = ProxyMain.options(new String[] {"--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
                 "--token-file", token.toString(), "--io-threads", "3"}, Map.of());
         ProxyMain.Running running = ProxyMain.start(opts);
         try {
@@ -104,7 +104,7 @@ class ProxyMainTest {
                 token.toString(), "--health-path", "health/ready"}, Map.of()))
                 .hasMessageContaining("--health-path").hasMessageContaining("must start with '/'");
 
-        Map<String, String> opts = ProxyMain.options(new String[] {"--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
+        ProxyOptions opts = ProxyMain.options(new String[] {"--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
                 "--token-file", token.toString()}, Map.of("BATON_PROXY_HEALTH_PATH", "/health/ready"));
         ProxyMain.Running running = ProxyMain.start(opts);
         try {
@@ -112,5 +112,30 @@ class ProxyMainTest {
         } finally {
             running.close(java.time.Duration.ZERO);
         }
+    }
+
+    @Test
+    void theDrainTimeoutIsADurationFromAFlagOrTheEnvironmentAndTheOldMillisecondFlagStillWorks() throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "0123456789abcdef-token\n");
+        String[] base = {"--listen", "127.0.0.1:0", "--token-file", token.toString()};
+
+        assertThat(ProxyMain.options(concat(base, "--drain-timeout", "1m30s"), Map.of()).config().drainTimeout())
+                .isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(ProxyMain.options(base, Map.of("BATON_PROXY_DRAIN_TIMEOUT", "PT5S")).config().drainTimeout())
+                .isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(ProxyMain.options(concat(base, "--drain-timeout-ms", "2500"), Map.of()).config().drainTimeout())
+                .isEqualTo(java.time.Duration.ofMillis(2500));
+        assertThat(ProxyMain.options(concat(base, "--drain-timeout", "10s"), Map.of("BATON_PROXY_DRAIN_TIMEOUT", "1h"))
+                .config().drainTimeout()).as("a flag wins over the environment").isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThatThrownBy(() -> ProxyMain.options(concat(base, "--drain-timeout", "soon"), Map.of()))
+                .hasMessageStartingWith("--drain-timeout: not a duration 'soon'");
+        assertThatThrownBy(() -> ProxyMain.options(concat(base, "--drian-timeout", "5s"), Map.of()))
+                .hasMessageContaining("--drian-timeout");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 }

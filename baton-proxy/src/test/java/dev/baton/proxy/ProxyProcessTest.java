@@ -12,11 +12,13 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ProxyMain} as its own process, run as the docs show: with the runtime classpath and nothing else. */
+@Tag("process")
 class ProxyProcessTest {
 
     private static final Pattern READY = Pattern.compile("baton-proxy listening traffic=\\S+:(\\d+) admin=\\S+:(\\d+)");

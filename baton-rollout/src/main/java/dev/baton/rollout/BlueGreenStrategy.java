@@ -13,7 +13,6 @@ import java.util.Optional;
  * rollback is one route swap back.
  */
 public final class BlueGreenStrategy implements Strategy {
-    private static final RollingSpec FIRST_DEPLOY = new RollingSpec(Amount.percent(100), Amount.of(0), Duration.ZERO);
     private final BlueGreenSpec spec;
 
     public BlueGreenStrategy(BlueGreenSpec spec) {
@@ -22,17 +21,9 @@ public final class BlueGreenStrategy implements Strategy {
 
     @Override
     public Step next(RolloutState s) {
-        Optional<Step> common = Decisions.common(s);
-        if (common.isPresent()) {
-            return common.get();
-        }
-        if (s.stableVersion() == null) {
-            return s.phase() == RolloutPhase.PROGRESSING
-                    ? RollingStrategy.converge(s, s.targetVersion(), FIRST_DEPLOY).orElse(new Step.Done(RolloutPhase.SUCCEEDED))
-                    : RollingStrategy.rollBack(s, FIRST_DEPLOY);
-        }
-        if (s.phase() == RolloutPhase.ROLLING_BACK) {
-            return BackToStable.next(s);
+        Optional<Step> before = Decisions.beforeStrategy(s);
+        if (before.isPresent()) {
+            return before.get();
         }
         if (Boolean.FALSE.equals(s.smokePassed())) {
             return new Step.Rollback("smoke check GET " + spec.smoke() + " on " + s.targetVersion() + " failed");

@@ -15,7 +15,6 @@ import java.util.Optional;
  * stopped.
  */
 public final class CanaryStrategy implements Strategy {
-    private static final RollingSpec FIRST_DEPLOY = new RollingSpec(Amount.percent(100), Amount.of(0), Duration.ZERO);
     private final CanarySpec spec;
 
     public CanaryStrategy(CanarySpec spec) {
@@ -24,17 +23,9 @@ public final class CanaryStrategy implements Strategy {
 
     @Override
     public Step next(RolloutState s) {
-        Optional<Step> common = Decisions.common(s);
-        if (common.isPresent()) {
-            return common.get();
-        }
-        if (s.stableVersion() == null) {
-            return s.phase() == RolloutPhase.PROGRESSING
-                    ? RollingStrategy.converge(s, s.targetVersion(), FIRST_DEPLOY).orElse(new Step.Done(RolloutPhase.SUCCEEDED))
-                    : RollingStrategy.rollBack(s, FIRST_DEPLOY);
-        }
-        if (s.phase() == RolloutPhase.ROLLING_BACK) {
-            return BackToStable.next(s);
+        Optional<Step> before = Decisions.beforeStrategy(s);
+        if (before.isPresent()) {
+            return before.get();
         }
         if (s.lastVerdict() != null && s.lastVerdict().failed()) {
             return new Step.Rollback("analysis failed: " + s.lastVerdict().reason());

@@ -1,5 +1,6 @@
 package dev.baton.rollout;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,30 @@ final class Decisions {
         List<InstanceView> failed = s.failed();
         if (!failed.isEmpty()) {
             return Optional.of(new Step.DrainAndStop(failed.stream().map(InstanceView::id).toList(), "failed"));
+        }
+        return Optional.empty();
+    }
+
+    /** How a first deploy (no stable version yet) rolls out whatever the strategy: all at once, never below zero. */
+    static final RollingSpec FIRST_DEPLOY = new RollingSpec(Amount.percent(100), Amount.of(0), Duration.ZERO);
+
+    /**
+     * What blue-green and canary decide before their own steps: the {@link #common} decisions; a first deploy
+     * has nothing to compare against, so it rolls out (or back) as a plain rolling deploy; and rolling back
+     * returns to the stable version. Empty when the strategy's own steps apply.
+     */
+    static Optional<Step> beforeStrategy(RolloutState s) {
+        Optional<Step> common = common(s);
+        if (common.isPresent()) {
+            return common;
+        }
+        if (s.stableVersion() == null) {
+            return Optional.of(s.phase() == RolloutPhase.PROGRESSING
+                    ? RollingStrategy.converge(s, s.targetVersion(), FIRST_DEPLOY).orElse(new Step.Done(RolloutPhase.SUCCEEDED))
+                    : RollingStrategy.rollBack(s, FIRST_DEPLOY));
+        }
+        if (s.phase() == RolloutPhase.ROLLING_BACK) {
+            return Optional.of(BackToStable.next(s));
         }
         return Optional.empty();
     }

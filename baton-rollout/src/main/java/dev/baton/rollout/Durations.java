@@ -41,7 +41,6 @@ public final class Durations {
         return total;
     }
 
-    /** Prints a duration the way the spec writes it ({@code 1m30s}, {@code 500ms}). */
     /**
      * One unit only ({@code 90s}, {@code 1500ms}): the form for values handed to other programs, such
      * as an instance's {@code BATON_JOBS_HARD}, which every duration parser in Baton reads.
@@ -50,6 +49,7 @@ public final class Durations {
         return d.getNano() == 0 ? d.getSeconds() + "s" : d.toMillis() + "ms";
     }
 
+    /** Prints a duration the way the spec writes it ({@code 1m30s}, {@code 500ms}). */
     public static String format(Duration d) {
         if (d.isZero()) {
             return "0s";

@@ -12,11 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The sample app as a real child JVM, HTTP only: readiness, switches, and SIGTERM during slow requests. */
+@Tag("process")
 class SampleAppProcessTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

@@ -19,12 +19,14 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The sample app as a real child JVM on the embedded PostgreSQL: orders, jobs and their effects. */
+@Tag("process")
 class SampleJobsProcessTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

@@ -1,5 +1,6 @@
 package dev.baton.server;
 
+import dev.baton.proof.TextTable;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.rollout.SpecException;
 import java.io.PrintWriter;
@@ -113,7 +114,7 @@ public final class BatonCommand {
             o.printJson(list);
             return 0;
         }
-        Table t = new Table("REVISION", "ROLLOUT", "FROM", "TO", "STRATEGY", "PHASE", "STARTED", "REASON");
+        TextTable t = new TextTable("REVISION", "ROLLOUT", "FROM", "TO", "STRATEGY", "PHASE", "STARTED", "REASON");
         list.forEach(r -> t.row(r.path("revision").asLong(), r.path("id").asText(), Views.orNone(r.path("stableVersion")),
                 r.path("version").asText(), r.path("strategy").asText(), r.path("phase").asText(),
                 r.path("startedAt").asText(), r.path("reason").isNull() ? "" : r.path("reason").asText()));

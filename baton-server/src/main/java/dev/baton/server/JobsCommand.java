@@ -1,5 +1,6 @@
 package dev.baton.server;
 
+import dev.baton.proof.TextTable;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ final class JobsCommand implements Callable<Integer> {
             opts.printJson(s);
             return 0;
         }
-        Table t = new Table("KIND", "QUEUE", "AVAILABLE", "SCHEDULED", "RUNNING", "DISCARDED");
+        TextTable t = new TextTable("KIND", "QUEUE", "AVAILABLE", "SCHEDULED", "RUNNING", "DISCARDED");
         s.path("kinds").forEach(k -> t.row(k.path("kind").asText(), k.path("queue").asText(), k.path("available").asLong(),
                 k.path("scheduled").asLong(), k.path("running").asLong(), k.path("discarded").asLong()));
         t.print(opts.out());

@@ -8,13 +8,18 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.baton.rollout.Durations;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 
-/** The server's JSON: times as ISO-8601 text, durations as {@code 30s}-style text. */
+/**
+ * The server's JSON: times as ISO-8601 text (Jackson's Java time module), durations as the spec writes
+ * them ({@code 30s}, {@code 1m30s}), read back with the spec's grammar.
+ */
 final class Json {
     static final ObjectMapper MAPPER = mapper();
 
@@ -29,25 +34,22 @@ final class Json {
     }
 
     private static ObjectMapper mapper() {
-        SimpleModule time = new SimpleModule("baton-server-time");
-        time.addSerializer(Instant.class, new JsonSerializer<>() {
-            @Override
-            public void serialize(Instant v, JsonGenerator g, SerializerProvider p) throws IOException {
-                g.writeString(v.toString());
-            }
-        });
-        time.addDeserializer(Instant.class, new JsonDeserializer<>() {
-            @Override
-            public Instant deserialize(JsonParser p, DeserializationContext c) throws IOException {
-                return Instant.parse(p.getValueAsString());
-            }
-        });
-        time.addSerializer(Duration.class, new JsonSerializer<>() {
+        SimpleModule durations = new SimpleModule("baton-durations");
+        durations.addSerializer(Duration.class, new JsonSerializer<>() {
             @Override
             public void serialize(Duration v, JsonGenerator g, SerializerProvider p) throws IOException {
-                g.writeString(dev.baton.rollout.Durations.format(v));
+                g.writeString(Durations.format(v));
             }
         });
-        return new ObjectMapper().registerModule(time).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        durations.addDeserializer(Duration.class, new JsonDeserializer<>() {
+            @Override
+            public Duration deserialize(JsonParser p, DeserializationContext c) throws IOException {
+                return Durations.parse(p.getValueAsString());
+            }
+        });
+        // Registered after the time module, so that durations are written and read the spec's way.
+        return new ObjectMapper().registerModule(new JavaTimeModule()).registerModule(durations)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 }

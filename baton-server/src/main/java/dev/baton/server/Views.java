@@ -1,5 +1,6 @@
 package dev.baton.server;
 
+import dev.baton.proof.TextTable;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 
@@ -33,7 +34,7 @@ final class Views {
     }
 
     static void instances(PrintWriter out, JsonNode instances) {
-        Table t = new Table("INSTANCE", "VERSION", "STATE", "PID", "PORT");
+        TextTable t = new TextTable("INSTANCE", "VERSION", "STATE", "PID", "PORT");
         instances.forEach(i -> t.row(i.path("id").asText(), i.path("version").asText(), i.path("state").asText(),
                 i.path("pid").asLong(), i.path("port").asInt()));
         t.print(out);
@@ -41,7 +42,7 @@ final class Views {
 
     /** Supervised slots that restarted or wait for a restart: restart count, crashes in a row, back-off. */
     static void supervision(PrintWriter out, JsonNode slots) {
-        Table t = new Table("SLOT", "INSTANCE", "RESTARTS", "CRASHES IN A ROW", "BACK-OFF", "NEXT RESTART", "LAST EXIT");
+        TextTable t = new TextTable("SLOT", "INSTANCE", "RESTARTS", "CRASHES IN A ROW", "BACK-OFF", "NEXT RESTART", "LAST EXIT");
         boolean any = false;
         for (JsonNode s : slots) {
             if (s.path("restarts").asInt() == 0 && s.path("restartAt").isNull()) {

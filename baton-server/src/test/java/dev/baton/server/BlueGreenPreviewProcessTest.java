@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * the instances as real processes. Green is served through the proxy's preview port before the swap, smoke
  * checked there, and the rollout says that it waits for {@code baton promote}.
  */
+@Tag("process")
 class BlueGreenPreviewProcessTest {
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
     private Path dir;

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A real outage: the worker's own PostgreSQL (not the shared test one) is stopped under it and started
  * again on the same data directory and port.
  */
+@Tag("process")
 class DatabaseOutageTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

@@ -13,12 +13,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Real worker JVMs, real SIGTERM and SIGKILL, invariants checked in the database. */
+@Tag("process")
 class WorkerProcessTest {
 
     private static final Duration WAIT = Duration.ofSeconds(90);

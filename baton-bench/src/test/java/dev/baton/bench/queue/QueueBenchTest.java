@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.bench.BenchCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /** The benchmark runs end to end and keeps its output contract; its speed is not asserted. */
+@Tag("process")
 class QueueBenchTest {
 
     @Test

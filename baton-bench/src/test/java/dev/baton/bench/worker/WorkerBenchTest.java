@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.bench.BenchCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -14,6 +15,7 @@ import picocli.CommandLine;
  * The benchmark runs end to end — a worker in this JVM, a worker process stopped by a real SIGTERM —
  * and keeps its output contract; its speed is not asserted.
  */
+@Tag("process")
 class WorkerBenchTest {
 
     @Test

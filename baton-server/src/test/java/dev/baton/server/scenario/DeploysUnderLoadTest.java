@@ -20,22 +20,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * End to end on one {@link Stage}: the sample app as real processes started by a real control plane process,
  * the proxy process, embedded PostgreSQL, steady HTTP load through the proxy and job load into the queue.
- * One stage serves the ordered tests (starting it costs most of the time); each deploy is judged on its own
- * window by baton-proof's invariants: no failed or unanswered request, no lost or duplicated job.
+ * One stage serves the tests (starting it costs most of the time); each test deploys from whatever version
+ * is stable when it starts to a version of its own, so none depends on another or on their order, and each
+ * deploy is judged on its own window by baton-proof's invariants: no failed or unanswered request, no lost
+ * or duplicated job.
  */
+@Tag("process")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DeploysUnderLoadTest {
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
     private Path dir;
@@ -62,12 +62,12 @@ class DeploysUnderLoadTest {
     }
 
     @Test
-    @Order(1)
     void blueGreenSwapsUnderLoadWithoutAFailedRequestAndItsRollbackWithinTheScaleDownDelayIsOneRouteSwap()
             throws Exception {
-        CompletableFuture<Deploy> deploy = inBackground(() -> stage.deploy("v2",
+        String stable = stableVersion();
+        CompletableFuture<Deploy> deploy = inBackground(() -> stage.deploy("green",
                 "{type: blue-green, scale_down_delay: 10m}", Map.of(), TIMEOUT));
-        await().atMost(TIMEOUT).until(() -> weights().equals(Map.of("v2", 100))
+        await().atMost(TIMEOUT).until(() -> weights().equals(Map.of("green", 100))
                 && stage.client().status().path("rollout").path("phase").asText().equals("PROGRESSING"));
         await().atMost(Duration.ofSeconds(30)).until(() -> stage.http().ended(dev.baton.proof.Outcome.OK) > 0);
         stage.client().post("/v1/abort", Map.of("reason", "bad release"));
@@ -77,65 +77,71 @@ class DeploysUnderLoadTest {
         List<JsonNode> after = eventsAfterRollback(d);
         assertThat(after).as("steps done after the rollback decision").isNotEmpty();
         assertThat(after.getFirst().path("step").asText()).as("the first thing the rollback does").isEqualTo("SetWeights");
-        assertThat(after.getFirst().path("detail").asText()).isEqualTo("{v1=100}");
+        assertThat(after.getFirst().path("detail").asText()).isEqualTo("{" + stable + "=100}");
         assertThat(after).noneMatch(e -> e.path("step").asText().equals("StartInstances"));
         Duration swap = Duration.between(Stage.instant(rollbackEvent(d).path("at")), Stage.instant(after.getFirst().path("at")));
         assertThat(swap).as("rollback decision to traffic back on v1").isLessThan(Duration.ofSeconds(10));
         ScenarioResult r = stage.finish("blue-green rollback", d, true, null);
         assertThat(r.violations()).isEmpty();
         assertThat(r.requests().sent()).isPositive();
-        assertThat(stage.httpResult().during(d.window())).anyMatch(x -> "v2".equals(x.version()))
-                .anyMatch(x -> "v1".equals(x.version()));
+        assertThat(stage.httpResult().during(d.window())).anyMatch(x -> "green".equals(x.version()))
+                .anyMatch(x -> stable.equals(x.version()));
+        assertThat(versions()).containsOnly(stable);
     }
 
     @Test
-    @Order(2)
     void goodCanaryIsPromotedThroughItsStepsAndItsWorkersTakeTheirShareOfJobs() throws Exception {
-        Deploy d = stage.deploy("v3", "canary", Map.of(), TIMEOUT);
+        String stable = stableVersion();
+        Deploy d = stage.deploy("good", "canary", Map.of(), TIMEOUT);
         ScenarioResult r = stage.finish("good canary", d, false, null);
         assertThat(r.violations()).isEmpty();
         assertThat(d.status()).isEqualTo("SUCCEEDED");
         JsonNode detail = stage.client().get("/v1/rollouts/" + d.rolloutId());
-        Instant split = stepDone(detail, "SetJobShares", "{v1=50, v3=50}");
+        Instant split = stepDone(detail, "SetJobShares", "{" + stable + "=50, good=50}");
         Instant promoted = stepDone(detail, "Promote", null);
-        assertThat(effectsByVersion(split, promoted)).as("effects applied while v3 held half of the jobs")
-                .containsKeys("v1", "v3");
-        assertThat(versions()).containsOnly("v3");
+        assertThat(effectsByVersion(split, promoted)).as("effects applied while the canary held half of the jobs")
+                .containsKeys(stable, "good");
+        assertThat(versions()).containsOnly("good");
     }
 
     @Test
-    @Order(3)
     void badCanaryIsRolledBackByAnalysisAndStableCompletesTheJobsItFailed() throws Exception {
-        Deploy d = stage.deploy("v4", "canary", Map.of("SAMPLE_ERROR_RATE", "0.3", "SAMPLE_JOB_FAIL_RATE", "0.5"), TIMEOUT);
-        ScenarioResult r = stage.finish("bad canary", d, true, "v4 answers 30% with 500 on purpose");
+        String stable = stableVersion();
+        Deploy d = stage.deploy("bad", "canary", Map.of("SAMPLE_ERROR_RATE", "0.3", "SAMPLE_JOB_FAIL_RATE", "0.5"), TIMEOUT);
+        ScenarioResult r = stage.finish("bad canary", d, true, "bad answers 30% with 500 on purpose");
         assertThat(d.rolledBack()).isTrue();
         assertThat(d.reason()).startsWith("analysis failed");
         assertThat(r.violations()).isEmpty();
         assertThat(r.jobs().lost()).isZero();
         assertThat(r.jobs().completed()).isEqualTo(r.jobs().enqueued()).isPositive();
-        assertThat(retriedJobsCompletedBy("v3")).as("jobs that failed an attempt, then completed by stable").isPositive();
-        assertThat(versions()).containsOnly("v3");
+        assertThat(retriedJobsCompletedBy(stable)).as("jobs that failed an attempt, then completed by stable").isPositive();
+        assertThat(versions()).containsOnly(stable);
     }
 
     @Test
-    @Order(4)
     void canaryPausedForeverHoldsThroughPauseAndResumeUntilPromoted() throws Exception {
-        CompletableFuture<Deploy> deploy = inBackground(() -> stage.deploy("v5",
+        String stable = stableVersion();
+        CompletableFuture<Deploy> deploy = inBackground(() -> stage.deploy("paused",
                 "{type: canary, steps: [{weight: 50, pause: forever}, {weight: 100}]}", Map.of(), TIMEOUT));
-        await().atMost(TIMEOUT).until(() -> weights().equals(Map.of("v3", 50, "v5", 50)));
+        await().atMost(TIMEOUT).until(() -> weights().equals(Map.of(stable, 50, "paused", 50)));
         stage.client().post("/v1/pause", Map.of());
         assertThat(stage.client().status().path("rollout").path("paused").asBoolean()).isTrue();
         String id = stage.client().status().path("rollout").path("id").asText();
         await().atMost(Duration.ofSeconds(30)).until(() -> commands(id).contains("pause"));
         stage.client().post("/v1/promote", Map.of());
         assertThat(commands(id)).as("a promote while paused waits for the resume").doesNotContain("promote");
-        assertThat(weights()).isEqualTo(Map.of("v3", 50, "v5", 50));
+        assertThat(weights()).isEqualTo(Map.of(stable, 50, "paused", 50));
         stage.client().post("/v1/resume", Map.of());
         Deploy d = deploy.get();
         ScenarioResult r = stage.finish("paused canary", d, false, null);
         assertThat(r.violations()).isEmpty();
         assertThat(commands(id)).containsSubsequence("pause", "resume", "promote").containsOnlyOnce("pause");
-        assertThat(versions()).containsOnly("v5");
+        assertThat(versions()).containsOnly("paused");
+    }
+
+    /** The version serving when a test starts: each test deploys from it to a version of its own. */
+    private String stableVersion() {
+        return stage.client().status().path("stableVersion").asText();
     }
 
     private List<String> commands(String id) {

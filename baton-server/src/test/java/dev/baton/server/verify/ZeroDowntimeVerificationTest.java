@@ -7,6 +7,7 @@ import dev.baton.proof.ScenarioResult;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * unexplained failed or unknown request, no job lost, no effect twice, each fault really injected, the bad
  * versions rolled back and the good ones not.
  */
+@Tag("process")
 class ZeroDowntimeVerificationTest {
 
     private Path dir;
