@@ -12,8 +12,8 @@ final class Maintenance {
 
     private static final int PRUNE_BATCH = 10_000;
 
-    /** A dead letter whose key was taken by a newer live job stays dead: the newer job does its work. */
     /**
+     * A dead letter whose key was taken by a newer live job stays dead: the newer job does its work.
      * A dead job may come back only if no unfinished job holds its unique key, and only the newest
      * dead job of a key: two dead jobs of one key retried in one statement would both see the key
      * free and then collide on the unique index.

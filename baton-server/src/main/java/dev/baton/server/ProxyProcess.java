@@ -120,7 +120,7 @@ final class ProxyProcess {
                     "--listen", host + ":" + port, "--admin", "127.0.0.1:0",
                     "--token-file", dir.resolve("admin.token").toString(),
                     "--state-file", dir.resolve("routes.json").toString(),
-                    "--drain-timeout-ms", Long.toString(Math.max(1, drainTimeout.toMillis())),
+                    "--drain-timeout", Math.max(1, drainTimeout.toMillis()) + "ms",
                     "--health-path", healthPath));
             if (previewPort != null) {
                 cmd.addAll(List.of("--preview", host + ":" + previewPort));
