@@ -50,7 +50,8 @@ class ProxyMainTest {
         ProxyMain.Running running = ProxyMain.start(opts);
         try {
             running.proxy().setRouteTable(old);
-            Files.createDirectories(dir.resolve("state/routes.json.tmp")); // the next write cannot create its file
+            // The next write cannot create its temporary file: a non-empty directory stands in its place.
+            Files.createDirectories(dir.resolve("state/routes.json.tmp/in-the-way"));
 
             var client = java.net.http.HttpClient.newHttpClient();
             var res = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
