@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
  * between rollouts) and the running engine, and a stop by any of them is never taken for a crash.
  */
 final class Deployments {
+    /** How long a deploy waits for an ended rollout to hand its instances to supervision. */
+    private static final Duration HAND_OVER_WAIT = Duration.ofSeconds(30);
     private static final Logger log = LoggerFactory.getLogger(Deployments.class);
     private static final Duration RESTART_BACKOFF = Duration.ofSeconds(2);
 
@@ -176,6 +178,7 @@ final class Deployments {
         if (closing) {
             throw ApiException.conflict("the control plane is shutting down");
         }
+        active().ifPresent(this::awaitHandOverIfEnded);
         active().ifPresent(a -> {
             throw ApiException.conflict("rollout " + a.id() + " of " + a.engine().current().targetVersion()
                     + " is still " + a.engine().current().phase() + "; wait for it or abort it");
@@ -289,6 +292,27 @@ final class Deployments {
                     first = false;
                 }
             }
+        }
+    }
+
+    /**
+     * A rollout that has reached its end still hands its instances to supervision before it stops being
+     * the active one; a deploy in that moment (right after {@code status} showed the new stable version)
+     * waits for the hand-over instead of being refused. Bounded; a hand-over that takes longer is refused
+     * as before.
+     */
+    private void awaitHandOverIfEnded(ActiveRollout a) {
+        RolloutState s = a.engine().current();
+        if (s == null || !s.phase().terminal()) {
+            return;
+        }
+        try {
+            a.outcome().get(HAND_OVER_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                 | java.util.concurrent.CancellationException e) {
+            // refused below, with what the rollout is doing
         }
     }
 
