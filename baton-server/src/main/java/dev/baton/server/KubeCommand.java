@@ -1,8 +1,8 @@
 package dev.baton.server;
 
 import dev.baton.rollout.Durations;
-import dev.baton.rollout.kube.KubeManifests;
-import dev.baton.rollout.kube.KubeOptions;
+import dev.baton.kube.KubeManifests;
+import dev.baton.kube.KubeOptions;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
