@@ -5,10 +5,12 @@ import static dev.baton.kube.KubeYaml.map;
 import java.util.Map;
 
 /** The labels and metadata every generated object shares; the selector never names a version. */
-final class Labels {
+public final class Labels {
     static final String NAME = "app.kubernetes.io/name";
     static final String VERSION = "app.kubernetes.io/version";
     static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    static final String INSTANCE = "baton.dev/instance";
+    static final String BATON = "baton";
 
     private Labels() {}
 
