@@ -55,7 +55,9 @@ class KubernetesDriverTest {
         if (driver != null) {
             driver.close();
         }
-        KubeTestCluster.deleteNamespace(ns);
+        if (ns != null) {
+            KubeTestCluster.deleteNamespace(ns);
+        }
     }
 
     static AppSpec sampleSpec(String app, String ns) {
