@@ -88,20 +88,32 @@ public final class KubernetesDriver implements InstanceDriver, AutoCloseable {
 
         @Override
         public void onDelete(Pod pod, boolean finalStateUnknown) {
-            String name = pod.getMetadata().getName();
-            if (tracked.remove(name) && !stopping.contains(name)) {
-                crashed(name, exitCode(pod), "was deleted by someone else");
-            }
+            gone(pod.getMetadata().getName(), exitCode(pod));
             notifyChange();
         }
 
         private void seen(Pod pod) {
             String name = pod.getMetadata().getName();
-            String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-            if (("Failed".equals(phase) || "Succeeded".equals(phase)) && !stopping.contains(name) && tracked.remove(name)) {
-                crashed(name, exitCode(pod), "ended (" + phase + ")");
+            if (ended(pod) && reportable(name) && tracked.remove(name)) {
+                crashed(name, exitCode(pod), "ended (" + pod.getStatus().getPhase() + ")");
             }
             notifyChange();
+        }
+
+        private void gone(String name, int code) {
+            if (reportable(name) && tracked.remove(name)) {
+                crashed(name, code, "was deleted by someone else");
+            }
+        }
+
+        /** Only an instance the engine knows of (start returned it, or it was adopted) and that nobody stops. */
+        private boolean reportable(String name) {
+            return instances.containsKey(name) && !stopping.contains(name);
+        }
+
+        /** What happened to a pod while it had no instance yet, reported now that it has one. */
+        void recheck(String name) {
+            pod(name).ifPresentOrElse(this::seen, () -> gone(name, -1));
         }
 
         private void notifyChange() {
@@ -241,8 +253,8 @@ public final class KubernetesDriver implements InstanceDriver, AutoCloseable {
         Instance i = new Instance(name, version, ip, spec.kubernetes().containerPort(), -1,
                 clock.instant().truncatedTo(ChronoUnit.MILLIS));
         table.instances.put(name, i);
-        // it may have ended while we waited for its IP: report it now that there is an instance to report
-        table.pod(name).filter(KubernetesDriver::ended).ifPresent(table::seen);
+        // it may have ended, or been deleted, since it got its IP: report it now that there is an instance to report
+        table.recheck(name);
         return i;
     }
 

@@ -17,13 +17,13 @@ import java.util.UUID;
  * the one {@code scripts/kube-test-cluster start} runs. There is no fallback: without a cluster these tests fail
  * with a message that says how to start one. One {@link NodeAgent} per test JVM stands in for the kubelet.
  */
-final class KubeTestCluster {
+public final class KubeTestCluster {
     private static KubernetesClient client;
     private static NodeAgent agent;
 
     private KubeTestCluster() {}
 
-    static Path kubeconfig() {
+    public static Path kubeconfig() {
         String env = System.getenv("BATON_TEST_KUBECONFIG");
         Path p = env != null && !env.isBlank() ? Path.of(env)
                 : Path.of(System.getenv().getOrDefault("BATON_CACHE", System.getProperty("user.home") + "/.cache/baton"),
@@ -35,7 +35,7 @@ final class KubeTestCluster {
         return p;
     }
 
-    static synchronized KubernetesClient client() {
+    public static synchronized KubernetesClient client() {
         if (client == null) {
             try {
                 client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig())))
@@ -49,24 +49,30 @@ final class KubeTestCluster {
     }
 
     /** The node agent of this JVM (its own node), started on first use. */
-    static synchronized NodeAgent agent(Path logs) {
+    public static synchronized NodeAgent agent(Path logs) {
         if (agent == null) {
-            agent = NodeAgent.start(client(), "baton-agent-" + ProcessHandle.current().pid(), logs);
+            agent = NodeAgent.start(client(), NodeAgent.NODE_PREFIX + ProcessHandle.current().pid(), logs);
         }
         return agent;
     }
 
-    /** A fresh namespace with the app's database Secret ({@code <app>-database}, key {@code url}). */
-    static String namespace(String app, String databaseUrl) {
+    /** A fresh, empty namespace. */
+    public static String namespace() {
         String ns = "baton-t-" + UUID.randomUUID().toString().substring(0, 8);
         client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
                 .create();
+        return ns;
+    }
+
+    /** A fresh namespace with the app's database Secret ({@code <app>-database}, key {@code url}). */
+    static String namespace(String app, String databaseUrl) {
+        String ns = namespace();
         client().secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName(app + "-database")
                 .endMetadata().withStringData(Map.of(KubeOptions.DATABASE_SECRET_KEY, databaseUrl)).build()).create();
         return ns;
     }
 
-    static void deleteNamespace(String ns) {
+    public static void deleteNamespace(String ns) {
         client().namespaces().withName(ns).delete();
     }
 

@@ -60,9 +60,13 @@ import org.slf4j.LoggerFactory;
  * isolation, liveness and startup probes, resources and cgroups, volumes, container restarts, the pod log endpoint,
  * and the kubelet's exact probe timing.
  */
-final class NodeAgent implements AutoCloseable {
+public final class NodeAgent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
     private static final Duration HEARTBEAT = Duration.ofSeconds(5);
+    /** Node names of agents start with this. */
+    static final String NODE_PREFIX = "baton-agent-";
+    /** A lease not renewed for this long belongs to an agent that is gone. */
+    private static final Duration STALE = Duration.ofSeconds(15);
 
     private final KubernetesClient client;
     private final String node;
@@ -135,6 +139,7 @@ final class NodeAgent implements AutoCloseable {
     }
 
     private void register() {
+        forgetDeadAgents();
         Node n = new NodeBuilder().withNewMetadata().withName(node).addToLabels("kubernetes.io/hostname", node)
                 .addToLabels("kubernetes.io/os", "linux").endMetadata().build();
         if (client.nodes().withName(node).get() == null) {
@@ -142,6 +147,25 @@ final class NodeAgent implements AutoCloseable {
         }
         heartbeatOnce();
         log.info("node {} registered", node);
+    }
+
+    /**
+     * Deletes the Nodes of agents that died without closing (a killed test JVM): their leases are stale, but until
+     * the node-lifecycle controller notices, the scheduler would bind pods to them that nobody runs.
+     */
+    private void forgetDeadAgents() {
+        for (Node n : client.nodes().list().getItems()) {
+            String name = n.getMetadata().getName();
+            if (!name.startsWith(NODE_PREFIX) || name.equals(node)) {
+                continue;
+            }
+            Lease l = client.leases().inNamespace("kube-node-lease").withName(name).get();
+            ZonedDateTime renewed = l == null || l.getSpec() == null ? null : l.getSpec().getRenewTime();
+            if (renewed == null || renewed.isBefore(ZonedDateTime.now(java.time.ZoneOffset.UTC).minus(STALE))) {
+                log.info("deleting node {} of a node agent that is gone", name);
+                client.nodes().withName(name).delete();
+            }
+        }
     }
 
     private void heartbeatLoop() {
@@ -164,14 +188,14 @@ final class NodeAgent implements AutoCloseable {
                 .withLastTransitionTime(now).build();
         Map<String, Quantity> capacity = Map.of("cpu", new Quantity("64"), "memory", new Quantity("256Gi"),
                 "pods", new Quantity("250"), "ephemeral-storage", new Quantity("100Gi"));
-        client.nodes().withName(node).editStatus(n -> new NodeBuilder(n).editOrNewStatus()
+        onConflictRetry(() -> client.nodes().withName(node).editStatus(n -> new NodeBuilder(n).editOrNewStatus()
                 .withConditions(List.of(ready)).withCapacity(capacity).withAllocatable(capacity)
                 .withAddresses(List.of(new io.fabric8.kubernetes.api.model.NodeAddress("127.0.0.1", "InternalIP"),
                         new io.fabric8.kubernetes.api.model.NodeAddress(node, "Hostname")))
                 .withNewNodeInfo().withKubeletVersion("v1.20.2").withOperatingSystem("linux").withArchitecture("amd64")
                 .withContainerRuntimeVersion("baton-node-agent://1").withKernelVersion("").withOsImage("")
                 .withKubeProxyVersion("").withBootID("").withMachineID("").withSystemUUID("").endNodeInfo()
-                .endStatus().build());
+                .endStatus().build()));
         ZonedDateTime micro = ZonedDateTime.now(java.time.ZoneOffset.UTC);
         Lease existing = client.leases().inNamespace("kube-node-lease").withName(node).get();
         if (existing == null) {
@@ -179,8 +203,8 @@ final class NodeAgent implements AutoCloseable {
                     .withNamespace("kube-node-lease").endMetadata().withNewSpec().withHolderIdentity(node)
                     .withLeaseDurationSeconds(40).withRenewTime(micro).endSpec().build()).create();
         } else {
-            client.leases().inNamespace("kube-node-lease").withName(node)
-                    .edit(l -> new LeaseBuilder(l).editSpec().withRenewTime(micro).endSpec().build());
+            onConflictRetry(() -> client.leases().inNamespace("kube-node-lease").withName(node)
+                    .edit(l -> new LeaseBuilder(l).editSpec().withRenewTime(micro).endSpec().build()));
         }
     }
 
@@ -401,7 +425,7 @@ final class NodeAgent implements AutoCloseable {
                 condition("Initialized", "True", now), condition("Ready", readyText, now),
                 condition("ContainersReady", readyText, now), condition("PodScheduled", "True", now));
         try {
-            client.pods().inNamespace(r.namespace).withName(r.name).editStatus(p -> {
+            onConflictRetry(() -> client.pods().inNamespace(r.namespace).withName(r.name).editStatus(p -> {
                 var b = new io.fabric8.kubernetes.api.model.PodBuilder(p).editOrNewStatus().withPhase(phase)
                         .withHostIP("127.0.0.1").withPodIP(r.ip).withPodIPs(new PodIPBuilder().withIp(r.ip).build())
                         .withConditions(conditions).withContainerStatuses(container);
@@ -409,9 +433,27 @@ final class NodeAgent implements AutoCloseable {
                     b = b.withStartTime(now);
                 }
                 return b.endStatus().build();
-            });
+            }));
         } catch (KubernetesClientException e) {
-            log.debug("pod {}: status not written: {}", r.key(), e.getMessage());
+            if (e.getCode() == 404) {
+                log.debug("pod {} is gone: status not written", r.key());
+            } else {
+                log.warn("pod {}: status not written: {}", r.key(), e.getMessage());
+            }
+        }
+    }
+
+    /** An edit that lost a race with another writer (409) is read and applied again, as a kubelet does. */
+    private static void onConflictRetry(Runnable edit) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                edit.run();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 10) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -430,7 +472,10 @@ final class NodeAgent implements AutoCloseable {
         }
     }
 
-    /** Kills every process it runs (as a node that dies would) and stops; the Node object stays. */
+    /**
+     * Kills every process it runs (as a node that dies would), stops, and deletes its Node, so the scheduler binds
+     * nothing more to it.
+     */
     @Override
     public void close() {
         closed = true;
@@ -442,5 +487,10 @@ final class NodeAgent implements AutoCloseable {
             }
         }
         pods.clear();
+        try {
+            client.nodes().withName(node).delete();
+        } catch (KubernetesClientException e) {
+            log.warn("node {} not deleted: {}", node, e.getMessage());
+        }
     }
 }
