@@ -64,6 +64,8 @@ public final class KubernetesDriver implements InstanceDriver, AutoCloseable {
         final Set<String> tracked = ConcurrentHashMap.newKeySet();
         final Set<String> stopping = ConcurrentHashMap.newKeySet();
         final Map<String, Instance> instances = new ConcurrentHashMap<>();
+        /** The exit code a node reported for a pod being stopped, read when the pod is gone. */
+        final Map<String, Integer> exits = new ConcurrentHashMap<>();
         final Object changed = new Object();
         SharedIndexInformer<Pod> informer;
 
@@ -94,6 +96,9 @@ public final class KubernetesDriver implements InstanceDriver, AutoCloseable {
 
         private void seen(Pod pod) {
             String name = pod.getMetadata().getName();
+            if (stopping.contains(name) && exitCode(pod) != -1) {
+                exits.put(name, exitCode(pod));
+            }
             if (ended(pod) && reportable(name) && tracked.remove(name)) {
                 crashed(name, exitCode(pod), "ended (" + pod.getStatus().getPhase() + ")");
             }
@@ -299,8 +304,9 @@ public final class KubernetesDriver implements InstanceDriver, AutoCloseable {
         try {
             Duration bound = Duration.ofSeconds(seconds).plus(STOP_SLACK);
             if (table.await(name, Optional::isEmpty, bound)) {
-                log.info("stopped pod {}", name);
-                return killed(pod.get()) ? StopOutcome.KILLED : StopOutcome.EXITED;
+                Integer code = table.exits.get(name);
+                log.info("stopped pod {} (exit code {})", name, code == null ? "unknown" : code);
+                return code != null && code == 137 ? StopOutcome.KILLED : StopOutcome.EXITED;
             }
             log.warn("pod {} still there {}s after its deletion: deleting it at once", name, bound.toSeconds());
             deleteQuietly(name, 0);
@@ -310,12 +316,11 @@ public final class KubernetesDriver implements InstanceDriver, AutoCloseable {
             Thread.currentThread().interrupt();
             return StopOutcome.KILLED;
         } finally {
-            table.pod(name).ifPresentOrElse(p -> { }, () -> table.stopping.remove(name));
+            if (table.pod(name).isEmpty()) {
+                table.stopping.remove(name);
+                table.exits.remove(name);
+            }
         }
-    }
-
-    private boolean killed(Pod lastSeen) {
-        return exitCode(lastSeen) == 137;
     }
 
     private void deleteQuietly(String name, long graceSeconds) {

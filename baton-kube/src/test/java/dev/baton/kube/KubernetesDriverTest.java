@@ -126,6 +126,25 @@ class KubernetesDriverTest {
     }
 
     @Test
+    void aPodThatIgnoresSigtermIsKilledAtTheEndOfTheGracePeriod() {
+        AppSpec stubborn = AppSpec.parse("""
+                app: %s
+                run: "trap '' TERM; sleep 600"
+                kubernetes: { image: "busybox:{version}", namespace: %s }
+                """.formatted(APP, ns));
+        Instance i = driver.withSpec(stubborn).start("v1");
+
+        long t0 = System.nanoTime();
+        InstanceDriver.StopOutcome outcome = driver.stop(i, Duration.ofSeconds(2));
+
+        assertThat(outcome).isEqualTo(InstanceDriver.StopOutcome.KILLED);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofSeconds(2))
+                .isLessThan(Duration.ofSeconds(2).plus(KubernetesDriver.STOP_SLACK));
+        assertThat(k8s.pods().inNamespace(ns).withName(i.id()).get()).isNull();
+        assertThat(crashes).isEmpty();
+    }
+
+    @Test
     void aRestartedControlPlaneFindsThePodsByLabelAndAdoptsThoseStillThere() throws Exception {
         Instance kept = startReady("v1");
         Instance gone = startReady("v1");
