@@ -57,8 +57,8 @@ import org.slf4j.LoggerFactory;
  * Failed with its exit code ({@code restartPolicy: Never} is all it supports).
  * <p>
  * Not covered: images (the command runs on this machine, not in the image), kube-proxy and Services, CNI and network
- * isolation, liveness and startup probes, resources and cgroups, volumes, container restarts, the pod log endpoint,
- * and the kubelet's exact probe timing.
+ * isolation, liveness and startup probes, resources and cgroups, volumes, container restarts, the kubelet API
+ * beyond the log endpoint (exec, attach, port-forward, follow), and the kubelet's exact probe timing.
  */
 public final class NodeAgent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
@@ -76,6 +76,7 @@ public final class NodeAgent implements AutoCloseable {
     private final AtomicInteger nextIp = new AtomicInteger(1);
     private final SharedIndexInformer<Pod> informer;
     private final Thread heartbeat;
+    private final com.sun.net.httpserver.HttpsServer kubeletApi;
     private volatile boolean closed;
 
     /** The process of one pod and what the agent knows of it. */
@@ -104,6 +105,7 @@ public final class NodeAgent implements AutoCloseable {
         this.client = client;
         this.node = node;
         this.logs = logs;
+        this.kubeletApi = kubeletApi(logs);
         register();
         this.informer = client.pods().inAnyNamespace().withField("spec.nodeName", node).inform(new ResourceEventHandler<>() {
             @Override
@@ -131,6 +133,69 @@ public final class NodeAgent implements AutoCloseable {
     /** Registers node {@code node} and starts running the pods bound to it; their output goes to {@code logs}. */
     static NodeAgent start(KubernetesClient client, String node, Path logs) {
         return new NodeAgent(client, node, logs);
+    }
+
+    /**
+     * The one kubelet endpoint the API server's pod log API needs ({@code GET /containerLogs/NS/POD/CONTAINER}, with
+     * {@code tailLines}), over HTTPS on 127.0.0.1 with a throwaway self-signed certificate (the test cluster's API
+     * server is given no kubelet CA, so it does not verify it).
+     */
+    private static com.sun.net.httpserver.HttpsServer kubeletApi(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path store = Files.createTempFile(dir, "kubelet", ".p12");
+            Files.delete(store);
+            char[] pass = java.util.UUID.randomUUID().toString().toCharArray();
+            Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                    "-genkeypair", "-alias", "kubelet", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                    "-dname", "CN=baton-node-agent", "-ext", "SAN=ip:127.0.0.1", "-storetype", "PKCS12",
+                    "-keystore", store.toString(), "-storepass", new String(pass), "-keypass", new String(pass))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
+                throw new IllegalStateException("keytool could not make the node agent's certificate");
+            }
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(store)) {
+                ks.load(in, pass);
+            }
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, pass);
+            javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+            tls.init(kmf.getKeyManagers(), null, null);
+            var server = com.sun.net.httpserver.HttpsServer.create(
+                    new java.net.InetSocketAddress("127.0.0.1", 0), 16);
+            server.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+            server.createContext("/containerLogs/", ex -> {
+                String[] parts = ex.getRequestURI().getPath().split("/");
+                byte[] body;
+                int status = 200;
+                Path file = parts.length >= 4 ? dir.resolve(parts[2] + "_" + parts[3] + ".log") : null;
+                if (file == null || !Files.exists(file)) {
+                    status = 404;
+                    body = "no log\n".getBytes(StandardCharsets.UTF_8);
+                } else {
+                    List<String> lines = Files.readAllLines(file);
+                    String q = ex.getRequestURI().getQuery() == null ? "" : ex.getRequestURI().getQuery();
+                    var m = java.util.regex.Pattern.compile("(?:^|&)tailLines=(\\d+)").matcher(q);
+                    int tail = m.find() ? Integer.parseInt(m.group(1)) : lines.size();
+                    List<String> last = lines.subList(Math.max(0, lines.size() - tail), lines.size());
+                    body = (String.join("\n", last) + (last.isEmpty() ? "" : "\n")).getBytes(StandardCharsets.UTF_8);
+                }
+                ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+                ex.sendResponseHeaders(status, body.length);
+                try (var out = ex.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+            server.start();
+            return server;
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("the node agent's log endpoint did not start: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the node agent");
+        }
     }
 
     /** Where a pod's output goes. */
@@ -190,8 +255,9 @@ public final class NodeAgent implements AutoCloseable {
                 "pods", new Quantity("250"), "ephemeral-storage", new Quantity("100Gi"));
         onConflictRetry(() -> client.nodes().withName(node).editStatus(n -> new NodeBuilder(n).editOrNewStatus()
                 .withConditions(List.of(ready)).withCapacity(capacity).withAllocatable(capacity)
-                .withAddresses(List.of(new io.fabric8.kubernetes.api.model.NodeAddress("127.0.0.1", "InternalIP"),
-                        new io.fabric8.kubernetes.api.model.NodeAddress(node, "Hostname")))
+                .withAddresses(List.of(new io.fabric8.kubernetes.api.model.NodeAddress("127.0.0.1", "InternalIP")))
+                .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(kubeletApi.getAddress().getPort())
+                .endKubeletEndpoint().endDaemonEndpoints()
                 .withNewNodeInfo().withKubeletVersion("v1.20.2").withOperatingSystem("linux").withArchitecture("amd64")
                 .withContainerRuntimeVersion("baton-node-agent://1").withKernelVersion("").withOsImage("")
                 .withKubeProxyVersion("").withBootID("").withMachineID("").withSystemUUID("").endNodeInfo()
@@ -481,6 +547,7 @@ public final class NodeAgent implements AutoCloseable {
         closed = true;
         informer.close();
         heartbeat.interrupt();
+        kubeletApi.stop(0);
         for (RunningPod r : pods.values()) {
             if (r.process != null && r.process.isAlive()) {
                 signal(r.process.pid(), "KILL");

@@ -67,6 +67,11 @@ class DeploysOnKubernetesTest {
         if (ns != null) {
             KubeTestCluster.deleteNamespace(ns);
         }
+        if (dir != null) {
+            try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+                all.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
     }
 
     @Test
@@ -86,6 +91,16 @@ class DeploysOnKubernetesTest {
 
     @Test
     @Order(2)
+    void logsOfAnInstanceComeFromThePodLogApi() {
+        String id = instanceIds().getFirst();
+
+        String log = stage.client().text("/v1/instances/" + id + "/logs?lines=200");
+
+        assertThat(log).contains("sample v2 listening on 127.0.1.");
+    }
+
+    @Test
+    @Order(3)
     void blueGreenOnPodsSwitchesWithoutAFailedRequest() throws Exception {
         Deploy d = stage.deploy("v3", "blue-green", Map.of(), TIMEOUT);
         ScenarioResult r = stage.finish("blue-green on kubernetes", d, false, null);
@@ -97,7 +112,7 @@ class DeploysOnKubernetesTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void canaryPodsTakeTheirShareOfTheJobsAndArePromoted() throws Exception {
         long before = effectsOf("v4");
         Deploy d = stage.deploy("v4", "canary", Map.of(), TIMEOUT);
@@ -112,7 +127,7 @@ class DeploysOnKubernetesTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void badCanaryPodsAreRolledBackByTheAnalysisAndStableFinishesTheirJobs() throws Exception {
         Deploy d = stage.deploy("v5", "canary", Map.of("SAMPLE_ERROR_RATE", "0.3", "SAMPLE_JOB_FAIL_RATE", "0.5"),
                 TIMEOUT);
@@ -128,7 +143,7 @@ class DeploysOnKubernetesTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aPodForceDeletedWhileServingIsReplacedAndTheProxyKeepsServing() throws Exception {
         String victim = instanceIds().getFirst();
 
@@ -150,7 +165,7 @@ class DeploysOnKubernetesTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aControlPlaneKilledMidRolloutAdoptsThePodsAndFinishesTheRollout() throws Exception {
         CompletableFuture<Deploy> deploy = new CompletableFuture<>();
         Thread.ofPlatform().daemon().start(() -> {
