@@ -91,11 +91,16 @@ class DeploysOnKubernetesTest {
 
     @Test
     @Order(2)
-    void logsOfAnInstanceComeFromThePodLogApi() {
+    void statusShowsEachPodsAddressAndLogsComeFromThePodLogApi() {
         String id = instanceIds().getFirst();
+        java.io.StringWriter out = new java.io.StringWriter();
 
+        int code = dev.baton.server.BatonCommand.execute(new java.io.PrintWriter(out),
+                new java.io.PrintWriter(new java.io.StringWriter()), "status", "--home", stage.home().dir().toString());
         String log = stage.client().text("/v1/instances/" + id + "/logs?lines=200");
 
+        assertThat(code).isZero();
+        assertThat(out.toString()).containsPattern(java.util.regex.Pattern.quote(id) + " +v2 +READY +- +127\\.0\\.1\\.\\d+:8080");
         assertThat(log).contains("sample v2 listening on 127.0.1.");
     }
 
