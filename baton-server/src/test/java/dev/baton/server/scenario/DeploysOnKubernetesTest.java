@@ -5,20 +5,29 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.kube.KubeTestCluster;
+import dev.baton.proof.HttpLoad;
+import dev.baton.proof.HttpLoadConfig;
+import dev.baton.proof.HttpLoadResult;
+import dev.baton.proof.Invariants;
+import dev.baton.proof.JobCheck;
+import dev.baton.proof.JobLoad;
+import dev.baton.proof.JobLoadConfig;
+import dev.baton.proof.JobLoadResult;
+import dev.baton.proof.Outcome;
 import dev.baton.proof.ScenarioResult;
+import dev.baton.queue.JobQueue;
+import dev.baton.queue.QueueConfig;
 import dev.baton.server.KubeTarget;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -149,24 +158,40 @@ class DeploysOnKubernetesTest {
 
     @Test
     @Order(6)
-    void aPodForceDeletedWhileServingIsReplacedAndTheProxyKeepsServing() throws Exception {
+    void aPodForceDeletedWhileServingIsReplacedWithoutAFailedRequestOrALostJob() throws Exception {
         String victim = instanceIds().getFirst();
+        HttpLoad http = HttpLoad.start(HttpLoadConfig.of(URI.create("http://127.0.0.1:" + stage.trafficPort() + "/hello"),
+                40).withProgressEvery(Duration.ZERO), null);
+        JobLoad jobs = JobLoad.start(new JobQueue(stage.dataSource(), QueueConfig.defaults(), Clock.systemUTC()),
+                JobLoadConfig.of(10, 50).withProgressEvery(Duration.ZERO), null);
+        HttpLoadResult requests;
+        JobLoadResult enqueued;
+        try {
+            await().atMost(TIMEOUT).until(() -> http.ended(Outcome.OK) >= 40);
+            k8s.pods().inNamespace(ns).withName(victim).withGracePeriod(0).delete();
 
-        k8s.pods().inNamespace(ns).withName(victim).withGracePeriod(0).delete();
-
-        await().atMost(TIMEOUT).untilAsserted(() -> {
-            List<InstanceInfo> now = stage.instances();
-            assertThat(now).extracting(InstanceInfo::id).doesNotContain(victim).hasSize(2);
-            assertThat(now).allMatch(i -> i.state().equals("READY"));
-        });
-        assertThat(livePods()).containsExactlyInAnyOrderElementsOf(instanceIds());
-        HttpClient http = HttpClient.newHttpClient();
-        for (int i = 0; i < 50; i++) {
-            HttpResponse<String> res = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + stage.trafficPort() + "/hello")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(res.statusCode()).isEqualTo(200);
+            await().atMost(TIMEOUT).untilAsserted(() -> {
+                List<InstanceInfo> now = stage.instances();
+                assertThat(now).extracting(InstanceInfo::id).doesNotContain(victim).hasSize(2);
+                assertThat(now).allMatch(i -> i.state().equals("READY"));
+            });
+            long answered = http.ended(Outcome.OK);
+            await().atMost(TIMEOUT).until(() -> http.ended(Outcome.OK) >= answered + 40);
+        } finally {
+            requests = http.stop();
+            enqueued = jobs.stop();
         }
+        JobCheck check = Invariants.checkJobs(stage.dataSource(), enqueued, Duration.ofSeconds(90),
+                new PrintStream(PrintStream.nullOutputStream()));
+
+        assertThat(requests.summary().sent()).isPositive();
+        assertThat(requests.notOk()).as("requests that failed or got no answer").isEmpty();
+        assertThat(check.enqueued()).isPositive();
+        assertThat(check.lost()).isZero();
+        assertThat(check.duplicated()).isZero();
+        assertThat(check.completed()).isEqualTo(check.enqueued());
+        assertThat(check.holds()).isTrue();
+        assertThat(livePods()).containsExactlyInAnyOrderElementsOf(instanceIds());
     }
 
     @Test
