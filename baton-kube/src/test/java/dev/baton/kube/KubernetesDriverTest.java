@@ -126,6 +126,23 @@ class KubernetesDriverTest {
     }
 
     @Test
+    void onKubernetes120ThePreStopDelayIsAnExecOfSleepThatTheStopWaitsFor() {
+        KubernetesDriver delayed = driver.withSpec(sampleSpec(APP, ns).withKubernetes(
+                sampleSpec(APP, ns).kubernetes().withPreStop(Duration.ofSeconds(2))));
+        Instance i = delayed.start("v1");
+        await().atMost(WAIT).until(() -> delayed.probe(i) == InstanceState.READY);
+        Pod pod = k8s.pods().inNamespace(ns).withName(i.id()).get();
+        assertThat(pod.getSpec().getContainers().getFirst().getLifecycle().getPreStop().getExec().getCommand())
+                .containsExactly("sleep", "2");
+
+        long t0 = System.nanoTime();
+        assertThat(delayed.stop(i, Duration.ofSeconds(10))).isEqualTo(InstanceDriver.StopOutcome.EXITED);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        assertThat(crashes).isEmpty();
+    }
+
+    @Test
     void aPodThatIgnoresSigtermIsKilledAtTheEndOfTheGracePeriod() {
         AppSpec stubborn = AppSpec.parse("""
                 app: %s

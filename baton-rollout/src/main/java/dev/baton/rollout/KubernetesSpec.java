@@ -70,6 +70,11 @@ public record KubernetesSpec(String image, String namespace, int containerPort, 
                 labels, annotations, requests, limits, databaseSecret, preStop);
     }
 
+    public KubernetesSpec withPreStop(Duration d) {
+        return new KubernetesSpec(image, namespace, containerPort, serviceAccount, imagePullSecrets, nodeSelector,
+                tolerations, labels, annotations, requests, limits, databaseSecret, d);
+    }
+
     private static Map<String, String> sorted(Map<String, String> m) {
         return Map.copyOf(new TreeMap<>(m == null ? Map.of() : m));
     }
