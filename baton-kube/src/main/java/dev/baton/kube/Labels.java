@@ -5,7 +5,7 @@ import static dev.baton.kube.KubeYaml.map;
 import java.util.Map;
 
 /** The labels and metadata every generated object shares; the selector never names a version. */
-public final class Labels {
+final class Labels {
     static final String NAME = "app.kubernetes.io/name";
     static final String VERSION = "app.kubernetes.io/version";
     static final String MANAGED_BY = "app.kubernetes.io/managed-by";
