@@ -21,9 +21,11 @@ import java.util.regex.Pattern;
  * @param drain how an instance is taken away
  * @param strategy how one version replaces another
  * @param progressDeadline how long new instances may take to become ready before the deploy is rolled back
+ * @param kubernetes how instances run as Pods on Kubernetes, or null when the spec has no {@code kubernetes} section
  */
 public record AppSpec(String app, int listen, int instances, String run, Map<String, String> env, WebSpec web,
-                      WorkerSpec worker, DrainSpec drain, StrategySpec strategy, Duration progressDeadline) {
+                      WorkerSpec worker, DrainSpec drain, StrategySpec strategy, Duration progressDeadline,
+                      KubernetesSpec kubernetes) {
     static final Pattern APP_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     public static final int MAX_INSTANCES = 100;
     public static final Duration DEFAULT_PROGRESS_DEADLINE = Duration.ofMinutes(10);
@@ -74,6 +76,12 @@ public record AppSpec(String app, int listen, int instances, String run, Map<Str
     /** A spec and the version its file names ({@code null} when it names none). */
     public record Versioned(AppSpec spec, String version) {}
 
+    /** A spec without a {@code kubernetes} section. */
+    public AppSpec(String app, int listen, int instances, String run, Map<String, String> env, WebSpec web,
+                   WorkerSpec worker, DrainSpec drain, StrategySpec strategy, Duration progressDeadline) {
+        this(app, listen, instances, run, env, web, worker, drain, strategy, progressDeadline, null);
+    }
+
     /** Reads and parses a spec file. */
     public static AppSpec load(Path file) throws IOException {
         return parse(Files.readString(file));
@@ -89,7 +97,6 @@ public record AppSpec(String app, int listen, int instances, String run, Map<Str
         return worker != null;
     }
 
-    /** The same spec with another strategy (e.g. {@code baton deploy --strategy}). */
     /**
      * This spec with its strategy replaced by a {@code strategy} section given on its own (YAML or JSON, e.g.
      * {@code {type: blue-green, scale_down_delay: 5s}}), validated as it would be inside the spec.
@@ -100,7 +107,18 @@ public record AppSpec(String app, int listen, int instances, String run, Map<Str
         return withStrategy(new SpecParser().strategySection(section, instances, listen));
     }
 
+    /** The same spec with another strategy (e.g. {@code baton deploy --strategy}). */
     public AppSpec withStrategy(StrategySpec s) {
-        return new AppSpec(app, listen, instances, run, env, web, worker, drain, s, progressDeadline);
+        return new AppSpec(app, listen, instances, run, env, web, worker, drain, s, progressDeadline, kubernetes);
+    }
+
+    /** The same spec with another environment (e.g. what the control plane adds for every instance). */
+    public AppSpec withEnv(Map<String, String> e) {
+        return new AppSpec(app, listen, instances, run, e, web, worker, drain, strategy, progressDeadline, kubernetes);
+    }
+
+    /** The same spec with another {@code kubernetes} section (e.g. {@code baton up --namespace}). */
+    public AppSpec withKubernetes(KubernetesSpec k) {
+        return new AppSpec(app, listen, instances, run, env, web, worker, drain, strategy, progressDeadline, k);
     }
 }

@@ -5,12 +5,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Starts and stops a version's instances: local processes now ({@link LocalProcessDriver}), Kubernetes
- * later. The removal order is the caller's job: take the instance out of routing and wait until it is
+ * Starts and stops a version's instances: local processes ({@link LocalProcessDriver}) or Pods
+ * ({@code dev.baton.kube.KubernetesDriver} in baton-kube). The removal order is the caller's job: take the instance out of routing and wait until it is
  * idle first; {@link #stop} then sends SIGTERM and SIGKILL only after the grace period.
  */
 public interface InstanceDriver {
-    /** Starts one instance of {@code version} on a free port the driver allocates; returns at once (STARTING). */
+    /**
+     * Starts one instance of {@code version} and returns it STARTING: a local process on a free port at once, a Pod
+     * once a node has given it its IP (bounded), since the instance's address is what the proxy routes to.
+     */
     Instance start(String version);
 
     /** STARTING, READY (readiness answered 2xx) or FAILED (gone); never blocks longer than a short probe timeout. */

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * {@code baton-sample listening port=<port> version=<v> pid=<pid>} to standard output, and
  * {@code baton-sample ready …} when ready; logs go to standard error.
  *
- * <p>Endpoints (all on 127.0.0.1; every response carries {@code X-Baton-Version} and echoes
+ * <p>Endpoints (all on the host it binds, 127.0.0.1 by default; every response carries {@code X-Baton-Version} and echoes
  * {@code X-Request-Id}): {@code GET /hello}, {@code GET /slow?ms=N}, {@code POST /orders}
  * ({@code {"key": "...", "ms": N}}, both optional: creates an order row and enqueues its job in the same
  * transaction), {@code GET /health/live}, {@code GET /health/ready} (503 until started, while draining,
@@ -139,14 +139,14 @@ public final class SampleApp implements AutoCloseable {
                 port = http.start();
             } catch (IOException e) {
                 closeDataSource();
-                throw new UncheckedIOException("could not listen on 127.0.0.1:" + settings.port() + ": "
+                throw new UncheckedIOException("could not listen on " + settings.host() + ":" + settings.port() + ": "
                         + e.getMessage(), e);
             }
         }
         System.out.println(LISTENING + " port=" + port + " version=" + settings.version() + " pid="
                 + ProcessHandle.current().pid());
         System.out.flush();
-        log.info("sample {} listening on 127.0.0.1:{} ({}); misbehaviour: {}", settings.version(), port,
+        log.info("sample {} listening on {}:{} ({}); misbehaviour: {}", settings.version(), settings.host(), port,
                 settings.runsWorker() ? "worker for " + settings.kinds() : "no worker", settings.misbehaviour());
         Misbehaviour m = settings.misbehaviour();
         if (m.crashAfter() != null) {

@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sample's HTTP/1.1 server on 127.0.0.1, one virtual thread per exchange. Counts requests in
+ * The sample's HTTP/1.1 server on its host (127.0.0.1 unless told otherwise), one virtual thread per exchange. Counts requests in
  * flight so that a drain can wait for them, and keeps accepting connections while it does: the
  * caller (a proxy) may still be taking the instance out of rotation.
  */
@@ -53,7 +53,7 @@ final class SampleHttp {
 
     /** Binds and starts serving; returns the bound port. */
     int start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", settings.port()), 200);
+        server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 200);
         executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
         server.createContext("/", this::exchange);

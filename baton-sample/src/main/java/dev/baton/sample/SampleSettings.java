@@ -14,7 +14,9 @@ import java.util.Set;
  * Everything the sample app is started with: command-line options, each falling back to an
  * environment variable, plus the {@link Misbehaviour} switches.
  *
- * @param port HTTP port on 127.0.0.1, 0 for any free port ({@code --port}, {@code BATON_PORT})
+ * @param host the address the HTTP server binds, an IP literal ({@code --host}, {@code BATON_HOST}; default
+ *             127.0.0.1; on Kubernetes the pod's IP from the downward API)
+ * @param port HTTP port on {@code host}, 0 for any free port ({@code --port}, {@code BATON_PORT})
  * @param version the version this instance runs ({@code --version}, {@code BATON_VERSION})
  * @param database where the queue and the sample's tables live ({@code BATON_DATABASE_URL}); {@code null}
  *     runs HTTP only, without worker and without {@code POST /orders}
@@ -27,7 +29,7 @@ import java.util.Set;
  *                 ({@code BATON_JOBS_HARD}; at least {@code BATON_JOBS_SOFT}, like the spec's {@code drain.jobs_hard})
  * @param misbehaviour the {@code SAMPLE_*} switches
  */
-public record SampleSettings(int port, String version, DatabaseConfig database, Set<String> kinds, int concurrency,
+public record SampleSettings(String host, int port, String version, DatabaseConfig database, Set<String> kinds, int concurrency,
                              Duration lease, Duration drainTimeout, Duration jobsSoft, Duration jobsHard,
                              Misbehaviour misbehaviour) {
 
@@ -35,7 +37,7 @@ public record SampleSettings(int port, String version, DatabaseConfig database, 
     public static final String WORK_KIND = "sample.work";
 
     public static final String USAGE = """
-            usage: SampleApp [--port N] [--version V]      (or BATON_PORT, BATON_VERSION)
+            usage: SampleApp [--host IP] [--port N] [--version V]   (or BATON_HOST, BATON_PORT, BATON_VERSION)
               BATON_DATABASE_URL          queue database; unset = HTTP only (no worker, no POST /orders)
               BATON_WORKER_KINDS          job kinds to work on, comma-separated: sample.work (default) or empty
               BATON_WORKER_CONCURRENCY    worker slots, 1..1000; default 10
@@ -48,7 +50,16 @@ public record SampleSettings(int port, String version, DatabaseConfig database, 
             durations: 500ms, 20s, 2m, 1h or ISO-8601 (PT20S)
             """;
 
+    /** The default address: loopback only, as Baton's local driver routes to. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    private static final java.util.regex.Pattern IP_LITERAL =
+            java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*");
+
     public SampleSettings {
+        if (host == null || !IP_LITERAL.matcher(host).matches()) {
+            throw new IllegalArgumentException("host: must be an IP address such as 127.0.0.1 or 0.0.0.0, got '"
+                    + host + "'");
+        }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port: must be within 0..65535 (0 = any free port), got " + port);
         }
@@ -88,7 +99,8 @@ public record SampleSettings(int port, String version, DatabaseConfig database, 
      * @throws IllegalArgumentException naming the option or variable and what it accepts
      */
     public static SampleSettings parse(String[] args, Map<String, String> env) {
-        Map<String, String> options = OptionArgs.parse(args, List.of("port", "version"));
+        Map<String, String> options = OptionArgs.parse(args, List.of("host", "port", "version"));
+        String host = options.getOrDefault("host", env.get("BATON_HOST"));
         String port = options.getOrDefault("port", env.get("BATON_PORT"));
         String version = options.getOrDefault("version", env.get("BATON_VERSION"));
         String kinds = env.get("BATON_WORKER_KINDS");
@@ -99,6 +111,7 @@ public record SampleSettings(int port, String version, DatabaseConfig database, 
             Arrays.stream(kinds.split(",")).map(String::strip).filter(k -> !k.isEmpty()).forEach(kindSet::add);
         }
         return new SampleSettings(
+                blank(host) ? DEFAULT_HOST : host.strip(),
                 blank(port) ? 8080 : SettingText.integer("port", port, 0, 65_535),
                 blank(version) ? "dev" : version.strip(),
                 DatabaseConfig.fromEnvironment(env),

@@ -1,10 +1,12 @@
 package dev.baton.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,6 +62,19 @@ class SampleAppProcessTest {
         assertThat(app.status("/nowhere")).isEqualTo(404);
         assertThat(app.status("/slow?ms=-5")).as("bad input is a 4xx, not a crash").isEqualTo(400);
         assertThat(app.stdout()).contains(SampleApp.READY + " port=" + app.port() + " version=v7");
+    }
+
+    @Test
+    void bindsTheHostItIsGivenAndNothingElse() throws Exception {
+        SampleProcess app = start("pod-ip", Map.of("BATON_HOST", "127.0.1.7"), "--port", "0", "--version", "v9");
+        await().atMost(WAIT).until(() -> app.port() > 0);
+        HttpResponse<String> there = SampleProcess.CLIENT.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.1.7:" + app.port() + "/health/live")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(there.statusCode()).isEqualTo(200);
+        try (java.net.Socket s = new java.net.Socket()) {
+            assertThatThrownBy(() -> s.connect(new java.net.InetSocketAddress("127.0.0.1", app.port()), 2000))
+                    .isInstanceOf(java.net.ConnectException.class);
+        }
     }
 
     @Test

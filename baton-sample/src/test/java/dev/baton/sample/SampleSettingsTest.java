@@ -28,6 +28,15 @@ class SampleSettingsTest {
     }
 
     @Test
+    void hostComesFromTheOptionOrBatonHostAndMustBeAnAddress() {
+        assertThat(parse(Map.of()).host()).isEqualTo("127.0.0.1");
+        assertThat(parse(Map.of("BATON_HOST", "10.1.2.3")).host()).isEqualTo("10.1.2.3");
+        assertThat(parse(Map.of("BATON_HOST", "10.1.2.3"), "--host", "0.0.0.0").host()).isEqualTo("0.0.0.0");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse(Map.of("BATON_HOST", "example.com")))
+                .hasMessageStartingWith("host: must be an IP address");
+    }
+
+    @Test
     void emptyWorkerKindsMeansNoWorker() {
         SampleSettings s = parse(Map.of("BATON_DATABASE_URL", "postgres://u@localhost/db", "BATON_WORKER_KINDS", ""));
 

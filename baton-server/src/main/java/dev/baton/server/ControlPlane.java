@@ -13,7 +13,6 @@ import dev.baton.rollout.BlueGreenSpec;
 import dev.baton.rollout.InstanceDriver;
 import dev.baton.rollout.InstanceView;
 import dev.baton.rollout.JdbcRolloutStore;
-import dev.baton.rollout.LocalProcessDriver;
 import dev.baton.rollout.RolloutEvent;
 import dev.baton.rollout.RolloutState;
 import java.io.IOException;
@@ -107,7 +106,11 @@ public final class ControlPlane implements AutoCloseable {
                     spec.web().readiness());
             ProxyTrafficControl traffic = new ProxyTrafficControl(proxy.admin(), proxy.listenHost(), proxy.previewPort(),
                     spec.web().pin());
-            Deployments deployments = new Deployments(home, store, traffic, queue, db, options.clock(), spec);
+            InstanceDrivers drivers = options.kubernetes() == null ? new LocalInstanceDrivers(spec, home, db, options.clock())
+                    : new KubernetesInstanceDrivers(options.kubernetes().connect(), options.kubernetes().apply(spec), db,
+                            options.clock());
+            Deployments deployments = new Deployments(store, traffic, queue, options.clock(),
+                    options.kubernetes() == null ? spec : options.kubernetes().apply(spec), drivers);
             ControlPlane cp = new ControlPlane(options, embedded, ds, queue, store, proxy, deployments);
             cp.api = new ApiServer(cp, home.apiToken(), options.apiPort()).start();
             BatonHome.writeAtomically(home.apiFile(), Json.write(Map.of("host", "127.0.0.1", "port", cp.api.port(),
@@ -218,21 +221,12 @@ public final class ControlPlane implements AutoCloseable {
                 .toList();
     }
 
-    /** The last {@code lines} lines of an instance's log. */
+    /** The last {@code lines} lines of an instance's log (its log file, or the pod log API on Kubernetes). */
     public List<String> logs(String instanceId, int lines) {
         if (!instanceId.matches("[A-Za-z0-9._-]{1,200}")) {
             throw ApiException.badRequest("instance: must be an instance id such as shop-v2-1, got '" + instanceId + "'");
         }
-        Path file = options.home().logsDir().resolve(instanceId + ".log");
-        if (!Files.exists(file)) {
-            throw ApiException.notFound("instance: no log for '" + instanceId + "'");
-        }
-        try (var stream = Files.lines(file)) {
-            List<String> all = stream.toList();
-            return new ArrayList<>(all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException | UncheckedIOException e) {
-            throw new UncheckedIOException("cannot read " + file, e instanceof IOException io ? io : new IOException(e));
-        }
+        return deployments.drivers().logs(instanceId, lines);
     }
 
     public JobQueue queue() { return queue; }
@@ -254,6 +248,7 @@ public final class ControlPlane implements AutoCloseable {
             api.close();
         }
         deployments.close(Duration.ofSeconds(10));
+        deployments.drivers().close();
         ds.close();
         log.info("control plane stopped; the proxy and the instances keep running");
     }
@@ -267,7 +262,7 @@ public final class ControlPlane implements AutoCloseable {
                 : deployments.active().map(a -> a.engine().current().live()).orElse(deployments.fleet());
         deployments.close(Duration.ofSeconds(10));
         AppSpec spec = deployments.spec();
-        LocalProcessDriver driver = deployments.driver(spec);
+        InstanceDriver driver = deployments.driver(spec);
         List<Thread> stoppers = new ArrayList<>();
         for (InstanceView v : live) {
             stoppers.add(Thread.ofVirtual().start(() -> {

@@ -13,9 +13,10 @@ import java.time.Clock;
  * @param database an external PostgreSQL, or null for the embedded one under {@code home/pg}
  * @param listenHost the address the proxy's public port binds (127.0.0.1 unless told otherwise)
  * @param apiPort the REST API's port on 127.0.0.1; 0 lets the OS choose (see {@code .baton/api.json})
+ * @param kubernetes the cluster whose Pods are the instances, or null for local processes
  */
 public record ControlPlaneOptions(BatonHome home, SpecFile spec, String initialVersion, DatabaseConfig database,
-                                  String listenHost, int apiPort, Clock clock) {
+                                  String listenHost, int apiPort, Clock clock, KubeTarget kubernetes) {
     public ControlPlaneOptions {
         if (home == null) {
             throw new IllegalArgumentException("home: required");
@@ -30,11 +31,16 @@ public record ControlPlaneOptions(BatonHome home, SpecFile spec, String initialV
     /** Defaults for {@code home}: spec given, database from {@code BATON_DATABASE_URL} or embedded. */
     public static ControlPlaneOptions of(BatonHome home, SpecFile spec) {
         return new ControlPlaneOptions(home, spec, null, DatabaseConfig.fromEnvironment(System.getenv()),
-                "127.0.0.1", 0, Clock.systemUTC());
+                "127.0.0.1", 0, Clock.systemUTC(), null);
     }
 
     /** The version to deploy on a fresh start, if any. */
     String versionToStart() {
         return initialVersion != null ? initialVersion : spec == null ? null : spec.version();
+    }
+
+    /** The same options with instances as Pods on {@code target}. */
+    public ControlPlaneOptions onKubernetes(KubeTarget target) {
+        return new ControlPlaneOptions(home, spec, initialVersion, database, listenHost, apiPort, clock, target);
     }
 }

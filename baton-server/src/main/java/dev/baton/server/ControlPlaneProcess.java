@@ -23,6 +23,7 @@ public final class ControlPlaneProcess implements AutoCloseable {
     private final Path specFile;
     private final String classpath;
     private final Map<String, String> env;
+    private final List<String> upOptions;
     private final Path logFile;
     private Process process;
 
@@ -32,6 +33,13 @@ public final class ControlPlaneProcess implements AutoCloseable {
      * @param env extra environment (e.g. {@code BATON_DATABASE_URL})
      */
     public ControlPlaneProcess(BatonHome home, Path specFile, String classpath, Map<String, String> env) {
+        this(home, specFile, classpath, env, List.of());
+    }
+
+    /** @param upOptions more options for {@code baton up}, e.g. {@code --kubernetes --kubeconfig F} */
+    public ControlPlaneProcess(BatonHome home, Path specFile, String classpath, Map<String, String> env,
+                               List<String> upOptions) {
+        this.upOptions = List.copyOf(upOptions);
         this.home = home;
         this.specFile = specFile;
         this.classpath = classpath;
@@ -47,6 +55,7 @@ public final class ControlPlaneProcess implements AutoCloseable {
             cmd.add(specFile.toString());
         }
         cmd.addAll(List.of("--home", home.dir().toString()));
+        cmd.addAll(upOptions);
         try {
             Files.createDirectories(home.dir());
             Files.deleteIfExists(home.apiFile());

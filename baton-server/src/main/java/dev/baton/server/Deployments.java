@@ -1,15 +1,14 @@
 package dev.baton.server;
 
-import dev.baton.queue.DatabaseConfig;
 import dev.baton.queue.JobQueue;
 import dev.baton.rollout.AppSpec;
 import dev.baton.rollout.Backend;
 import dev.baton.rollout.BlueGreenSpec;
 import dev.baton.rollout.Instance;
+import dev.baton.rollout.InstanceDriver;
 import dev.baton.rollout.InstanceView;
 import dev.baton.rollout.JdbcRolloutStore;
 import dev.baton.rollout.JobShares;
-import dev.baton.rollout.LocalProcessDriver;
 import dev.baton.rollout.RollingSpec;
 import dev.baton.rollout.RolloutEngine;
 import dev.baton.rollout.RolloutPhase;
@@ -44,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * Starts, resumes and commands rollouts, one at a time, each on its own thread through a
  * {@link RolloutEngine}; between rollouts the {@link Supervisor} holds the fleet (the instances the last rollout
  * left running, crashed ones replaced) and the stable version, from which the next rollout starts. Every driver
- * comes from one {@link LocalProcessDriver} process table, so every crash reaches the supervisor (which acts only
+ * comes from one {@link InstanceDrivers} family (local processes or Pods), so every crash reaches the supervisor (which acts only
  * between rollouts) and the running engine, and a stop by any of them is never taken for a crash.
  */
 final class Deployments {
@@ -53,13 +52,11 @@ final class Deployments {
     private static final Logger log = LoggerFactory.getLogger(Deployments.class);
     private static final Duration RESTART_BACKOFF = Duration.ofSeconds(2);
 
-    private final BatonHome home;
     private final JdbcRolloutStore store;
     private final ProxyTrafficControl traffic;
     private final JobQueue queue;
-    private final DatabaseConfig db;
     private final Clock clock;
-    private final LocalProcessDriver processes;
+    private final InstanceDrivers drivers;
     private final Supervisor supervisor;
     private final AtomicReference<ActiveRollout> active = new AtomicReference<>();
     private final Map<String, CompletableFuture<RolloutState>> outcomes = new ConcurrentHashMap<>();
@@ -71,20 +68,18 @@ final class Deployments {
     private volatile AppSpec stableSpec;
     private volatile boolean closing;
 
-    Deployments(BatonHome home, JdbcRolloutStore store, ProxyTrafficControl traffic, JobQueue queue,
-                DatabaseConfig db, Clock clock, AppSpec spec) {
-        this.home = home;
+    Deployments(JdbcRolloutStore store, ProxyTrafficControl traffic, JobQueue queue, Clock clock, AppSpec spec,
+                InstanceDrivers drivers) {
         this.store = store;
         this.traffic = traffic;
         this.queue = queue;
-        this.db = db;
         this.clock = clock;
         this.spec = spec;
         this.stableSpec = spec;
-        this.processes = new LocalProcessDriver(InstanceEnvironment.apply(spec, db), home.dir(), clock);
+        this.drivers = drivers;
         this.supervisor = new Supervisor(traffic, store, clock, Waiter.onClock(clock, Duration.ofMillis(200)),
                 RestartBackoff.DEFAULT);
-        processes.onCrash(supervisor::crashed);
+        drivers.onCrash(supervisor::crashed);
         supervisor.start();
     }
 
@@ -115,7 +110,7 @@ final class Deployments {
         RolloutState last = latest.get().state();
         stable = last.phase() == RolloutPhase.SUCCEEDED ? last.targetVersion() : last.stableVersion();
         stableSpec = specOf(stable);
-        LocalProcessDriver driver = driver(stableSpec);
+        InstanceDriver driver = driver(stableSpec);
         List<InstanceView> adopted = new ArrayList<>();
         List<InstanceView> gone = new ArrayList<>();
         // Adoption first: only an instance whose process is gone is replaced.
@@ -238,7 +233,7 @@ final class Deployments {
     }
 
     private void launch(RolloutState state, boolean resume, boolean paused) {
-        LocalProcessDriver driver = driver(state.spec());
+        InstanceDriver driver = driver(state.spec());
         AtomicReference<RolloutEngine> engineRef = new AtomicReference<>();
         JobShares jobs = state.spec().hasWorker() ? new QueueJobShares(queue) : JobShares.none();
         RolloutPorts ports = new RolloutPorts(driver, traffic, jobs, store,
@@ -352,8 +347,12 @@ final class Deployments {
         }
     }
 
-    LocalProcessDriver driver(AppSpec s) {
-        return processes.withSpec(InstanceEnvironment.apply(s, db));
+    InstanceDriver driver(AppSpec s) {
+        return drivers.forSpec(s);
+    }
+
+    InstanceDrivers drivers() {
+        return drivers;
     }
 
     private static AppSpec withOverrides(AppSpec s, DeployRequest req) {
@@ -377,8 +376,7 @@ final class Deployments {
         if (!req.env().isEmpty()) {
             Map<String, String> env = new HashMap<>(out.env());
             env.putAll(req.env());
-            out = new AppSpec(out.app(), out.listen(), out.instances(), out.run(), env, out.web(), out.worker(),
-                    out.drain(), out.strategy(), out.progressDeadline());
+            out = out.withEnv(env);
         }
         return out;
     }

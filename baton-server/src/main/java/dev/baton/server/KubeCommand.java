@@ -1,8 +1,9 @@
 package dev.baton.server;
 
 import dev.baton.rollout.Durations;
-import dev.baton.rollout.kube.KubeManifests;
-import dev.baton.rollout.kube.KubeOptions;
+import dev.baton.kube.KubeManifests;
+import dev.baton.kube.KubeOptions;
+import dev.baton.kube.RbacManifests;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code baton kube render [spec.yaml]}: prints the app's Kubernetes manifests (Deployment, Service,
- * PodDisruptionBudget) to standard output, nothing else, so it can be piped to {@code kubectl apply -f -}.
+ * PodDisruptionBudget) to standard output, nothing else, so it can be piped to {@code kubectl apply -f -};
+ * with {@code --rbac}, the ServiceAccount, Role and RoleBinding {@code baton up --kubernetes} needs instead.
  * Bad options or specs go to standard error with exit code 2. Contacts no cluster.
  */
 @Command(name = "kube", mixinStandardHelpOptions = true, description = "Kubernetes manifests for the app.",
@@ -48,6 +50,10 @@ final class KubeCommand {
                 description = "How long a terminating pod keeps serving before SIGTERM; default ${DEFAULT-VALUE}.")
         String preStop;
 
+        @Option(names = "--rbac", description = "Print instead the ServiceAccount, Role and RoleBinding that "
+                + "'baton up --kubernetes' needs in the pods' namespace.")
+        boolean rbac;
+
         @Override
         public Integer call() throws IOException {
             SpecFile file;
@@ -57,6 +63,19 @@ final class KubeCommand {
                 throw new CommandLine.ParameterException(cmd.commandLine(), "SPEC: no such file " + specFile);
             }
             String app = file.spec().app();
+            if (rbac) {
+                var k = file.spec().kubernetes();
+                String secret = databaseSecret != null ? databaseSecret : k != null ? k.databaseSecret() : app + "-database";
+                try {
+                    new KubeTarget(null, null, namespace);
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(cmd.commandLine(), e.getMessage());
+                }
+                cmd.commandLine().getOut().print(RbacManifests.render(file.spec(),
+                        namespace != null ? namespace : k != null ? k.namespace() : null, secret));
+                cmd.commandLine().getOut().flush();
+                return 0;
+            }
             String manifests;
             try {
                 KubeOptions options = new KubeOptions(

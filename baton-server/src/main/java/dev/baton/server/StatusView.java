@@ -61,9 +61,11 @@ public final class StatusView {
         }
     }
 
-    public record Instance(String id, String version, String state, long pid, int port) {
+    /** An instance as status shows it: {@code pid} -1 for a pod, whose address is {@code host} (its IP). */
+    public record Instance(String id, String version, String state, long pid, String host, int port) {
         static Instance of(InstanceView v) {
-            return new Instance(v.id(), v.version(), v.state().name(), v.instance().pid(), v.instance().port());
+            return new Instance(v.id(), v.version(), v.state().name(), v.instance().pid(), v.instance().host(),
+                    v.instance().port());
         }
     }
 }

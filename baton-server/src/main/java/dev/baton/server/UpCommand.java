@@ -34,6 +34,21 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--api-port", defaultValue = "0", description = "REST API port on 127.0.0.1 (0: any free port).")
     int apiPort;
 
+    @Option(names = "--kubernetes", description = "Run the instances as Pods on a Kubernetes cluster (the spec needs a "
+            + "kubernetes section); the control plane and the proxy run here and route to the pods' IPs.")
+    boolean kubernetes;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "With --kubernetes: the kubeconfig (default: $KUBECONFIG or ~/.kube/config).")
+    Path kubeconfig;
+
+    @Option(names = "--context", description = "With --kubernetes: the kubeconfig context (default: its current one).")
+    String context;
+
+    @Option(names = "--namespace", description = "With --kubernetes: the namespace of the pods (default: the spec's "
+            + "kubernetes.namespace, else the context's).")
+    String namespace;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -42,8 +57,9 @@ final class UpCommand implements Callable<Integer> {
         SpecFile spec = specFile == null ? null : SpecFile.load(specFile);
         BatonHome h = home != null ? new BatonHome(home) : BatonHome.fromEnvironment();
         DatabaseConfig db = DatabaseConfig.fromEnvironment(System.getenv());
-        ControlPlane cp = ControlPlane.start(new ControlPlaneOptions(h, spec, version, db, listenHost, apiPort,
-                Clock.systemUTC()));
+        ControlPlaneOptions options = new ControlPlaneOptions(h, spec, version, db, listenHost, apiPort,
+                Clock.systemUTC(), kubeTarget(spec));
+        ControlPlane cp = ControlPlane.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cp.close();
@@ -57,5 +73,24 @@ final class UpCommand implements Callable<Integer> {
         err.flush();
         stopped.await();
         return 0;
+    }
+
+    /** The cluster to drive, or null for local processes; a bad option is a usage error naming it. */
+    private KubeTarget kubeTarget(SpecFile specFile) {
+        try {
+            if (!kubernetes) {
+                if (kubeconfig != null || context != null || namespace != null) {
+                    throw new IllegalArgumentException("--kubeconfig, --context and --namespace: only with --kubernetes");
+                }
+                return null;
+            }
+            KubeTarget target = new KubeTarget(kubeconfig, context, namespace);
+            if (specFile != null) {
+                target.apply(specFile.spec());
+            }
+            return target;
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(this.spec.commandLine(), e.getMessage());
+        }
     }
 }

@@ -34,9 +34,11 @@ final class Views {
     }
 
     static void instances(PrintWriter out, JsonNode instances) {
-        TextTable t = new TextTable("INSTANCE", "VERSION", "STATE", "PID", "PORT");
+        TextTable t = new TextTable("INSTANCE", "VERSION", "STATE", "PID", "ADDRESS");
+        // a pod has no pid here: its address (the pod IP) says where it runs
         instances.forEach(i -> t.row(i.path("id").asText(), i.path("version").asText(), i.path("state").asText(),
-                i.path("pid").asLong(), i.path("port").asInt()));
+                i.path("pid").asLong() < 0 ? "-" : i.path("pid").asLong(),
+                i.path("host").asText("127.0.0.1") + ":" + i.path("port").asInt()));
         t.print(out);
     }
 

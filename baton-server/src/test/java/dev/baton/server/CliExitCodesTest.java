@@ -43,4 +43,27 @@ class CliExitCodesTest {
         assertThat(code).isEqualTo(BatonCommand.EXIT_USAGE);
         assertThat(err.toString()).contains("strategy: must be one of rolling, blue-green, canary");
     }
+
+    @Test
+    void kubernetesOptionsWithoutKubernetesAreAUsageErrorNamingThem() {
+        int code = run("up", "--namespace", "shop", "--home", dir.resolve(".baton").toString());
+
+        assertThat(code).isEqualTo(BatonCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("--kubeconfig, --context and --namespace: only with --kubernetes")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void upOnKubernetesWithASpecWithoutAKubernetesSectionSaysWhatItNeeds() throws Exception {
+        Path spec = java.nio.file.Files.writeString(dir.resolve("shop.yaml"), "app: shop\nrun: ./shop --port {port}\n");
+
+        int code = run("up", spec.toString(), "--kubernetes", "--namespace", "Not_A_Label", "--home",
+                dir.resolve(".baton").toString());
+        assertThat(code).isEqualTo(BatonCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("--namespace: must be a DNS label").doesNotContain("\tat ");
+
+        code = run("up", spec.toString(), "--kubernetes", "--home", dir.resolve(".baton").toString());
+        assertThat(code).isEqualTo(BatonCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("kubernetes: the spec needs a kubernetes section (at least kubernetes.image");
+    }
 }

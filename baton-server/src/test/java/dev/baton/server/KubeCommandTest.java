@@ -57,6 +57,30 @@ class KubeCommandTest {
     }
 
     @Test
+    void rbacPrintsTheLeastTheControlPlaneNeedsInThePodsNamespace() throws IOException {
+        Path spec = spec("""
+                app: shop
+                run: "java -jar /app/shop.jar --port {port}"
+                kubernetes: { image: "registry.example.com/shop:{version}", namespace: payments, database_secret: shop-db }
+                """);
+
+        assertThat(run("kube", "render", spec.toString(), "--rbac")).isZero();
+
+        List<JsonNode> docs;
+        try (MappingIterator<JsonNode> it = new YAMLMapper().readerFor(JsonNode.class).readValues(out.toString())) {
+            docs = it.readAll();
+        }
+        assertThat(docs).extracting(d -> d.path("kind").asText()).containsExactly("ServiceAccount", "Role", "RoleBinding");
+        assertThat(docs).allSatisfy(d -> assertThat(d.path("metadata").path("namespace").asText()).isEqualTo("payments"));
+        JsonNode rules = docs.get(1).path("rules");
+        assertThat(rules.get(0).path("resources").get(0).asText()).isEqualTo("pods");
+        assertThat(rules.get(0).path("verbs").toString()).isEqualTo("[\"get\",\"list\",\"watch\",\"create\",\"delete\"]");
+        assertThat(rules.get(2).path("resourceNames").get(0).asText()).isEqualTo("shop-db");
+        assertThat(out.toString()).doesNotContain("ClusterRole").doesNotContain("\"*\"");
+        assertThat(docs.get(2).path("subjects").get(0).path("name").asText()).isEqualTo("shop-baton");
+    }
+
+    @Test
     void theImageDefaultsToTheSpecFilesVersion() throws IOException {
         Path spec = spec("app: shop\nversion: v3\nrun: \"java -jar /app/shop.jar\"\n");
 

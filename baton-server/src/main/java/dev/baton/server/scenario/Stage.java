@@ -107,8 +107,10 @@ public final class Stage implements AutoCloseable {
         Path spec = StageSpec.write(home.dir().resolve("stage.yaml"), options, listen, classpath, canaryFirstPause);
         say("starting the control plane (baton up), the proxy on 127.0.0.1:" + listen + " and "
                 + options.instances() + " instances of " + options.initialVersion());
+        List<String> up = options.kubernetes() == null ? List.of() : List.of("--kubernetes", "--kubeconfig",
+                options.kubernetes().kubeconfig().toString(), "--namespace", options.kubernetes().namespace());
         controlPlane = new ControlPlaneProcess(home, spec, classpath,
-                Map.of("BATON_DATABASE_URL", database.config().urlWithCredentials()));
+                Map.of("BATON_DATABASE_URL", database.config().urlWithCredentials()), up);
         startControlPlane();
         long deadline = System.nanoTime() + API_TIMEOUT.toNanos();
         while (!options.initialVersion().equals(client().status().path("stableVersion").asText(null))) {

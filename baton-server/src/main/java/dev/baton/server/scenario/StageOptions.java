@@ -1,5 +1,6 @@
 package dev.baton.server.scenario;
 
+import dev.baton.server.KubeTarget;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,9 +17,16 @@ import java.util.Objects;
  * @param jobDuration how long each job works, 0..10s
  * @param quick shorter drain deadlines, analysis interval and pauses (the demo's {@code --quick}, the tests)
  * @param progress where progress lines go (standard error); never standard output
+ * @param kubernetes the cluster whose Pods run the sample (its namespace required), or null for local processes
  */
 public record StageOptions(Path home, String initialVersion, int instances, int httpRate, int jobRate,
-                           Duration jobDuration, boolean quick, PrintStream progress) {
+                           Duration jobDuration, boolean quick, PrintStream progress, KubeTarget kubernetes) {
+
+    /** A stage of local processes. */
+    public StageOptions(Path home, String initialVersion, int instances, int httpRate, int jobRate,
+                        Duration jobDuration, boolean quick, PrintStream progress) {
+        this(home, initialVersion, instances, httpRate, jobRate, jobDuration, quick, progress, null);
+    }
 
     public StageOptions {
         Objects.requireNonNull(home, "home");
@@ -35,6 +43,9 @@ public record StageOptions(Path home, String initialVersion, int instances, int 
         if (jobRate < 1 || jobRate > 1000) {
             throw new IllegalArgumentException("jobRate: must be 1..1000 per second, got " + jobRate);
         }
+        if (kubernetes != null && (kubernetes.kubeconfig() == null || kubernetes.namespace() == null)) {
+            throw new IllegalArgumentException("kubernetes: a stage needs the kubeconfig and the namespace");
+        }
         if (jobDuration == null || jobDuration.isNegative() || jobDuration.compareTo(Duration.ofSeconds(10)) > 0) {
             throw new IllegalArgumentException("jobDuration: must be 0..10s, got " + jobDuration);
         }
@@ -44,5 +55,10 @@ public record StageOptions(Path home, String initialVersion, int instances, int 
     public static StageOptions defaults(Path home, boolean quick, PrintStream progress) {
         return new StageOptions(home, "v1", quick ? 2 : 3, quick ? 50 : 100, quick ? 10 : 20, Duration.ofMillis(50),
                 quick, progress);
+    }
+
+    /** The same stage with the sample as Pods on {@code target}. */
+    public StageOptions onKubernetes(KubeTarget target) {
+        return new StageOptions(home, initialVersion, instances, httpRate, jobRate, jobDuration, quick, progress, target);
     }
 }

@@ -67,6 +67,9 @@ final class StageSpec {
                 : Map.of("timeout", "5s", "jobs_soft", "3s", "jobs_hard", "5s"));
         spec.put("strategy", canary(o.quick(), firstPause));
         spec.put("progress_deadline", "90s");
+        if (o.kubernetes() != null) {
+            spec.put("kubernetes", Map.of("image", "baton-sample:{version}", "namespace", o.kubernetes().namespace()));
+        }
         Files.createDirectories(file.getParent());
         return Files.writeString(file, YAML.writeValueAsString(spec));
     }

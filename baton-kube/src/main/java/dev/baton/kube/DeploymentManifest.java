@@ -1,6 +1,6 @@
-package dev.baton.rollout.kube;
+package dev.baton.kube;
 
-import static dev.baton.rollout.kube.KubeYaml.map;
+import static dev.baton.kube.KubeYaml.map;
 
 import dev.baton.rollout.AppSpec;
 import java.util.ArrayList;
@@ -20,19 +20,8 @@ final class DeploymentManifest {
                     + shape.minReadySeconds() + "s), got " + progressDeadline + "s");
         }
         int port = spec.listen();
-        ContainerCommand command = ContainerCommand.of(spec.command(options.effectiveVersion(), port));
-
-        Map<String, Object> container = map(
-                "name", spec.app(),
-                "image", options.image(),
-                "imagePullPolicy", "IfNotPresent",
-                "command", command.argv(),
-                "ports", List.of(map("name", Probes.PORT_NAME, "containerPort", port, "protocol", "TCP")),
-                "env", ContainerEnv.of(spec, options, port),
-                "readinessProbe", Probes.readiness(spec.web().readiness()),
-                "livenessProbe", spec.web().liveness() == null ? null : Probes.liveness(spec.web().liveness(), t),
-                "lifecycle", t.preStopSeconds() == 0 ? null
-                        : map("preStop", map("sleep", map("seconds", t.preStopSeconds()))));
+        Map<String, Object> container = PodTemplate.container(spec, options, port, t, PodTemplate.PreStopAction.SLEEP,
+                List.of());
         Map<String, Object> pod = map(
                 "metadata", map("labels", Labels.podLabels(spec.app(), options)),
                 "spec", map("terminationGracePeriodSeconds", t.graceSeconds(), "containers", List.of(container)));
@@ -61,7 +50,7 @@ final class DeploymentManifest {
                     + Termination.LIVENESS_PERIOD_SECONDS + "s of failures, longer than the grace period: "
                     + "a draining pod is never restarted.");
         }
-        if (command.needsShell()) {
+        if (PodTemplate.needsShell(spec, options, port)) {
             comments.add("run needs a shell, so sh is PID 1: start the last program with exec, or SIGTERM never "
                     + "reaches it\nand SIGKILL ends it at the grace period with its jobs unreleased.");
         }

@@ -1,4 +1,4 @@
-package dev.baton.rollout.kube;
+package dev.baton.kube;
 
 import dev.baton.rollout.AppSpec;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.baton.rollout.kube;
+package dev.baton.kube;
 
 import dev.baton.rollout.Amount;
 import dev.baton.rollout.AppSpec;

@@ -1,4 +1,4 @@
-package dev.baton.rollout.kube;
+package dev.baton.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.baton.rollout.kube;
+package dev.baton.kube;
 
 import java.util.ArrayList;
 import java.util.List;

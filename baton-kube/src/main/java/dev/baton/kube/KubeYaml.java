@@ -1,4 +1,4 @@
-package dev.baton.rollout.kube;
+package dev.baton.kube;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;

@@ -1,6 +1,6 @@
-package dev.baton.rollout.kube;
+package dev.baton.kube;
 
-import static dev.baton.rollout.kube.KubeYaml.map;
+import static dev.baton.kube.KubeYaml.map;
 
 import java.util.Map;
 
@@ -9,6 +9,8 @@ final class Labels {
     static final String NAME = "app.kubernetes.io/name";
     static final String VERSION = "app.kubernetes.io/version";
     static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    static final String INSTANCE = "baton.dev/instance";
+    static final String BATON = "baton";
 
     private Labels() {}
 

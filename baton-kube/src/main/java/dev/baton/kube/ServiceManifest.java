@@ -1,6 +1,6 @@
-package dev.baton.rollout.kube;
+package dev.baton.kube;
 
-import static dev.baton.rollout.kube.KubeYaml.map;
+import static dev.baton.kube.KubeYaml.map;
 
 import dev.baton.rollout.AppSpec;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.baton.rollout.kube;
+package dev.baton.kube;
 
 import java.time.Duration;
 import java.util.regex.Pattern;
