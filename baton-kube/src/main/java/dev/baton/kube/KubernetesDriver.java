@@ -361,8 +361,9 @@ public final class KubernetesDriver implements InstanceDriver, AutoCloseable {
     }
 
     @Override
-    public void onCrash(CrashListener listener) {
+    public Registration onCrash(CrashListener listener) {
         table.listeners.add(listener);
+        return () -> table.listeners.remove(listener);
     }
 
     /** Stops watching; the pods keep running. */

@@ -135,7 +135,7 @@ final class Deployments {
      * recorded in the rollout; supervision replaces what the record lacks, so such a process is surplus. It is
      * stopped rather than left running unmanaged (an unmanaged worker keeps claiming jobs).
      */
-    private void stopUnrecorded(LocalProcessDriver driver, RolloutState last) {
+    private void stopUnrecorded(InstanceDriver driver, RolloutState last) {
         Set<String> known = new HashSet<>();
         last.instances().forEach(v -> known.add(v.id()));
         for (Instance r : driver.recorded()) {
