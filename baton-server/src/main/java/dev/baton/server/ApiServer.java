@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.baton.queue.Enqueued;
+import dev.baton.queue.JobCommands;
 import dev.baton.queue.JobRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -140,6 +141,9 @@ final class ApiServer implements AutoCloseable {
             return Reply.json(200, cp.rolloutDetail(p.get(2))
                     .orElseThrow(() -> ApiException.notFound("rollout: no rollout '" + p.get(2) + "'")));
         }
+        if (p.size() >= 2 && p.get(0).equals("v1") && p.get(1).equals("jobs")) {
+            return jobs(method, path, body);
+        }
         if (post && p.size() == 2 && p.get(0).equals("v1")) {
             switch (p.get(1)) {
                 case "promote" -> cp.promote();
@@ -167,9 +171,6 @@ final class ApiServer implements AutoCloseable {
             return new Reply(200, "text/plain; charset=utf-8",
                     String.join("\n", cp.logs(p.get(2), intParam(q, "lines", 200, 1, 100_000))) + "\n");
         }
-        if (path.startsWith("/v1/jobs")) {
-            return jobs(method, path, body);
-        }
         return Reply.error(404, "no endpoint " + method + " " + path);
     }
 
@@ -193,20 +194,20 @@ final class ApiServer implements AutoCloseable {
             return Reply.json(201, Map.of("id", e.id(), "existing", e.existing()));
         }
         if (method.equals("POST") && path.equals("/v1/jobs/retry")) {
-            return Reply.json(200, Map.of("retried", queue.retryDiscarded(ids(body))));
+            return Reply.json(200, outcomes("retried", cp.jobCommands().retry(ids(body))));
         }
         if (method.equals("POST") && path.equals("/v1/jobs/discard")) {
             String reason = body.hasNonNull("reason") ? body.get("reason").asText() : "discarded by request";
-            int n = 0;
-            for (long id : ids(body)) {
-                var job = queue.find(id);
-                if (job.isPresent() && queue.discard(job.get(), reason)) {
-                    n++;
-                }
-            }
-            return Reply.json(200, Map.of("discarded", n));
+            return Reply.json(200, outcomes("discarded", cp.jobCommands().discard(ids(body), reason)));
         }
         return Reply.error(404, "no endpoint " + method + " " + path);
+    }
+
+    /** {@code {<verb>: n, notChanged: [{id, reason}]}}. */
+    private static Map<String, Object> outcomes(String verb, List<JobCommands.Outcome> outcomes) {
+        List<Map<String, Object>> notChanged = outcomes.stream().filter(o -> !o.changed())
+                .map(o -> Map.<String, Object>of("id", o.id(), "reason", o.reason())).toList();
+        return Map.of(verb, outcomes.size() - notChanged.size(), "notChanged", notChanged);
     }
 
     private static List<Long> ids(JsonNode body) {

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.baton.queue.Database;
 import dev.baton.queue.DatabaseConfig;
 import dev.baton.queue.EmbeddedDatabase;
+import dev.baton.queue.JobCommands;
 import dev.baton.queue.JobQueue;
 import dev.baton.queue.QueueConfig;
 import dev.baton.queue.QueueSchema;
@@ -56,6 +57,7 @@ public final class ControlPlane implements AutoCloseable {
     private final ProxyProcess proxy;
     private final Deployments deployments;
     private final ServerMetrics metrics;
+    private final JobCommands jobCommands;
     private ApiServer api;
     private volatile boolean closed;
 
@@ -69,6 +71,7 @@ public final class ControlPlane implements AutoCloseable {
         this.proxy = proxy;
         this.deployments = deployments;
         this.metrics = new ServerMetrics(this);
+        this.jobCommands = new JobCommands(ds, options.clock());
     }
 
     /**
@@ -136,7 +139,15 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    public void promote() { deployments.require().engine().promote(); }
+    /** Ends a canary's pause or swaps a blue-green waiting for promotion; a rolling rollout has nothing to promote. */
+    public void promote() {
+        var engine = deployments.require().engine();
+        if (engine.current().spec().strategy().type().equals("rolling")) {
+            throw ApiException.conflict("nothing to promote: a rolling rollout has no pause or swap to end");
+        }
+        engine.promote();
+    }
+
     public void pause() { deployments.pause(true); }
     public void resume() { deployments.pause(false); }
     public void abort(String reason) { deployments.require().engine().abort(reason); }
@@ -222,6 +233,7 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public JobQueue queue() { return queue; }
+    public JobCommands jobCommands() { return jobCommands; }
     public BatonHome home() { return options.home(); }
     public int apiPort() { return api.port(); }
     public int trafficPort() { return proxy.trafficPort(); }

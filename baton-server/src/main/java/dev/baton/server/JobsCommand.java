@@ -52,7 +52,7 @@ final class JobsCommand implements Callable<Integer> {
             } else {
                 o.out().println("retried " + r.path("retried").asInt() + " of " + ids.size());
             }
-            return 0;
+            return notChanged(o, r);
         }
     }
 
@@ -75,7 +75,15 @@ final class JobsCommand implements Callable<Integer> {
             } else {
                 o.out().println("discarded " + r.path("discarded").asInt() + " of " + ids.size());
             }
-            return 0;
+            return notChanged(o, r);
         }
+    }
+
+    /** Says why each id that was not changed was not; exits 4 when there is one. */
+    static int notChanged(CommonOptions o, JsonNode r) {
+        JsonNode rest = r.path("notChanged");
+        rest.forEach(n -> o.err().println("baton: job " + n.path("id").asLong() + " not changed: " + n.path("reason").asText()));
+        o.err().flush();
+        return rest.isEmpty() ? 0 : BatonCommand.EXIT_REFUSED;
     }
 }
