@@ -64,6 +64,14 @@ public final class LocalProcessDriver implements InstanceDriver {
                 HttpClient.newBuilder().connectTimeout(PROBE_TIMEOUT).build(), new ProcessTable());
     }
 
+    /**
+     * A driver over the instances recorded under {@code baseDir}, with no spec: it lists and stops them
+     * ({@code baton down} without a control plane) but cannot start or probe one.
+     */
+    public static LocalProcessDriver recordedUnder(Path baseDir, Clock clock) {
+        return new LocalProcessDriver(null, baseDir, clock);
+    }
+
     private LocalProcessDriver(AppSpec spec, Path logs, InstanceRecords records, Clock clock, HttpClient http,
                                ProcessTable table) {
         this.spec = spec;

@@ -19,10 +19,16 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "baton", mixinStandardHelpOptions = true, version = "baton 0.1.0",
         description = "Zero-downtime deploys of web services and job workers.",
-        subcommands = {UpCommand.class, DeployCommand.class, StatusCommand.class, JobsCommand.class, DemoCommand.class, KubeCommand.class,
+        subcommands = {UpCommand.class, DownCommand.class, DeployCommand.class, StatusCommand.class, JobsCommand.class, DemoCommand.class, KubeCommand.class,
                 dev.baton.server.verify.VerifyCommand.class, CommandLine.HelpCommand.class})
 public final class BatonCommand {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BatonCommand.class);
     public static final int EXIT_ROLLED_BACK = 1;
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "On an unexpected error, print where it happened (also BATON_VERBOSE=1).")
+    boolean verbose;
+
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_UNREACHABLE = 3;
     public static final int EXIT_REFUSED = 4;
@@ -42,15 +48,44 @@ public final class BatonCommand {
                 e.println("baton: invalid app spec; nothing was started:");
                 se.errors().forEach(x -> e.println("  " + x));
             } else {
-                e.println("baton: " + ex.getMessage());
+                e.println("baton: " + message(ex));
             }
-            if (code == 1 && !(ex instanceof BatonClient.ApiError)) {
+            if (expected(ex)) {
+                log.debug("baton {} failed", String.join(" ", args), ex);
+            } else if (verbose(parsed)) {
                 ex.printStackTrace(e);
+            } else {
+                e.println("baton: (an unexpected error; --verbose shows where it happened)");
             }
             e.flush();
             return code;
         });
         return cl.execute(args);
+    }
+
+    /** Failures that are the operator's to fix, said in one line: no trace. */
+    private static boolean expected(Exception ex) {
+        return ex instanceof SpecException || ex instanceof BatonClient.Unreachable || ex instanceof BatonClient.ApiError
+                || ex instanceof ApiException || ex instanceof HomeLock.Busy;
+    }
+
+    /** The message, or the exception's type when it has none (a message with the cause's when it adds to it). */
+    private static String message(Exception ex) {
+        String m = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+        Throwable cause = ex.getCause();
+        if (!expected(ex) && cause != null && cause.getMessage() != null && !m.contains(cause.getMessage())) {
+            m += ": " + cause.getMessage();
+        }
+        return m;
+    }
+
+    private static boolean verbose(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return "1".equals(System.getenv("BATON_VERBOSE"));
     }
 
     static int exitCode(Exception ex) {
@@ -160,11 +195,6 @@ public final class BatonCommand {
             o.out().println((r.path("existing").asBoolean() ? "already queued as job " : "enqueued job ") + r.path("id").asLong());
         }
         return 0;
-    }
-
-    @Command(name = "down", description = "Stop everything: instances (drained), the proxy, the control plane.")
-    int down(@Mixin CommonOptions o) {
-        return command(o, "/v1/shutdown", Map.of(), "stopping everything");
     }
 
     private static int command(CommonOptions o, String path, Map<String, ?> body, String done) {

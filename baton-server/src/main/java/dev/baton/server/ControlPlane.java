@@ -58,12 +58,14 @@ public final class ControlPlane implements AutoCloseable {
     private final Deployments deployments;
     private final ServerMetrics metrics;
     private final JobCommands jobCommands;
+    private final HomeLock lock;
     private ApiServer api;
     private volatile boolean closed;
 
     private ControlPlane(ControlPlaneOptions options, EmbeddedDatabase embedded, HikariDataSource ds, JobQueue queue,
-                         JdbcRolloutStore store, ProxyProcess proxy, Deployments deployments) {
+                         JdbcRolloutStore store, ProxyProcess proxy, Deployments deployments, HomeLock lock) {
         this.options = options;
+        this.lock = lock;
         this.embedded = embedded;
         this.ds = ds;
         this.queue = queue;
@@ -75,27 +77,40 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
-     * Starts (or restarts) the control plane on {@code options.home()}.
+     * Starts (or restarts) the control plane on {@code options.home()}. Only one control plane runs per home
+     * ({@link HomeLock}). What can be checked is checked before anything starts (the proxy's port is free); when
+     * a later part fails to start, what this start started is stopped again, and what it adopted is left running.
      *
+     * @throws HomeLock.Busy when another control plane runs on this home
+     * @throws ApiException (400) when the spec's {@code listen} port is taken by another process
      * @throws IllegalStateException when there is no spec to run (first start without one)
      */
     public static ControlPlane start(ControlPlaneOptions options) {
         BatonHome home = options.home();
+        HomeLock lock = HomeLock.acquire(home);
+        StartUndo undo = new StartUndo();
+        undo.add("release " + HomeLock.file(home), lock::close);
         try {
-            Files.createDirectories(home.dir());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + home.dir(), e);
-        }
-        home.apiToken();
-        EmbeddedDatabase embedded = null;
-        DatabaseConfig db = options.database();
-        if (db == null) {
-            embedded = EmbeddedDatabase.startOrAdopt(home.pgDir(), 0, EmbeddedDatabase.Durability.DURABLE);
-            db = embedded.config();
-        }
-        log.info("database {}", db.redactedUrl());
-        HikariDataSource ds = Database.open(db, 8, "baton-control-plane");
-        try {
+            home.apiToken();
+            if (options.spec() != null && !ProxyProcess.runningFor(home)) {
+                Ports.requireFree("listen", options.listenHost(), options.spec().spec().listen());
+            }
+            if (options.apiPort() != 0) {
+                Ports.requireFree("--api-port", "127.0.0.1", options.apiPort());
+            }
+            EmbeddedDatabase embedded = null;
+            DatabaseConfig db = options.database();
+            if (db == null) {
+                EmbeddedDatabase started = EmbeddedDatabase.startOrAdopt(home.pgDir(), 0, EmbeddedDatabase.Durability.DURABLE);
+                if (!started.adopted()) {
+                    undo.add("stop the embedded PostgreSQL", started::close);
+                }
+                embedded = started;
+                db = embedded.config();
+            }
+            log.info("database {}", db.redactedUrl());
+            HikariDataSource ds = Database.open(db, 8, "baton-control-plane");
+            undo.add("close the database pool", ds::close);
             QueueSchema.migrate(ds);
             JobQueue queue = new JobQueue(ds, QueueConfig.defaults(), options.clock());
             JdbcRolloutStore store = new JdbcRolloutStore(ds);
@@ -104,10 +119,15 @@ public final class ControlPlane implements AutoCloseable {
                             "no app spec: the first 'baton up' needs one (baton up spec.yaml)"));
             ProxyProcess proxy = ProxyProcess.startOrAdopt(home, options.listenHost(), spec.listen(), spec.drain().timeout(),
                     spec.web().readiness());
+            if (!proxy.adopted()) {
+                undo.add("stop the proxy", () -> proxy.stop(Duration.ofSeconds(10)));
+            }
             ProxyTrafficControl traffic = new ProxyTrafficControl(proxy.admin());
             Deployments deployments = new Deployments(home, store, traffic, queue, db, options.clock(), spec);
-            ControlPlane cp = new ControlPlane(options, embedded, ds, queue, store, proxy, deployments);
+            undo.add("stop the rollouts", () -> deployments.close(Duration.ofSeconds(10)));
+            ControlPlane cp = new ControlPlane(options, embedded, ds, queue, store, proxy, deployments, lock);
             cp.api = new ApiServer(cp, home.apiToken(), options.apiPort()).start();
+            undo.add("stop the REST API", cp.api::close);
             BatonHome.writeAtomically(home.apiFile(), Json.write(Map.of("host", "127.0.0.1", "port", cp.api.port(),
                     "pid", ProcessHandle.current().pid())));
             boolean deployedBefore = deployments.recover();
@@ -118,7 +138,7 @@ public final class ControlPlane implements AutoCloseable {
                     proxy.trafficPort());
             return cp;
         } catch (RuntimeException e) {
-            ds.close();
+            undo.run(e);
             throw e;
         }
     }
@@ -244,6 +264,11 @@ public final class ControlPlane implements AutoCloseable {
     /** Stops the control plane only; the data plane (proxy, instances, embedded database) keeps running. */
     @Override
     public synchronized void close() {
+        stopControlPlane();
+        lock.close();
+    }
+
+    private void stopControlPlane() {
         if (closed) {
             return;
         }
@@ -286,10 +311,11 @@ public final class ControlPlane implements AutoCloseable {
             }
         }
         proxy.stop(grace);
-        close();
+        stopControlPlane();
         if (embedded != null) {
             embedded.close();
         }
+        lock.close();
         log.info("everything stopped");
     }
 }

@@ -1,6 +1,8 @@
 package dev.baton.server;
 
 import dev.baton.queue.DatabaseConfig;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
@@ -39,9 +41,18 @@ final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SpecFile spec = specFile == null ? null : SpecFile.load(specFile);
+        // Everything that can be checked is checked before anything starts (bad input exits 2).
+        SpecFile spec = specFile == null ? null : readSpec(specFile);
+        if (version != null) {
+            DeployRequest.of(version);
+        }
         BatonHome h = home != null ? new BatonHome(home) : BatonHome.fromEnvironment();
-        DatabaseConfig db = DatabaseConfig.fromEnvironment(System.getenv());
+        DatabaseConfig db;
+        try {
+            db = DatabaseConfig.fromEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage() + " (in " + DatabaseConfig.URL_ENV + ")");
+        }
         ControlPlane cp = ControlPlane.start(new ControlPlaneOptions(h, spec, version, db, listenHost, apiPort,
                 Clock.systemUTC()));
         CountDownLatch stopped = new CountDownLatch(1);
@@ -57,5 +68,16 @@ final class UpCommand implements Callable<Integer> {
         err.flush();
         stopped.await();
         return 0;
+    }
+
+    private static SpecFile readSpec(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw ApiException.badRequest("SPEC: no such file: " + file);
+        }
+        try {
+            return SpecFile.load(file);
+        } catch (IOException e) {
+            throw ApiException.badRequest("SPEC: cannot read " + file + ": " + e.getMessage());
+        }
     }
 }

@@ -114,7 +114,7 @@ class DocumentedContractTest {
         assertThat(rollback.path("version").asText()).isEqualTo("v1");
         assertThat(cp.client().awaitOutcome(rollback.path("id").asText(), DEPLOY_TIMEOUT, e -> { })
                 .path("rollout").path("phase").asText()).isEqualTo("SUCCEEDED");
-        // POST /v1/shutdown is what 'baton down' calls: it ends the command run below.
+        // POST /v1/shutdown ends the command run below.
     }
 
     /** Each command of the commands table, once, as an operator would type it. */
@@ -148,9 +148,14 @@ class DocumentedContractTest {
         assertThat(run("demo", "--help")).isZero();
 
         assertThat(run("down")).isZero();
-        endpointsCalled.add("POST /v1/shutdown");
-        await().atMost(Duration.ofMinutes(1)).until(() -> !cp.alive());
+        assertThat(cp.alive()).isFalse();
+        assertThat(LifecycleProcessTest.pidsOf(live.dir)).as("left running after 'baton down'").isEmpty();
         commandsRun.addAll(RUN_ELSEWHERE.keySet());
+
+        // The API's own way to stop everything, on a control plane started again.
+        cp.start().awaitApi(Duration.ofMinutes(2));
+        call("POST /v1/shutdown", "/v1/shutdown", Map.of(), 202);
+        await().atMost(Duration.ofMinutes(1)).until(() -> !cp.alive() && LifecycleProcessTest.pidsOf(live.dir).isEmpty());
     }
 
     private JsonNode call(String endpoint, String path, Object body, int expectedStatus) throws IOException, InterruptedException {
