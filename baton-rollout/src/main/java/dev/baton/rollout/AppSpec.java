@@ -21,12 +21,15 @@ import java.util.regex.Pattern;
  * @param drain how an instance is taken away
  * @param strategy how one version replaces another
  * @param progressDeadline how long new instances may take to become ready before the deploy is rolled back
+ * @param maxStartFailures how many instances in a row may exit before they are ready before a rollout is rolled back
  */
 public record AppSpec(String app, int listen, int instances, String run, Map<String, String> env, WebSpec web,
-                      WorkerSpec worker, DrainSpec drain, StrategySpec strategy, Duration progressDeadline) {
+                      WorkerSpec worker, DrainSpec drain, StrategySpec strategy, Duration progressDeadline,
+                      int maxStartFailures) {
     static final Pattern APP_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     public static final int MAX_INSTANCES = 100;
     public static final Duration DEFAULT_PROGRESS_DEADLINE = Duration.ofMinutes(10);
+    public static final int DEFAULT_MAX_START_FAILURES = 3;
 
     public AppSpec {
         if (app == null || !APP_NAME.matcher(app).matches()) {
@@ -47,6 +50,12 @@ public record AppSpec(String app, int listen, int instances, String run, Map<Str
         }
         if (progressDeadline == null || !progressDeadline.isPositive()) {
             throw new IllegalArgumentException("progress_deadline: must be a duration > 0, got " + progressDeadline);
+        }
+        if (maxStartFailures == 0) {
+            maxStartFailures = DEFAULT_MAX_START_FAILURES; // a spec stored before the field existed
+        }
+        if (maxStartFailures < 1 || maxStartFailures > 100) {
+            throw new IllegalArgumentException("max_start_failures: must be 1..100, got " + maxStartFailures);
         }
     }
 
@@ -100,7 +109,13 @@ public record AppSpec(String app, int listen, int instances, String run, Map<Str
         return withStrategy(new SpecParser().strategySection(section, instances, listen));
     }
 
+    /** This spec with {@code env} as the instances' extra environment. */
+    public AppSpec withEnv(Map<String, String> newEnv) {
+        return new AppSpec(app, listen, instances, run, newEnv, web, worker, drain, strategy, progressDeadline,
+                maxStartFailures);
+    }
+
     public AppSpec withStrategy(StrategySpec s) {
-        return new AppSpec(app, listen, instances, run, env, web, worker, drain, s, progressDeadline);
+        return new AppSpec(app, listen, instances, run, env, web, worker, drain, s, progressDeadline, maxStartFailures);
     }
 }

@@ -184,6 +184,23 @@ public final class LocalProcessDriver implements InstanceDriver {
     }
 
     @Override
+    public List<String> logTail(Instance instance, int lines) {
+        Path file = logFile(instance.id());
+        try (Stream<String> all = Files.lines(file)) {
+            java.util.ArrayDeque<String> tail = new java.util.ArrayDeque<>();
+            all.forEach(line -> {
+                tail.addLast(line);
+                if (tail.size() > lines) {
+                    tail.removeFirst();
+                }
+            });
+            return List.copyOf(tail);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return List.of();
+        }
+    }
+
+    @Override
     public List<Instance> recorded() {
         return records.all().stream().map(InstanceRecords.Entry::instance).toList();
     }

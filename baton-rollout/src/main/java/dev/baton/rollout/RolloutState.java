@@ -24,6 +24,8 @@ import java.util.Map;
  * @param promotedAt when the target took all traffic, or null
  * @param abortReason set when a user asked to abort or roll back
  * @param reason why the rollout is rolling back, or null
+ * @param startFailures instances in a row that exited before they were ready (reset when one becomes ready)
+ * @param lastStartFailure the last of those: which instance, its exit code and the end of its log; or null
  * @param now the time of this decision
  */
 public record RolloutState(String id, AppSpec spec, String stableVersion, String targetVersion, RolloutPhase phase,
@@ -31,7 +33,8 @@ public record RolloutState(String id, AppSpec spec, String stableVersion, String
                            Map<String, Integer> jobShares, String previewVersion, int stepIndex, Instant startedAt,
                            Instant progressAt, Instant stepSince, AnalysisVerdict lastVerdict, Boolean smokePassed,
                            Instant promotedAt, boolean promoteRequested, String abortReason,
-                           boolean failedJobsRetried, String reason, Instant now) {
+                           boolean failedJobsRetried, String reason, int startFailures, String lastStartFailure,
+                           Instant now) {
     public RolloutState {
         if (targetVersion == null || targetVersion.isBlank()) {
             throw new IllegalArgumentException("targetVersion: must not be blank");
@@ -52,7 +55,7 @@ public record RolloutState(String id, AppSpec spec, String stableVersion, String
                                      List<InstanceView> running, Instant now) {
         Map<String, Integer> weights = stable == null ? Map.of() : Map.of(stable, 100);
         return new RolloutState(id, spec, stable, target, RolloutPhase.PROGRESSING, running, weights, Map.of(), null,
-                0, now, now, now, null, null, null, false, null, false, null, now);
+                0, now, now, now, null, null, null, false, null, false, null, 0, null, now);
     }
 
     /** Instances that still exist (not stopped, not failed). */
@@ -94,6 +97,8 @@ public record RolloutState(String id, AppSpec spec, String stableVersion, String
         private String abortReason;
         private boolean failedJobsRetried;
         private String reason;
+        private int startFailures;
+        private String lastStartFailure;
         private Instant now;
 
         private Builder(RolloutState s) {
@@ -113,6 +118,8 @@ public record RolloutState(String id, AppSpec spec, String stableVersion, String
             abortReason = s.abortReason;
             failedJobsRetried = s.failedJobsRetried;
             reason = s.reason;
+            startFailures = s.startFailures;
+            lastStartFailure = s.lastStartFailure;
             now = s.now;
         }
 
@@ -131,12 +138,15 @@ public record RolloutState(String id, AppSpec spec, String stableVersion, String
         public Builder abortReason(String v) { abortReason = v; return this; }
         public Builder failedJobsRetried(boolean v) { failedJobsRetried = v; return this; }
         public Builder reason(String v) { reason = v; return this; }
+        public Builder startFailures(int v) { startFailures = v; return this; }
+        public Builder lastStartFailure(String v) { lastStartFailure = v; return this; }
         public Builder now(Instant v) { now = v; return this; }
 
         public RolloutState build() {
             return new RolloutState(s.id, s.spec, s.stableVersion, s.targetVersion, phase, instances, weights,
                     jobShares, previewVersion, stepIndex, s.startedAt, progressAt, stepSince, lastVerdict,
-                    smokePassed, promotedAt, promoteRequested, abortReason, failedJobsRetried, reason, now);
+                    smokePassed, promotedAt, promoteRequested, abortReason, failedJobsRetried, reason, startFailures,
+                    lastStartFailure, now);
         }
     }
 }

@@ -325,8 +325,7 @@ final class Deployments {
         if (!req.env().isEmpty()) {
             Map<String, String> env = new HashMap<>(out.env());
             env.putAll(req.env());
-            out = new AppSpec(out.app(), out.listen(), out.instances(), out.run(), env, out.web(), out.worker(),
-                    out.drain(), out.strategy(), out.progressDeadline());
+            out = out.withEnv(env);
         }
         return out;
     }

@@ -24,8 +24,7 @@ final class InstanceEnvironment {
         env.put("BATON_JOBS_SOFT", Durations.oneUnit(spec.drain().jobsSoft()));
         env.put("BATON_JOBS_HARD", Durations.oneUnit(spec.drain().jobsHard()));
         env.putAll(spec.env());
-        return new AppSpec(spec.app(), spec.listen(), spec.instances(), spec.run(), env, spec.web(), spec.worker(),
-                spec.drain(), spec.strategy(), spec.progressDeadline());
+        return spec.withEnv(env);
     }
 
     /** A URL {@link DatabaseConfig#parse} reads back, with the credentials in it. */
