@@ -26,6 +26,7 @@ import java.util.Map;
  * @param reason why the rollout is rolling back, or null
  * @param startFailures instances in a row that exited before they were ready (reset when one becomes ready)
  * @param lastStartFailure the last of those: which instance, its exit code and the end of its log; or null
+ * @param rollbackTo the revision this rollout goes back to when it is a {@code baton rollback}, else null
  * @param now the time of this decision
  */
 public record RolloutState(String id, AppSpec spec, String stableVersion, String targetVersion, RolloutPhase phase,
@@ -34,7 +35,7 @@ public record RolloutState(String id, AppSpec spec, String stableVersion, String
                            Instant progressAt, Instant stepSince, AnalysisVerdict lastVerdict, Boolean smokePassed,
                            Instant promotedAt, boolean promoteRequested, String abortReason,
                            boolean failedJobsRetried, String reason, int startFailures, String lastStartFailure,
-                           Instant now) {
+                           Long rollbackTo, Instant now) {
     public RolloutState {
         if (targetVersion == null || targetVersion.isBlank()) {
             throw new IllegalArgumentException("targetVersion: must not be blank");
@@ -55,7 +56,7 @@ public record RolloutState(String id, AppSpec spec, String stableVersion, String
                                      List<InstanceView> running, Instant now) {
         Map<String, Integer> weights = stable == null ? Map.of() : Map.of(stable, 100);
         return new RolloutState(id, spec, stable, target, RolloutPhase.PROGRESSING, running, weights, Map.of(), null,
-                0, now, now, now, null, null, null, false, null, false, null, 0, null, now);
+                0, now, now, now, null, null, null, false, null, false, null, 0, null, null, now);
     }
 
     /** Instances that still exist (not stopped, not failed). */
@@ -99,6 +100,7 @@ public record RolloutState(String id, AppSpec spec, String stableVersion, String
         private String reason;
         private int startFailures;
         private String lastStartFailure;
+        private Long rollbackTo;
         private Instant now;
 
         private Builder(RolloutState s) {
@@ -120,6 +122,7 @@ public record RolloutState(String id, AppSpec spec, String stableVersion, String
             reason = s.reason;
             startFailures = s.startFailures;
             lastStartFailure = s.lastStartFailure;
+            rollbackTo = s.rollbackTo;
             now = s.now;
         }
 
@@ -140,13 +143,14 @@ public record RolloutState(String id, AppSpec spec, String stableVersion, String
         public Builder reason(String v) { reason = v; return this; }
         public Builder startFailures(int v) { startFailures = v; return this; }
         public Builder lastStartFailure(String v) { lastStartFailure = v; return this; }
+        public Builder rollbackTo(Long v) { rollbackTo = v; return this; }
         public Builder now(Instant v) { now = v; return this; }
 
         public RolloutState build() {
             return new RolloutState(s.id, s.spec, s.stableVersion, s.targetVersion, phase, instances, weights,
                     jobShares, previewVersion, stepIndex, s.startedAt, progressAt, stepSince, lastVerdict,
                     smokePassed, promotedAt, promoteRequested, abortReason, failedJobsRetried, reason, startFailures,
-                    lastStartFailure, now);
+                    lastStartFailure, rollbackTo, now);
         }
     }
 }

@@ -124,21 +124,35 @@ public final class BatonCommand {
         return command(o, "/v1/abort", reason == null ? Map.of() : Map.of("reason", reason), "aborting");
     }
 
-    @Command(name = "rollback", description = "Abort the rollout in progress, or go back to an earlier revision "
-            + "(default: the previous successful one).")
-    int rollback(@Mixin CommonOptions o, @Parameters(arity = "0..1", paramLabel = "REVISION") Long revision) {
+    @Command(name = "rollback", description = "Abort the rollout in progress; or go back to the last version that "
+            + "succeeded before the running one (or to REVISION), with no manual gate, and follow it to the end.")
+    int rollback(@Mixin CommonOptions o, @Parameters(arity = "0..1", paramLabel = "REVISION") Long revision,
+                 @Option(names = "--no-wait", description = "Return once the rollback has started.") boolean noWait,
+                 @Option(names = "--timeout", defaultValue = "60", description = "Minutes to wait for the outcome.")
+                 long timeoutMinutes) throws InterruptedException {
         Map<String, Object> body = new LinkedHashMap<>();
         if (revision != null) {
             body.put("revision", revision);
         }
-        JsonNode r = o.client().post("/v1/rollback", body);
-        if (o.json) {
-            o.printJson(r);
-        } else {
-            Views.rolloutLine(o.out(), r);
-            o.out().println("follow it with: baton status --watch");
+        BatonClient client = o.client();
+        JsonNode r = client.post("/v1/rollback", body);
+        if (noWait) {
+            if (o.json) {
+                o.printJson(r);
+            } else {
+                Views.rolloutLine(o.out(), r);
+                o.out().println("follow it with: baton status --watch");
+            }
+            return 0;
         }
-        return 0;
+        String id = r.path("id").asText();
+        boolean aborting = r.path("rollbackTo").isNull() || r.path("rollbackTo").isMissingNode();
+        o.progress().println("rollout " + id + ": rolling back to " + (aborting ? Views.orNone(r.path("stableVersion"))
+                : r.path("version").asText() + " (revision " + r.path("rollbackTo").asLong() + ")"));
+        o.progress().flush();
+        String phase = DeployCommand.phase(DeployCommand.follow(o, client, id, java.time.Duration.ofMinutes(timeoutMinutes)));
+        // An aborted rollout ends ROLLED_BACK: for it, that is the rollback done.
+        return phase.equals(aborting ? "ROLLED_BACK" : "SUCCEEDED") ? 0 : BatonCommand.EXIT_ROLLED_BACK;
     }
 
     @Command(name = "history", description = "The rollouts, newest first.")
@@ -148,8 +162,10 @@ public final class BatonCommand {
             o.printJson(list);
             return 0;
         }
-        Table t = new Table("REVISION", "ROLLOUT", "FROM", "TO", "STRATEGY", "PHASE", "STARTED", "REASON");
-        list.forEach(r -> t.row(r.path("revision").asLong(), r.path("id").asText(), Views.orNone(r.path("stableVersion")),
+        Table t = new Table("REVISION", "ROLLOUT", "KIND", "FROM", "TO", "STRATEGY", "PHASE", "STARTED", "REASON");
+        list.forEach(r -> t.row(r.path("revision").asLong(), r.path("id").asText(),
+                r.path("rollbackTo").isNull() || r.path("rollbackTo").isMissingNode() ? "deploy"
+                        : "rollback to " + r.path("rollbackTo").asLong(), Views.orNone(r.path("stableVersion")),
                 r.path("version").asText(), r.path("strategy").asText(), r.path("phase").asText(),
                 r.path("startedAt").asText(), r.path("reason").isNull() ? "" : r.path("reason").asText()));
         t.print(o.out());

@@ -47,7 +47,17 @@ final class DeployCommand implements Callable<Integer> {
         }
         o.progress().println("rollout " + id + ": deploying " + version);
         o.progress().flush();
-        JsonNode end = client.awaitOutcome(id, Duration.ofMinutes(timeoutMinutes), e -> Views.event(o.progress(), e));
+        return phase(follow(o, client, id, Duration.ofMinutes(timeoutMinutes))).equals("SUCCEEDED") ? 0
+                : BatonCommand.EXIT_ROLLED_BACK;
+    }
+
+    static String phase(JsonNode end) {
+        return end.path("rollout").path("phase").asText();
+    }
+
+    /** Follows a rollout to its end, printing each step, then the rollout and its instances; returns its detail. */
+    static JsonNode follow(CommonOptions o, BatonClient client, String id, Duration timeout) throws InterruptedException {
+        JsonNode end = client.awaitOutcome(id, timeout, e -> Views.event(o.progress(), e));
         JsonNode r = end.path("rollout");
         if (o.json) {
             o.printJson(end);
@@ -55,6 +65,6 @@ final class DeployCommand implements Callable<Integer> {
             Views.rolloutLine(o.out(), r);
             Views.instances(o.out(), end.path("instances"));
         }
-        return r.path("phase").asText().equals("SUCCEEDED") ? 0 : BatonCommand.EXIT_ROLLED_BACK;
+        return end;
     }
 }

@@ -32,16 +32,16 @@ public final class StatusView {
     /** The proxy process. */
     public record Proxy(long pid, int trafficPort, int adminPort, boolean adopted) {}
 
-    /** A rollout, live when it is in progress. */
+    /** A rollout, live when it is in progress; {@code rollbackTo} is the revision a {@code baton rollback} went back to. */
     public record Rollout(String id, long revision, String version, String stableVersion, String strategy,
                           String phase, boolean paused, int step, Map<String, Integer> weights,
-                          Map<String, Integer> jobShares, String reason, String verdict, Instant startedAt,
-                          Instant updatedAt) {
+                          Map<String, Integer> jobShares, String reason, String verdict, Long rollbackTo,
+                          Instant startedAt, Instant updatedAt) {
         static Rollout of(RolloutState s, long revision, boolean paused, Instant updatedAt) {
             AnalysisVerdict v = s.lastVerdict();
             return new Rollout(s.id(), revision, s.targetVersion(), s.stableVersion(), s.spec().strategy().type(),
                     s.phase().name(), paused, s.stepIndex(), s.weights(), s.jobShares(), s.reason(),
-                    v == null ? null : v.outcome() + ": " + v.reason(), s.startedAt(), updatedAt);
+                    v == null ? null : v.outcome() + ": " + v.reason(), s.rollbackTo(), s.startedAt(), updatedAt);
         }
 
         public boolean finished() {

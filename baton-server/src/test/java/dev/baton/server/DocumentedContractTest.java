@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -174,17 +172,15 @@ class DocumentedContractTest {
     }
 
     private int run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
         List<String> all = new ArrayList<>(Arrays.asList(args));
         if (!args[0].equals("demo")) {
             all.addAll(List.of("--home", home.dir().toString()));
         }
-        int code = BatonCommand.execute(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
-        assertThat(err.toString()).as("baton %s wrote a stack trace", String.join(" ", args)).doesNotContain("\tat ");
+        Cli result = Cli.run(all.toArray(String[]::new));
+        assertThat(result.err()).as("baton %s wrote a stack trace", String.join(" ", args)).doesNotContain("\tat ");
         commandsRun.add(commandName(String.join(" ", args)));
-        lastErr = err.toString();
-        return code;
+        lastErr = result.err();
+        return result.code();
     }
 
     /** The REST API table of docs/cli.md: "METHOD /path" per endpoint ({@code {id}} for path parameters). */

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -54,10 +52,10 @@ class LifecycleProcessTest {
         String apiBefore = Files.readString(live.home.apiFile());
         List<Long> runningBefore = pidsOf(live.dir);
 
-        Result second = batonProcess("up", live.dir.resolve("shop.yaml").toString(), "--home", live.home.dir().toString());
+        Cli second = batonProcess("up", live.dir.resolve("shop.yaml").toString(), "--home", live.home.dir().toString());
 
-        assertThat(second.code).isEqualTo(1);
-        assertThat(second.err).contains("another control plane (pid " + first.pid() + ") is running on " + live.home.dir())
+        assertThat(second.code()).isEqualTo(1);
+        assertThat(second.err()).contains("another control plane (pid " + first.pid() + ") is running on " + live.home.dir())
                 .doesNotContain("\tat ");
         assertThat(Files.readString(live.home.apiFile())).isEqualTo(apiBefore);
         assertThat(pidsOf(live.dir)).as("nothing started, nothing adopted").containsExactlyInAnyOrderElementsOf(runningBefore);
@@ -75,21 +73,21 @@ class LifecycleProcessTest {
         cp.start().awaitApi(START);
         cp.kill();
 
-        Result down = baton("down", "--home", live.home.dir().toString(), "--grace", "5s");
+        Cli down = Cli.run("down", "--home", live.home.dir().toString(), "--grace", "5s");
 
-        assertThat(down.code).as(down.err).isZero();
-        assertThat(down.out).contains("stopping 1 instance(s)").contains("stopping the proxy")
+        assertThat(down.code()).as(down.err()).isZero();
+        assertThat(down.out()).contains("stopping 1 instance(s)").contains("stopping the proxy")
                 .contains("stopping the embedded PostgreSQL");
-        assertThat(down.out).contains("stopped 1 instance(s) shop-v1-1").contains("the proxy (pid")
+        assertThat(down.out()).contains("stopped 1 instance(s) shop-v1-1").contains("the proxy (pid")
                 .contains("the embedded PostgreSQL");
         assertThat(pidsOf(live.dir)).as("processes of the home left running").isEmpty();
         try (Stream<Path> records = Files.list(live.home.instancesDir())) {
             assertThat(records).isEmpty();
         }
 
-        Result again = baton("down", "--home", live.home.dir().toString());
-        assertThat(again.code).isZero();
-        assertThat(again.out).contains("nothing was running");
+        Cli again = Cli.run("down", "--home", live.home.dir().toString());
+        assertThat(again.code()).isZero();
+        assertThat(again.out()).contains("nothing was running");
     }
 
     @Test
@@ -99,10 +97,10 @@ class LifecycleProcessTest {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), live.trafficPort));
 
-            Result up = baton("up", spec.toString(), "--home", live.home.dir().toString());
+            Cli up = Cli.run("up", spec.toString(), "--home", live.home.dir().toString());
 
-            assertThat(up.code).isEqualTo(BatonCommand.EXIT_USAGE);
-            assertThat(up.err.strip()).startsWith("baton: listen: port " + live.trafficPort + " on 127.0.0.1 is not free")
+            assertThat(up.code()).isEqualTo(BatonCommand.EXIT_USAGE);
+            assertThat(up.err().strip()).startsWith("baton: listen: port " + live.trafficPort + " on 127.0.0.1 is not free")
                     .doesNotContain("\tat ");
         }
         assertThat(pidsOf(live.dir)).isEmpty();
@@ -115,13 +113,13 @@ class LifecycleProcessTest {
         Path spec = live.spec("version: v1\n");
         String home = live.home.dir().toString();
 
-        Result missing = baton("up", live.dir.resolve("missing.yaml").toString(), "--home", home);
-        Result version = baton("up", spec.toString(), "--version", "x;id", "--home", home);
+        Cli missing = Cli.run("up", live.dir.resolve("missing.yaml").toString(), "--home", home);
+        Cli version = Cli.run("up", spec.toString(), "--version", "x;id", "--home", home);
 
-        assertThat(missing.code).isEqualTo(BatonCommand.EXIT_USAGE);
-        assertThat(missing.err.strip()).isEqualTo("baton: SPEC: no such file: " + live.dir.resolve("missing.yaml"));
-        assertThat(version.code).isEqualTo(BatonCommand.EXIT_USAGE);
-        assertThat(version.err.strip()).startsWith("baton: version: must be").doesNotContain("\n");
+        assertThat(missing.code()).isEqualTo(BatonCommand.EXIT_USAGE);
+        assertThat(missing.err().strip()).isEqualTo("baton: SPEC: no such file: " + live.dir.resolve("missing.yaml"));
+        assertThat(version.code()).isEqualTo(BatonCommand.EXIT_USAGE);
+        assertThat(version.err().strip()).startsWith("baton: version: must be").doesNotContain("\n");
         assertThat(pidsOf(live.dir)).isEmpty();
         assertThat(live.home.pgDir()).doesNotExist();
     }
@@ -143,17 +141,9 @@ class LifecycleProcessTest {
         assertThat(HomeLock.holder(live.home)).isEmpty();
     }
 
-    private record Result(int code, String out, String err) {}
-
-    private static Result baton(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = BatonCommand.execute(new PrintWriter(out), new PrintWriter(err), args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     /** {@code baton ARGS} as its own JVM, which must exit within a minute (a second control plane would not). */
-    private Result batonProcess(String... args) throws Exception {
+    private Cli batonProcess(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("setsid", ProxyProcess.javaBinary(), "-cp", ControlPlaneProcessTest.testClasspath(),
                 BatonCommand.class.getName()));
         cmd.addAll(List.of(args));
@@ -164,7 +154,7 @@ class LifecycleProcessTest {
             p.destroyForcibly();
             throw new AssertionError("baton " + String.join(" ", args) + " still runs after 60 s: " + Files.readString(err));
         }
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        return new Cli(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     /** The pids of live processes whose command line names {@code dir}, read from /proc (zombies excluded). */
