@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import dev.baton.server.scenario.DataPlaneReaper;
 
 /**
  * The control plane as a real child JVM ({@code baton up}) on the embedded, durable PostgreSQL, with the proxy
@@ -40,7 +42,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ControlPlaneProcessTest {
     private static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(3);
-    private LiveHome live;
     private Path dir;
     private BatonHome home;
     private ControlPlaneProcess cp;
@@ -48,25 +49,38 @@ class ControlPlaneProcessTest {
 
     @BeforeAll
     void up() throws Exception {
-        live = new LiveHome("baton-cp-test");
-        dir = live.dir;
-        home = live.home;
-        trafficPort = live.trafficPort;
-        cp = live.controlPlane(live.spec("""
+        dir = Files.createTempDirectory("baton-cp-test");
+        home = new BatonHome(dir.resolve(".baton"));
+        trafficPort = freePort();
+        String app = ProxyProcess.javaBinary() + " -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "
+                + Path.of("target/test-classes").toAbsolutePath() + " dev.baton.server.TestApp --port {port} --version {version} --tag " + dir;
+        Path spec = Files.writeString(dir.resolve("shop.yaml"), """
+                app: shop
                 version: v1
+                listen: %d
                 instances: 2
+                run: "%s"
                 drain: { timeout: 5s, jobs_soft: 1s, jobs_hard: 2s }
                 strategy: { type: rolling, max_surge: 1, max_unavailable: 0, min_ready: 2s }
                 progress_deadline: 20s
-                """)).start();
+                """.formatted(trafficPort, app));
+        cp = new ControlPlaneProcess(home, spec, testClasspath(), Map.of()).start();
         cp.awaitApi(Duration.ofMinutes(2));
         await().atMost(DEPLOY_TIMEOUT).until(() -> "v1".equals(cp.client().status().path("stableVersion").asText(null)));
     }
 
     @AfterAll
     void reap() throws Exception {
-        if (live != null) {
-            live.close();
+        if (cp != null) {
+            cp.kill();
+        }
+        if (home != null) {
+            DataPlaneReaper.reap(home, dir);
+        }
+        if (dir != null) {
+            try (Stream<Path> all = Files.walk(dir)) {
+                all.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
     }
 
@@ -229,7 +243,9 @@ class ControlPlaneProcessTest {
     }
 
     static int freePort() throws IOException {
-        return LiveHome.freePort();
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     private static Optional<Inet4Address> nonLoopbackAddress() throws IOException {
