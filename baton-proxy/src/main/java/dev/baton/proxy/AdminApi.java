@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +59,7 @@ final class AdminApi {
                 state.put("routeTable", proxy.routeTable());
                 state.put("backends", proxy.backends());
                 state.put("metrics", proxy.metrics());
+                state.put("pinnedMetrics", proxy.pinnedMetrics());
                 return done(Reply.json(HttpResponseStatus.OK, state));
             }
             if (method.equals(HttpMethod.GET) && path.equals("/v1/metrics")) {
@@ -85,6 +87,8 @@ final class AdminApi {
             return done(Reply.error(HttpResponseStatus.BAD_REQUEST, jsonMessage(e)));
         } catch (IllegalArgumentException e) {
             return done(Reply.error(HttpResponseStatus.BAD_REQUEST, e.getMessage()));
+        } catch (UncheckedIOException e) {
+            return done(Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, e.getMessage()));
         }
     }
 
@@ -142,12 +146,6 @@ final class AdminApi {
     }
 
     private static String jsonMessage(JsonProcessingException e) {
-        // Validation in a record's constructor arrives wrapped; its outermost message names the field.
-        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-            if (c instanceof IllegalArgumentException) {
-                return c.getMessage();
-            }
-        }
         String where = "";
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
             StringBuilder sb = new StringBuilder();
@@ -158,9 +156,17 @@ final class AdminApi {
                     sb.append('[').append(r.getIndex()).append(']');
                 }
             }
-            where = sb + ": ";
+            where = sb + ".";
         }
-        return where + "invalid JSON: " + e.getOriginalMessage();
+        // Validation in a record's constructor arrives wrapped; its message names the field inside
+        // the object at the path, e.g. versions[0]. + backends[1]: ...
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c instanceof IllegalArgumentException) {
+                return (where.isEmpty() || c.getMessage().startsWith(where) ? "" : where) + c.getMessage();
+            }
+        }
+        return (where.isEmpty() ? "" : where.substring(0, where.length() - 1) + ": ") + "invalid JSON: "
+                + e.getOriginalMessage();
     }
 
     private static CompletableFuture<Reply> done(Reply r) {

@@ -186,8 +186,20 @@ public final class Backend {
 
     // ---- in flight ----------------------------------------------------------------------------
 
-    void requestStarted() {
+    /**
+     * Admits one request if this backend is READY, counting it in flight in the same step. The count
+     * goes up before the state is read and {@link #drain} changes the state before it reads the count,
+     * so a request admitted concurrently with a drain is always one the drain waits for, and a drain
+     * that found the backend idle never sees a request admitted after it (kamal-proxy's
+     * {@code Target.StartRequest}, lock-free).
+     */
+    boolean tryAdmit() {
         inFlight.incrementAndGet();
+        if (state.get() == BackendState.READY) {
+            return true;
+        }
+        requestEnded();
+        return false;
     }
 
     void requestEnded() {

@@ -6,6 +6,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,8 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class BatonProxy implements AutoCloseable {
 
-    /** Request header that pins a request to a version, e.g. {@code X-Baton-Version: v2}. */
-    public static final String VERSION_HEADER = "X-Baton-Version";
+    /** The header a {@link PinRule} uses unless it names another, e.g. {@code X-Baton-Version: v2}. */
+    public static final String VERSION_HEADER = PinRule.DEFAULT_HEADER;
 
     private static final Logger log = LoggerFactory.getLogger(BatonProxy.class);
 
@@ -48,9 +50,11 @@ public final class BatonProxy implements AutoCloseable {
     private final ProxyContext context;
     private final List<Consumer<RouteTable>> listeners = new CopyOnWriteArrayList<>();
     private HealthChecker healthChecker;
+    private RouteTableStore store;
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
     private Channel serverChannel;
+    private Channel previewChannel;
     private volatile ProxyState state = ProxyState.NEW;
 
     /** Lifecycle of the proxy itself. */
@@ -70,7 +74,39 @@ public final class BatonProxy implements AutoCloseable {
         int threads = config.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : config.ioThreads();
         bossGroup = Transport.group(1, "baton-proxy-accept");
         ioGroup = Transport.group(threads, "baton-proxy-io");
-        ServerBootstrap b = new ServerBootstrap()
+        try {
+            serverChannel = listener(Listener.TRAFFIC).bind(config.listen()).sync().channel();
+            if (config.preview() != null) {
+                previewChannel = listener(Listener.PREVIEW).bind(config.preview()).sync().channel();
+            }
+        } catch (Exception e) {
+            if (serverChannel != null) {
+                serverChannel.close();
+            }
+            bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            ioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+        if (config.healthCheck() != null) {
+            healthChecker = new HealthChecker(config.healthCheck(), router);
+            healthChecker.start();
+        }
+        state = ProxyState.RUNNING;
+        log.info("proxy listening on {} ({}, {} io threads){}", address(), Transport.name(), threads,
+                previewChannel == null ? "" : ", preview on " + previewAddress());
+        return this;
+    }
+
+    /** Which of the proxy's ports a client connection came in on. */
+    enum Listener {
+        /** The traffic port: requests go to versions by weight. */
+        TRAFFIC,
+        /** The preview port: requests go to the route table's preview version only. */
+        PREVIEW
+    }
+
+    private ServerBootstrap listener(Listener kind) {
+        return new ServerBootstrap()
                 .group(bossGroup, ioGroup)
                 .channel(Transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
@@ -84,23 +120,14 @@ public final class BatonProxy implements AutoCloseable {
                         ch.pipeline()
                                 .addLast("decoder", Codecs.requestDecoder(config))
                                 .addLast("encoder", encoder)
-                                .addLast("front", new FrontendHandler(context, encoder));
+                                .addLast("front", new FrontendHandler(context, encoder, kind));
                     }
                 });
-        try {
-            serverChannel = b.bind(config.listen()).sync().channel();
-        } catch (Exception e) {
-            bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            ioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw e;
-        }
-        if (config.healthCheck() != null) {
-            healthChecker = new HealthChecker(config.healthCheck(), router);
-            healthChecker.start();
-        }
-        state = ProxyState.RUNNING;
-        log.info("proxy listening on {} ({}, {} io threads)", address(), Transport.name(), threads);
-        return this;
+    }
+
+    /** The bound preview address, or null when the proxy has no preview listener. */
+    public InetSocketAddress previewAddress() {
+        return previewChannel == null ? null : (InetSocketAddress) previewChannel.localAddress();
     }
 
     /** The bound traffic address (the real port when the config asked for port 0). */
@@ -126,11 +153,31 @@ public final class BatonProxy implements AutoCloseable {
     }
 
     /**
+     * Keeps every table durably in {@code store} before it is made live, so that a restarted proxy
+     * serves the table it served last. Returns this.
+     */
+    public synchronized BatonProxy persistTo(RouteTableStore store) {
+        this.store = store;
+        return this;
+    }
+
+    /**
      * Makes {@code table} live in one atomic swap. Backends that left the table are drained with the
      * configured drain timeout; new backends start STARTING until their health checks pass (READY at
      * once without health checks).
+     *
+     * @throws UncheckedIOException when the proxy persists its table and could not write this one;
+     *                              the table is then not made live, and the old one stays
      */
     public synchronized void setRouteTable(RouteTable table) {
+        if (store != null) {
+            try {
+                store.save(table);
+            } catch (IOException e) {
+                throw new UncheckedIOException("route table not applied: could not persist it to " + store.file()
+                        + ": " + e, e);
+            }
+        }
         List<Backend> removed = router.apply(table);
         for (Backend b : removed) {
             b.drain(config.drainTimeout(), scheduler()).thenRun(() -> router.forget(b));
@@ -194,6 +241,16 @@ public final class BatonProxy implements AutoCloseable {
         return all;
     }
 
+    /**
+     * Per-version counters of requests pinned to a version (by a {@link PinRule} header or on the
+     * preview listener): kept apart from {@link #metrics()}, so they never enter a canary's analysis.
+     */
+    public Map<String, VersionMetrics.Snapshot> pinnedMetrics() {
+        Map<String, VersionMetrics.Snapshot> out = new TreeMap<>();
+        router.pinnedMetrics().forEach((name, m) -> out.put(name, m.snapshot()));
+        return out;
+    }
+
     /** Per-version counters and latency percentiles, keyed by version name. */
     public Map<String, VersionMetrics.Snapshot> metrics() {
         Map<String, VersionMetrics.Snapshot> out = new TreeMap<>();
@@ -206,7 +263,7 @@ public final class BatonProxy implements AutoCloseable {
         return PrometheusText.render(metrics().values(), backends());
     }
 
-    /** Called with every table made live (e.g. to persist it). */
+    /** Called with every table made live. */
     public void onRouteTableChange(Consumer<RouteTable> listener) {
         listeners.add(listener);
     }
@@ -236,6 +293,9 @@ public final class BatonProxy implements AutoCloseable {
         }
         log.info("proxy stopping (grace {})", grace);
         serverChannel.close().syncUninterruptibly();
+        if (previewChannel != null) {
+            previewChannel.close().syncUninterruptibly();
+        }
         if (healthChecker != null) {
             healthChecker.close();
         }

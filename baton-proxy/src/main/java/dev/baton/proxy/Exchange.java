@@ -34,21 +34,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Backpressure in both directions as in Netty's HexDumpProxy: with auto-read off, a side is read
  * again only after what was last read from it has been written to the other side.
  *
- * <p>Retry rules: a request that never reached a backend (connection refused, or a pooled
- * connection that turned out closed before any response byte) is retried for any method; one that
- * did reach it only for idempotent methods and within the retry budget; never on a backend it has
- * already tried; and only while its body is still available (small bodies are kept for replay).
+ * <p>Whether a failed attempt is sent again is decided by {@link RetryRule} alone: never on a
+ * backend already tried, and only while the body is still available (small bodies are kept for replay).
+ *
+ * <p>The head is checked by {@link RequestChecks} before anything is forwarded, and the body is framed
+ * for the backend from what the codec read ({@link ForwardedHeaders#frame}), never from the client's
+ * headers as they are.
  */
 final class Exchange extends Deadline implements ChannelFutureListener {
 
-    private static final AsciiString VERSION_HEADER = AsciiString.cached(BatonProxy.VERSION_HEADER.toLowerCase());
+    private static final AsciiString IDEMPOTENCY_KEY = AsciiString.cached("idempotency-key");
 
     private final ProxyContext context;
     private final FrontendHandler front;
     private final Channel client;
     private final HttpRequest request;
     private final boolean keepAlive;
-    private final boolean idempotent;
+    /** Safe to run twice: an idempotent method, or an {@code Idempotency-Key} from the client. */
+    private final boolean replayableMethod;
     private final boolean upgrade;
     private final boolean head;
     private final long startNanos = System.nanoTime();
@@ -62,6 +65,10 @@ final class Exchange extends Deadline implements ChannelFutureListener {
     private boolean emptyEnd;
 
     private String pin;
+    /** The client asked for {@code 100 Continue}; sent once a backend has been chosen. */
+    private boolean expectContinue;
+    /** Counts this request: the version's metrics, or its pinned metrics (kept out of analysis). */
+    private VersionMetrics metrics;
     private String stickyVersion;
     private boolean sticky;
     private boolean replayable;
@@ -72,6 +79,7 @@ final class Exchange extends Deadline implements ChannelFutureListener {
     private Backend counted;
     private Channel upstream;
     private boolean reused;
+    /** The current attempt's request head was written to the backend. */
     private boolean reached;
     private boolean wroteBody;
     private boolean responseStarted;
@@ -94,8 +102,9 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         this.timers = front.timers();
         this.keepAlive = HttpUtil.isKeepAlive(request);
         HttpMethod m = request.method();
-        this.idempotent = m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS
-                || m == HttpMethod.PUT || m == HttpMethod.DELETE || m == HttpMethod.TRACE;
+        this.replayableMethod = m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS
+                || m == HttpMethod.PUT || m == HttpMethod.DELETE || m == HttpMethod.TRACE
+                || request.headers().contains(IDEMPOTENCY_KEY);
         this.head = m == HttpMethod.HEAD;
         this.upgrade = !ForwardedHeaders.declineCleartextHttp2(request.headers())
                 && request.headers().contains(HttpHeaderNames.UPGRADE)
@@ -111,24 +120,43 @@ final class Exchange extends Deadline implements ChannelFutureListener {
 
     void start() {
         context.retryBudget.requestStarted();
+        RequestChecks.Rejection refused = RequestChecks.check(request);
+        if (refused != null) {
+            context.rejected.increment();
+            front.rejectedRequest(refused);
+            reject(refused.status(), refused.reason(), false);
+            return;
+        }
         long length = HttpUtil.getContentLength(request, -1L);
+        boolean chunked = request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING); // exactly "chunked"
         if (length > context.config.maxBodyBytes()) {
             requestComplete = true; // we will not read the body; the connection closes after the answer
             reject(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body larger than " + context.config.maxBodyBytes()
                     + " bytes", false);
             return;
         }
-        if (HttpUtil.is100ContinueExpected(request)) {
-            request.headers().remove(HttpHeaderNames.EXPECT);
-            client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
-        }
-        pin = request.headers().get(VERSION_HEADER);
+        expectContinue = request.headers().contains(HttpHeaderNames.EXPECT); // exactly "100-continue"
+        request.headers().remove(HttpHeaderNames.EXPECT);
+        RequestTarget.toOriginForm(request);
         Routes routes = context.router.routes();
-        sticky = routes.table.sticky();
+        if (front.preview()) {
+            pin = routes.table.preview();
+            if (pin == null) {
+                reject(HttpResponseStatus.SERVICE_UNAVAILABLE, "no version on preview", true);
+                return;
+            }
+        } else {
+            PinRule pinRule = routes.table.pin();
+            if (pinRule != null && pinRule.trusts(front.clientAddress())) {
+                pin = request.headers().get(pinRule.header());
+            }
+        }
+        sticky = routes.table.sticky() && !front.preview();
         if (sticky) {
             stickyVersion = StickyCookie.read(request);
         }
-        ForwardedHeaders.request(request, front.clientIp(), upgrade);
+        ForwardedHeaders.request(request, front.clientIp(), front.trustedPeer(), upgrade);
+        ForwardedHeaders.frame(request, chunked, length);
         tryNextBackend(routes);
     }
 
@@ -239,14 +267,18 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         }
         if (version == null) {
             version = choice.version();
-            version.metrics.requestStarted();
+            metrics = choice.pinned() ? version.pinnedMetrics : version.metrics;
+            metrics.requestStarted();
         } else {
-            version.metrics.retried();
+            metrics.retried();
+        }
+        if (expectContinue) {
+            expectContinue = false; // a backend has been chosen: the client may send its body
+            client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
         attempt++;
-        backend = choice.backend();
+        backend = choice.backend(); // admitted: already counted in flight
         tried.add(backend);
-        backend.requestStarted();
         counted = backend;
         reached = false;
         wroteBody = false;
@@ -408,7 +440,7 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         if (responseStarted) {
             // The response is cut; the client cannot be told otherwise than by closing.
             done = true;
-            version.metrics.responded(502, System.nanoTime() - startNanos);
+            metrics.responded(502, System.nanoTime() - startNanos);
             client.flush();
             client.close();
             finish();
@@ -423,10 +455,12 @@ final class Exchange extends Deadline implements ChannelFutureListener {
     private void retryOrFail(Throwable cause, boolean connectFailed) {
         cancelTimeout();
         endAttempt();
-        boolean neverReached = connectFailed || !reached || reused;
-        boolean bodyAvailable = replayable || !wroteBody;
-        boolean allowed = attempt < context.config.maxAttempts() && bodyAvailable
-                && (neverReached || (idempotent && takeRetry()));
+        RetryRule.Progress progress = connectFailed ? RetryRule.Progress.NOT_CONNECTED
+                : reached ? RetryRule.Progress.WRITTEN : RetryRule.Progress.NOTHING_WRITTEN;
+        RetryRule.Decision decision = RetryRule.decide(progress, replayableMethod, replayable || !wroteBody,
+                attempt < context.config.maxAttempts());
+        boolean allowed = decision == RetryRule.Decision.RETRY
+                || decision == RetryRule.Decision.RETRY_IF_BUDGET && takeRetry();
         if (allowed) {
             if (pending == null) {
                 pending = new ArrayDeque<>(4);
@@ -465,7 +499,7 @@ final class Exchange extends Deadline implements ChannelFutureListener {
     private void responseComplete() {
         done = true;
         cancelTimeout();
-        version.metrics.responded(status, System.nanoTime() - startNanos);
+        metrics.responded(status, System.nanoTime() - startNanos);
         Channel up = upstream;
         Backend b = backend;
         upstream = null;
@@ -527,8 +561,8 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         dropUpstream(true);
         done = true;
         cancelTimeout();
-        if (version != null) {
-            version.metrics.responded(s.code(), System.nanoTime() - startNanos);
+        if (metrics != null) {
+            metrics.responded(s.code(), System.nanoTime() - startNanos);
         }
         if (responseStarted) {
             client.close();
@@ -580,8 +614,8 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         cancelTimeout();
         releaseAll(replay);
         releaseAll(pending);
-        if (version != null) {
-            version.metrics.requestEnded();
+        if (metrics != null) {
+            metrics.requestEnded();
         }
         if (holdingRetry) {
             context.retryBudget.release();

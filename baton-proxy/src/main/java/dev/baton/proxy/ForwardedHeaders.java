@@ -8,39 +8,99 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
+import java.util.List;
 
 /**
- * Header rewriting at the proxy (RFC 9110 §7.6): hop-by-hop headers are removed, {@code Via} and
- * {@code X-Forwarded-For/-Proto/-Host} are added. {@code Transfer-Encoding} stays when it says
- * chunked, because the codec frames the body from it and re-encodes it on the next hop.
+ * Header rewriting at the proxy (RFC 9110 §7.6): hop-by-hop headers are removed, {@code Via},
+ * {@code X-Forwarded-For/-Proto/-Host} and {@code Forwarded} (RFC 7239) are written from what the
+ * proxy saw. What a client says about where a request came from is not trusted: unless the peer is
+ * one of the configured trusted proxies, the client's forwarding headers (and {@code X-Real-IP},
+ * {@code True-Client-IP} and the like) are dropped and written anew; from a trusted peer they are
+ * kept and appended to. Framing is not left to the client either: see {@link #frame}.
  */
 final class ForwardedHeaders {
 
     static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
     static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    static final AsciiString FORWARDED = AsciiString.cached("forwarded");
     private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+    /** Headers through which a client could claim another address or scheme; kept only from trusted peers. */
+    private static final AsciiString[] CLIENT_CLAIMS = {FORWARDED, X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_HOST,
+        AsciiString.cached("x-forwarded-port"), AsciiString.cached("x-real-ip"), AsciiString.cached("true-client-ip"),
+        AsciiString.cached("x-client-ip"), AsciiString.cached("x-cluster-client-ip")};
     private static final String VIA = "1.1 baton";
 
     private ForwardedHeaders() {
     }
 
-    /** Rewrites a request before it goes to a backend (always as HTTP/1.1 keep-alive). */
-    static void request(HttpRequest req, String clientIp, boolean upgrade) {
+    /**
+     * Rewrites a request before it goes to a backend (always as HTTP/1.1 keep-alive).
+     *
+     * @param trustedPeer the client connection comes from a configured trusted proxy
+     */
+    static void request(HttpRequest req, String clientIp, boolean trustedPeer, boolean upgrade) {
         HttpHeaders h = req.headers();
         removeHopByHop(h, upgrade);
         if (upgrade) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         }
-        String xff = h.get(X_FORWARDED_FOR);
-        h.set(X_FORWARDED_FOR, xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
-        h.set(X_FORWARDED_PROTO, "http");
         String host = h.get(HttpHeaderNames.HOST);
-        if (host != null) {
-            h.set(X_FORWARDED_HOST, host);
+        if (trustedPeer) {
+            List<String> xff = h.getAll(X_FORWARDED_FOR);
+            h.set(X_FORWARDED_FOR, xff.isEmpty() ? clientIp : String.join(", ", xff) + ", " + clientIp);
+            if (!h.contains(X_FORWARDED_PROTO)) {
+                h.set(X_FORWARDED_PROTO, "http");
+            }
+            if (host != null && !h.contains(X_FORWARDED_HOST)) {
+                h.set(X_FORWARDED_HOST, host);
+            }
+            List<String> fwd = h.getAll(FORWARDED);
+            String element = forwardedElement(clientIp, host);
+            h.set(FORWARDED, fwd.isEmpty() ? element : String.join(", ", fwd) + ", " + element);
+        } else {
+            for (AsciiString claim : CLIENT_CLAIMS) {
+                h.remove(claim);
+            }
+            h.set(X_FORWARDED_FOR, clientIp);
+            h.set(X_FORWARDED_PROTO, "http");
+            if (host != null) {
+                h.set(X_FORWARDED_HOST, host);
+            }
+            h.set(FORWARDED, forwardedElement(clientIp, host));
         }
         appendVia(h);
         req.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+
+    /**
+     * Frames the body for the backend from what the codec read, whatever the client's headers said:
+     * chunked when the client's body was chunked, else {@code Content-Length} of the body the codec
+     * counted, else no body. The backend can then never read a message boundary other than the one
+     * the proxy used.
+     *
+     * @param chunked       the client's body was chunked
+     * @param contentLength the client's Content-Length, or -1 when it sent none
+     */
+    static void frame(HttpRequest req, boolean chunked, long contentLength) {
+        HttpHeaders h = req.headers();
+        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        h.remove(HttpHeaderNames.CONTENT_LENGTH);
+        if (chunked) {
+            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        } else if (contentLength >= 0) {
+            h.set(HttpHeaderNames.CONTENT_LENGTH, contentLength);
+        }
+    }
+
+    /** One RFC 7239 element: {@code for=…;proto=http;host=…}, quoted where the syntax needs it. */
+    private static String forwardedElement(String clientIp, String host) {
+        StringBuilder sb = new StringBuilder("for=");
+        sb.append(clientIp.indexOf(':') >= 0 ? "\"[" + clientIp + "]\"" : clientIp).append(";proto=http");
+        if (host != null) {
+            sb.append(";host=\"").append(host.replace("\\", "").replace("\"", "")).append('"');
+        }
+        return sb.toString();
     }
 
     private static final AsciiString HTTP2_SETTINGS = AsciiString.cached("http2-settings");
@@ -112,8 +172,7 @@ final class ForwardedHeaders {
             for (String listed : h.getAll(HttpHeaderNames.CONNECTION)) {
                 for (String token : listed.split(",")) {
                     String name = token.trim();
-                    if (!name.isEmpty() && !(upgrade && name.equalsIgnoreCase("upgrade"))
-                            && !name.equalsIgnoreCase("transfer-encoding")) {
+                    if (!name.isEmpty() && !(upgrade && name.equalsIgnoreCase("upgrade")) && !framing(name)) {
                         h.remove(name);
                     }
                 }
@@ -133,6 +192,15 @@ final class ForwardedHeaders {
                 && !h.containsValue(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true)) {
             h.remove(HttpHeaderNames.TRANSFER_ENCODING);
         }
+    }
+
+    /**
+     * Headers that say where a message ends or where it goes: never removed because {@code Connection}
+     * names them (requests that do are refused, see {@link RequestChecks}).
+     */
+    private static boolean framing(String name) {
+        return name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("transfer-encoding")
+                || name.equalsIgnoreCase("host");
     }
 
     private static void appendVia(HttpHeaders h) {

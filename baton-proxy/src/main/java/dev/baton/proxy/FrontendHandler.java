@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
@@ -26,6 +27,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private final ProxyContext context;
     private final Codecs.ResponseEncoder encoder;
+    private final BatonProxy.Listener listener;
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
     private final Deadline idle = new Deadline() {
         @Override
@@ -38,12 +40,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private LoopTimers timers;
     private String clientIp = "";
+    private InetAddress clientAddress;
+    private boolean trustedPeer;
     private Exchange current;
     private boolean rejecting;
 
-    FrontendHandler(ProxyContext context, Codecs.ResponseEncoder encoder) {
+    FrontendHandler(ProxyContext context, Codecs.ResponseEncoder encoder, BatonProxy.Listener listener) {
         this.context = context;
         this.encoder = encoder;
+        this.listener = listener;
     }
 
     @Override
@@ -51,7 +56,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         timers = context.timers(ctx.channel().eventLoop());
         if (ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {
-            clientIp = a.getAddress().getHostAddress();
+            clientAddress = a.getAddress();
+            clientIp = clientAddress.getHostAddress();
+            trustedPeer = context.config.trustedProxies().contains(clientAddress);
         }
         context.clientChannels.add(ctx.channel());
         timers.idleClients.arm(idle, System.nanoTime());
@@ -137,14 +144,34 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         } else {
             status = HttpResponseStatus.BAD_REQUEST;
         }
-        log.debug("rejecting request from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        context.clientWarnings.warn("rejected a malformed request from {}: {}", clientIp, cause.toString());
         encoder.headRequest(false);
         ctx.writeAndFlush(Responses.error(status, "malformed request", false)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** A request refused by {@link RequestChecks}; logged, at a bounded rate. */
+    void rejectedRequest(RequestChecks.Rejection r) {
+        context.clientWarnings.warn("refused a request from {}: {} {}", clientIp, r.status().code(), r.reason());
     }
 
     /** The address of the client, for {@code X-Forwarded-For}. */
     String clientIp() {
         return clientIp;
+    }
+
+    /** The client's address (null when not an IP connection). */
+    InetAddress clientAddress() {
+        return clientAddress;
+    }
+
+    /** The connection came in on the preview listener: only the preview version serves it. */
+    boolean preview() {
+        return listener == BatonProxy.Listener.PREVIEW;
+    }
+
+    /** The client is one of the configured trusted proxies, whose forwarding headers are kept. */
+    boolean trustedPeer() {
+        return trustedPeer;
     }
 
     /** The timeouts of this connection's event loop. */

@@ -23,6 +23,10 @@ import java.time.Duration;
  * @param drainTimeout      drain deadline for backends that leave the route table
  * @param maxIdlePerLoop    idle pooled connections kept per backend and event loop
  * @param healthCheck       active health check, or {@code null} for none (backends are READY at once)
+ * @param trustedProxies    peers (e.g. a load balancer in front) whose forwarding headers are kept and
+ *                          appended to; from anyone else they are dropped and written anew
+ * @param preview           address of the preview listener, which serves the route table's preview
+ *                          version only, or {@code null} for none
  */
 public record ProxyConfig(
         InetSocketAddress listen,
@@ -41,9 +45,12 @@ public record ProxyConfig(
         int retryAfterSeconds,
         Duration drainTimeout,
         int maxIdlePerLoop,
-        HealthCheck healthCheck) {
+        HealthCheck healthCheck,
+        TrustedPeers trustedProxies,
+        InetSocketAddress preview) {
 
     public ProxyConfig {
+        trustedProxies = trustedProxies == null ? TrustedPeers.NONE : trustedProxies;
         require(listen != null, "listen: required");
         require(ioThreads >= 0, "ioThreads: must be >= 0, was " + ioThreads);
         require(maxInitialLineBytes >= 256, "maxInitialLineBytes: must be >= 256, was " + maxInitialLineBytes);
@@ -88,6 +95,8 @@ public record ProxyConfig(
         b.drainTimeout = drainTimeout;
         b.maxIdlePerLoop = maxIdlePerLoop;
         b.healthCheck = healthCheck;
+        b.trustedProxies = trustedProxies;
+        b.preview = preview;
         return b;
     }
 
@@ -120,6 +129,8 @@ public record ProxyConfig(
         private Duration drainTimeout = Duration.ofSeconds(30);
         private int maxIdlePerLoop = 256;
         private HealthCheck healthCheck = HealthCheck.defaults();
+        private TrustedPeers trustedProxies = TrustedPeers.NONE;
+        private InetSocketAddress preview;
 
         public Builder listen(InetSocketAddress v) { listen = v; return this; }
         public Builder ioThreads(int v) { ioThreads = v; return this; }
@@ -138,12 +149,14 @@ public record ProxyConfig(
         public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
         public Builder maxIdlePerLoop(int v) { maxIdlePerLoop = v; return this; }
         public Builder healthCheck(HealthCheck v) { healthCheck = v; return this; }
+        public Builder trustedProxies(TrustedPeers v) { trustedProxies = v; return this; }
+        public Builder preview(InetSocketAddress v) { preview = v; return this; }
 
         public ProxyConfig build() {
             return new ProxyConfig(listen, ioThreads, maxInitialLineBytes, maxHeaderBytes, maxBodyBytes,
                     connectTimeout, backendTimeout, clientIdleTimeout, maxAttempts, retryBudgetRatio,
                     retryBudgetMin, replayBufferBytes, pauseLimit, retryAfterSeconds, drainTimeout,
-                    maxIdlePerLoop, healthCheck);
+                    maxIdlePerLoop, healthCheck, trustedProxies, preview);
         }
     }
 }

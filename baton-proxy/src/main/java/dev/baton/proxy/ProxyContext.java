@@ -10,9 +10,11 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.LoggerFactory;
 
 /** What every connection of one proxy shares: settings, router, retry budget, backend bootstrap. */
 final class ProxyContext {
@@ -22,6 +24,9 @@ final class ProxyContext {
     final RetryBudget retryBudget;
     final ChannelGroup clientChannels = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     final LongAdder rejected = new LongAdder();
+    /** Warnings any client can cause, at most one per 10 s. */
+    final RateLimitedLog clientWarnings = new RateLimitedLog(LoggerFactory.getLogger(FrontendHandler.class),
+            Duration.ofSeconds(10));
     /** Failures inside timeout handling (logged, counted, never fatal to the loop). */
     final LongAdder timerFailures = new LongAdder();
     private final Map<EventLoop, LoopTimers> timers = new ConcurrentHashMap<>();

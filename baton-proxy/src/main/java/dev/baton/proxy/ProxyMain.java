@@ -2,7 +2,6 @@ package dev.baton.proxy;
 
 import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,13 +24,27 @@ import org.slf4j.LoggerFactory;
  * Each option can also come from the environment: {@code BATON_PROXY_LISTEN}, {@code BATON_PROXY_ADMIN},
  * {@code BATON_PROXY_TOKEN_FILE}, {@code BATON_PROXY_STATE_FILE}, {@code BATON_PROXY_DRAIN_TIMEOUT_MS},
  * {@code BATON_PROXY_IO_THREADS} (event-loop threads; default one per core), {@code BATON_PROXY_HEALTH_PATH}
- * (the path of the backends' readiness endpoint that the active health check polls; default {@code /health}).
- * The last route table is restored from the state file on start and written there on every change.
- * Prints {@code baton-proxy listening traffic=host:port admin=host:port} on standard output once ready.
+ * (the path of the backends' readiness endpoint that the active health check polls; default {@code /health}),
+ * {@code BATON_PROXY_TRUSTED_PROXIES} (comma-separated addresses or CIDR blocks of proxies in front whose
+ * {@code X-Forwarded-*} and {@code Forwarded} headers are kept; default none), {@code BATON_PROXY_PREVIEW}
+ * (host:port of the preview listener, which serves the route table's preview version; default none).
+ * The last route table is restored from the state file on start, and a new table is made live only once
+ * it is written there. Logs at INFO to standard error ({@code baton-proxy-logback.xml}; another file with
+ * {@code -Dlogback.configurationFile}). Prints {@code baton-proxy listening traffic=host:port admin=host:port}
+ * (and {@code preview=host:port} when it has a preview listener) on standard output once ready.
  */
 public final class ProxyMain {
 
+    static {
+        // Before the first logger exists: without a configuration Logback logs everything at DEBUG.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "baton-proxy-logback.xml");
+        }
+    }
+
     private static final Logger log = LoggerFactory.getLogger(ProxyMain.class);
+    private static final String OPTIONS = "listen|admin|token-file|state-file|drain-timeout-ms|io-threads|health-path"
+            + "|trusted-proxies|preview";
 
     private ProxyMain() {
     }
@@ -49,7 +62,8 @@ public final class ProxyMain {
         } catch (IllegalArgumentException e) {
             System.err.println("baton-proxy: " + e.getMessage());
             System.err.println("usage: ProxyMain --listen host:port --admin host:port --token-file FILE "
-                    + "[--state-file FILE] [--drain-timeout-ms N] [--io-threads N] [--health-path /PATH]");
+                    + "[--state-file FILE] [--drain-timeout-ms N] [--io-threads N] [--health-path /PATH] "
+                    + "[--trusted-proxies CIDR,...] [--preview host:port]");
             System.exit(2);
             return;
         }
@@ -59,8 +73,9 @@ public final class ProxyMain {
             running.close(Duration.ofSeconds(10));
             stopped.countDown();
         }, "baton-proxy-shutdown"));
+        InetSocketAddress preview = running.proxy.previewAddress();
         System.out.println("baton-proxy listening traffic=" + hostPort(running.proxy.address())
-                + " admin=" + hostPort(running.admin.address()));
+                + " admin=" + hostPort(running.admin.address()) + (preview == null ? "" : " preview=" + hostPort(preview)));
         System.out.flush();
         stopped.await();
     }
@@ -85,19 +100,17 @@ public final class ProxyMain {
         if (opts.containsKey("health-path")) {
             config.healthCheck(HealthCheck.defaults().withPath(opts.get("health-path")));
         }
+        config.trustedProxies(TrustedPeers.parse(opts.get("trusted-proxies")));
+        if (opts.containsKey("preview")) {
+            config.preview(address("preview", opts.get("preview")));
+        }
         BatonProxy proxy = new BatonProxy(config.build());
         if (opts.containsKey("state-file")) {
             RouteTableStore store = new RouteTableStore(Path.of(opts.get("state-file")));
+            proxy.persistTo(store);
             store.load().ifPresent(t -> {
                 log.info("restoring route table from {}", store.file());
                 proxy.setRouteTable(t);
-            });
-            proxy.onRouteTableChange(t -> {
-                try {
-                    store.save(t);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("could not persist the route table to " + store.file(), e);
-                }
             });
         }
         proxy.start();
@@ -114,8 +127,7 @@ public final class ProxyMain {
     static Map<String, String> options(String[] args, Map<String, String> env) {
         Map<String, String> opts = new HashMap<>();
         opts.put("admin", "127.0.0.1:9901");
-        for (String key : new String[] {"listen", "admin", "token-file", "state-file", "drain-timeout-ms", "io-threads",
-            "health-path"}) {
+        for (String key : OPTIONS.split("\\|")) {
             String v = env.get("BATON_PROXY_" + key.toUpperCase().replace('-', '_'));
             if (v != null && !v.isBlank()) {
                 opts.put(key, v);
@@ -127,10 +139,9 @@ public final class ProxyMain {
                 throw new IllegalArgumentException("unexpected argument '" + a + "'");
             }
             String key = a.substring(2);
-            if (!key.matches("listen|admin|token-file|state-file|drain-timeout-ms|io-threads|health-path")) {
-                throw new IllegalArgumentException("unknown option '" + a
-                        + "'; allowed: --listen, --admin, --token-file, --state-file, --drain-timeout-ms, --io-threads, "
-                        + "--health-path");
+            if (!key.matches(OPTIONS)) {
+                throw new IllegalArgumentException("unknown option '" + a + "'; allowed: --"
+                        + String.join(", --", OPTIONS.split("\\|")));
             }
             opts.put(key, args[++i]);
         }
@@ -147,6 +158,14 @@ public final class ProxyMain {
         }
         if (opts.containsKey("io-threads")) {
             count("io-threads", opts.get("io-threads"));
+        }
+        if (opts.containsKey("preview")) {
+            address("preview", opts.get("preview"));
+        }
+        try {
+            TrustedPeers.parse(opts.get("trusted-proxies"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--trusted-proxies: " + e.getMessage());
         }
         return opts;
     }

@@ -13,12 +13,20 @@ import java.util.Set;
  *
  * <p>Valid tables: version names are unique, a backend belongs to at most one version, and when
  * there is at least one version the weights add up to 100. With {@code sticky}, the proxy sets a
- * cookie that keeps a client on the version first chosen for it.
+ * cookie that keeps a client on the version first chosen for it (only while that version has
+ * weight). With a {@code pin} rule, a request may name its version in a header; without one (the
+ * default) that header means nothing. {@code preview} names the version that the proxy's preview
+ * listener serves (a blue-green deploy's green before the swap), or is null.
  */
-public record RouteTable(List<VersionRoute> versions, boolean sticky) {
+public record RouteTable(List<VersionRoute> versions, boolean sticky, PinRule pin, String preview) {
 
     /** A table with no versions: every request gets 503. */
     public static final RouteTable EMPTY = new RouteTable(List.of(), false);
+
+    /** A table without pinning or preview. */
+    public RouteTable(List<VersionRoute> versions, boolean sticky) {
+        this(versions, sticky, null, null);
+    }
 
     public RouteTable {
         if (versions == null) {
@@ -45,6 +53,10 @@ public record RouteTable(List<VersionRoute> versions, boolean sticky) {
         }
         if (!versions.isEmpty() && total != 100) {
             throw new IllegalArgumentException("versions[*].weight: weights must add up to 100, they add up to " + total);
+        }
+        if (preview != null && !names.contains(preview)) {
+            throw new IllegalArgumentException("preview: '" + preview + "' is not a version of the table; versions: "
+                    + names);
         }
         versions = List.copyOf(versions);
     }
@@ -80,7 +92,12 @@ public record RouteTable(List<VersionRoute> versions, boolean sticky) {
             Integer w = weights.get(v.name());
             next.add(w == null ? v : v.withWeight(w));
         }
-        return new RouteTable(next, sticky);
+        return new RouteTable(next, sticky, pin, preview);
+    }
+
+    /** The same table with {@code version} (one of its versions, or null for none) on the preview listener. */
+    public RouteTable withPreview(String version) {
+        return new RouteTable(versions, sticky, pin, version);
     }
 
     /** Every backend id in the table. */

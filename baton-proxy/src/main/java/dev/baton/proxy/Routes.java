@@ -24,7 +24,8 @@ final class Routes {
     private final Map<String, Version> byName = new HashMap<>();
     private final AtomicLong sequence = new AtomicLong();
 
-    Routes(RouteTable table, Map<String, Backend> backends, Map<String, VersionMetrics> metrics) {
+    Routes(RouteTable table, Map<String, Backend> backends, Map<String, VersionMetrics> metrics,
+            Map<String, VersionMetrics> pinnedMetrics) {
         this.table = table;
         List<VersionRoute> vs = table.versions();
         versions = new Version[vs.size()];
@@ -34,7 +35,7 @@ final class Routes {
             Backend[] bs = r.backends().stream()
                     .map(b -> backends.get(BackendAddress.parse(b).toString()))
                     .toArray(Backend[]::new);
-            versions[i] = new Version(r.name(), r.weight(), bs, metrics.get(r.name()));
+            versions[i] = new Version(r.name(), r.weight(), bs, metrics.get(r.name()), pinnedMetrics.get(r.name()));
             byName.put(r.name(), versions[i]);
             for (int w = 0; w < r.weight(); w++) {
                 slots[slot++] = versions[i];
@@ -67,32 +68,36 @@ final class Routes {
         Version pinned = version(pin);
         if (pinned != null) {
             Backend b = pinned.next(tried);
-            return b == null ? null : new Choice(pinned, b);
+            return b == null ? null : new Choice(pinned, b, true);
         }
         Version stuck = version(sticky);
         if (stuck != null && stuck.weight > 0) {
             Backend b = stuck.next(tried);
             if (b != null) {
-                return new Choice(stuck, b);
+                return new Choice(stuck, b, false);
             }
         }
         Version v = only != null ? only : slots[(int) ((sequence.getAndIncrement() % 100) * STRIDE % 100)];
         Backend b = v.next(tried);
         if (b != null) {
-            return new Choice(v, b);
+            return new Choice(v, b, false);
         }
         for (Version other : versions) {
             if (other != v && other.weight > 0) {
                 b = other.next(tried);
                 if (b != null) {
-                    return new Choice(other, b);
+                    return new Choice(other, b, false);
                 }
             }
         }
         return null;
     }
 
-    record Choice(Version version, Backend backend) {
+    /**
+     * A backend that admitted the request, its version, and whether the request was pinned there
+     * (pinned requests are counted apart from the version's weighted traffic).
+     */
+    record Choice(Version version, Backend backend, boolean pinned) {
     }
 
     static final class Version {
@@ -100,16 +105,22 @@ final class Routes {
         final int weight;
         final Backend[] backends;
         final VersionMetrics metrics;
+        /** Requests pinned to this version by header or preview: never part of its analysis. */
+        final VersionMetrics pinnedMetrics;
         private final AtomicInteger next = new AtomicInteger();
 
-        Version(String name, int weight, Backend[] backends, VersionMetrics metrics) {
+        Version(String name, int weight, Backend[] backends, VersionMetrics metrics, VersionMetrics pinnedMetrics) {
             this.name = name;
             this.weight = weight;
             this.backends = backends;
             this.metrics = metrics;
+            this.pinnedMetrics = pinnedMetrics;
         }
 
-        /** Round robin over READY backends, skipping those already tried. */
+        /**
+         * Round robin over READY backends, skipping those already tried; the backend returned has
+         * admitted the request (it is counted in flight, see {@link Backend#tryAdmit()}).
+         */
         Backend next(List<Backend> tried) {
             int n = backends.length;
             if (n == 0) {
@@ -117,12 +128,12 @@ final class Routes {
             }
             if (n == 1) {
                 Backend b = backends[0];
-                return b.isReady() && (tried == null || !tried.contains(b)) ? b : null;
+                return (tried == null || !tried.contains(b)) && b.tryAdmit() ? b : null;
             }
             int start = next.getAndIncrement() & Integer.MAX_VALUE;
             for (int i = 0; i < n; i++) {
                 Backend b = backends[(start + i) % n];
-                if (b.isReady() && (tried == null || !tried.contains(b))) {
+                if ((tried == null || !tried.contains(b)) && b.isReady() && b.tryAdmit()) {
                     return b;
                 }
             }

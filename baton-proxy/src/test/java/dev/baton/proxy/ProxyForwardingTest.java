@@ -37,7 +37,8 @@ class ProxyForwardingTest {
         assertThat(RawHttp.status(raw)).isEqualTo(200);
         assertThat(raw).endsWith("blue").containsIgnoringCase("Via: 1.1 baton");
         var h = b.lastHeaders();
-        assertThat(h.get("X-Forwarded-For")).isEqualTo("203.0.113.7, 127.0.0.1");
+        assertThat(h.get("X-Forwarded-For")).isEqualTo("127.0.0.1"); // the client's claim is not trusted
+        assertThat(h.get("Forwarded")).isEqualTo("for=127.0.0.1;proto=http;host=\"shop.example\"");
         assertThat(h.get("X-Forwarded-Proto")).isEqualTo("http");
         assertThat(h.get("X-Forwarded-Host")).isEqualTo("shop.example");
         assertThat(h.get("Via")).isEqualTo("1.1 baton");
@@ -164,7 +165,8 @@ class ProxyForwardingTest {
         TestBackend blue = f.backend("blue");
         TestBackend green = f.backend("green");
         f.routeAndWaitReady(new RouteTable(List.of(new VersionRoute("v1", 100, List.of(blue.id())),
-                new VersionRoute("v2", 0, List.of(green.id()))), false));
+                new VersionRoute("v2", 0, List.of(green.id()))), false,
+                new PinRule(BatonProxy.VERSION_HEADER, TrustedPeers.NONE), null));
 
         for (int i = 0; i < 20; i++) {
             HttpResponse<String> res = f.client.send(HttpRequest.newBuilder(f.uri("/"))

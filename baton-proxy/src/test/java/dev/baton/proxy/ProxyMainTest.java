@@ -41,6 +41,35 @@ class ProxyMainTest {
     }
 
     @Test
+    void aRouteTableThatCannotBePersistedIsNotMadeLiveAndTheAdminApiSaysWhy() throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "0123456789abcdef-token\n");
+        Path state = dir.resolve("state/routes.json");
+        Map<String, String> opts = ProxyMain.options(new String[] {"--listen", "127.0.0.1:0", "--admin",
+                "127.0.0.1:0", "--token-file", token.toString(), "--state-file", state.toString()}, Map.of());
+        RouteTable old = RouteTable.single("v1", List.of("127.0.0.1:7001"));
+        ProxyMain.Running running = ProxyMain.start(opts);
+        try {
+            running.proxy().setRouteTable(old);
+            Files.createDirectories(dir.resolve("state/routes.json.tmp")); // the next write cannot create its file
+
+            var client = java.net.http.HttpClient.newHttpClient();
+            var res = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                            "http://127.0.0.1:" + running.admin().port() + "/v1/routes"))
+                    .header("Authorization", "Bearer 0123456789abcdef-token")
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"versions\":[{\"name\":\"v2\",\"weight\":100,\"backends\":[\"127.0.0.1:7002\"]}]}"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+
+            assertThat(res.statusCode()).isEqualTo(500);
+            assertThat(res.body()).contains("not applied").contains("routes.json");
+            assertThat(running.proxy().routeTable()).isEqualTo(old);
+            assertThat(new RouteTableStore(state).load()).hasValue(old);
+        } finally {
+            running.close(java.time.Duration.ZERO);
+        }
+    }
+
+    @Test
     void refusesToStartWithoutAnAdminToken() {
         assertThatThrownBy(() -> ProxyMain.options(new String[] {"--listen", "127.0.0.1:0"}, Map.of()))
                 .hasMessageContaining("--token-file");

@@ -23,6 +23,36 @@ final class RawHttp {
         }
     }
 
+    /** Writes {@code request} and closes at once, as a client that gives up mid-request does. */
+    static void writeAndClose(int port, String request) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+        }
+    }
+
+    /** Writes {@code request} and returns the first response (framed by its Content-Length), then closes. */
+    static String firstResponse(int port, String request) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            InputStream in = s.getInputStream();
+            StringBuilder head = new StringBuilder();
+            int c;
+            while (!head.toString().endsWith("\r\n\r\n") && (c = in.read()) != -1) {
+                head.append((char) c);
+            }
+            int length = 0;
+            for (String line : head.toString().split("\r\n")) {
+                if (line.toLowerCase().startsWith("content-length:")) {
+                    length = Integer.parseInt(line.substring(15).strip());
+                }
+            }
+            return head + new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
+        }
+    }
+
     static String readUntilCloseOrQuiet(Socket s) throws IOException {
         InputStream in = s.getInputStream();
         ByteArrayOutputStream out = new ByteArrayOutputStream();

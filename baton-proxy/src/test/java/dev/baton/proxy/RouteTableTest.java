@@ -31,7 +31,7 @@ class RouteTableTest {
                 "h:2", new Backend(BackendAddress.parse("h:2"), BackendState.READY));
         Map<String, VersionMetrics> metrics = Map.of("a", new VersionMetrics("a"), "b", new VersionMetrics("b"));
         Routes routes = new Routes(new RouteTable(List.of(new VersionRoute("a", 7, List.of("h:1")),
-                new VersionRoute("b", 93, List.of("h:2"))), false), backends, metrics);
+                new VersionRoute("b", 93, List.of("h:2"))), false), backends, metrics, Map.of());
 
         List<String> chosen = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
@@ -49,7 +49,7 @@ class RouteTableTest {
         Backend up = new Backend(BackendAddress.parse("h:2"), BackendState.READY);
         Routes routes = new Routes(new RouteTable(List.of(new VersionRoute("a", 50, List.of("h:1")),
                 new VersionRoute("b", 50, List.of("h:2"))), false), Map.of("h:1", down, "h:2", up),
-                Map.of("a", new VersionMetrics("a"), "b", new VersionMetrics("b")));
+                Map.of("a", new VersionMetrics("a"), "b", new VersionMetrics("b")), Map.of());
 
         for (int i = 0; i < 10; i++) {
             assertThat(routes.choose(null, null, null).backend()).isSameAs(up);

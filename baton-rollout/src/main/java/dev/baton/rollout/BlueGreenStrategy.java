@@ -63,7 +63,8 @@ public final class BlueGreenStrategy implements Strategy {
             return new Step.SmokeCheck(green, spec.smoke());
         }
         if (!swapped && !spec.autoPromote() && !s.promoteRequested()) {
-            return Step.Pause.forever(green + " ready on preview: waiting for promote");
+            return Step.Pause.forever(green + (spec.preview() == null ? " is ready"
+                    : " is on the preview port " + spec.preview()) + ": waiting for 'baton promote'");
         }
         if (!swapped) {
             return new Step.SetWeights(allGreen);

@@ -126,6 +126,9 @@ public final class RolloutEngine {
             Step step = strategy.next(s);
             String name = step.getClass().getSimpleName();
             event(s, RolloutEvent.Kind.STEP_STARTED, name, step.toString());
+            if (step instanceof Step.Pause p && p.isForever()) {
+                event(s, RolloutEvent.Kind.WAITING, name, p.reason());
+            }
             ports.store().save(s);
             try {
                 String detail = execute(step);

@@ -7,5 +7,6 @@ import java.time.Instant;
  * while its instances run) what the {@link Supervisor} did about a crash.
  */
 public record RolloutEvent(String rolloutId, Instant at, Kind kind, String step, String detail) {
-    public enum Kind { STEP_STARTED, STEP_DONE, STEP_FAILED, COMMAND, SUPERVISION }
+    /** What happened; {@code WAITING}: the rollout waits for an operator (promote, resume) and says why. */
+    public enum Kind { STEP_STARTED, STEP_DONE, STEP_FAILED, WAITING, COMMAND, SUPERVISION }
 }

@@ -19,7 +19,11 @@ final class SpecParser {
     static final List<String> TOP = List.of("app", "listen", "instances", "run", "env", "web", "worker", "drain",
             "strategy", "progress_deadline", "max_start_failures", "version");
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    static final List<String> WEB = List.of("readiness", "liveness");
+    static final List<String> WEB = List.of("readiness", "liveness", "trusted_proxies", "pin");
+    static final List<String> PIN = List.of("header", "trusted");
+    /** An IPv4 or IPv6 literal with an optional prefix length; the proxy checks the numbers. */
+    private static final Pattern ADDRESS_OR_BLOCK = Pattern.compile("[0-9A-Fa-f.:]*[.:][0-9A-Fa-f.:]*(/\\d{1,3})?");
+    private static final Pattern HEADER = Pattern.compile("[A-Za-z0-9-]{1,64}");
     static final List<String> WORKER = List.of("kinds");
     static final List<String> DRAIN = List.of("timeout", "jobs_soft", "jobs_hard");
     static final List<String> ROLLING = List.of("type", "max_surge", "max_unavailable", "min_ready");
@@ -159,7 +163,43 @@ final class SpecParser {
         r.allowOnly(n, "web", WEB, "");
         String readiness = path(n, "readiness", "web.readiness");
         String liveness = path(n, "liveness", "web.liveness");
-        return new WebSpec(readiness == null ? WebSpec.DEFAULT_READINESS : readiness, liveness);
+        List<String> trusted = addresses(n.get("trusted_proxies"), "web.trusted_proxies");
+        WebSpec.PinSpec pin = null;
+        JsonNode p = r.object(n, "pin", "web.pin");
+        if (p != null) {
+            r.allowOnly(p, "web.pin", PIN, "");
+            String header = r.string(p, "header", "web.pin.header", false);
+            if (header == null) {
+                header = "X-Baton-Version";
+            } else if (!HEADER.matcher(header).matches()) {
+                r.error("web.pin.header", "must be a header name (letters, digits, '-'), got '" + header + "'");
+            }
+            pin = new WebSpec.PinSpec(header, addresses(p.get("trusted"), "web.pin.trusted"));
+        }
+        return new WebSpec(readiness == null ? WebSpec.DEFAULT_READINESS : readiness, liveness, trusted, pin);
+    }
+
+    /** A list of IP addresses or CIDR blocks, e.g. [10.0.0.0/8, 192.168.1.7]; absent is empty. */
+    private List<String> addresses(JsonNode list, String path) {
+        List<String> out = new ArrayList<>();
+        if (list == null || list.isNull()) {
+            return out;
+        }
+        if (!list.isArray()) {
+            r.error(path, "must be a list of IP addresses or CIDR blocks, e.g. [10.0.0.0/8], got "
+                    + SpecReader.describe(list));
+            return out;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode a = list.get(i);
+            if (!a.isTextual() || !ADDRESS_OR_BLOCK.matcher(a.asText()).matches()) {
+                r.error(path + "[" + i + "]", "must be an IP address or CIDR block (10.0.0.0/8, ::1/128), got "
+                        + SpecReader.describe(a));
+            } else {
+                out.add(a.asText());
+            }
+        }
+        return out;
     }
 
     private String path(JsonNode n, String field, String path) {

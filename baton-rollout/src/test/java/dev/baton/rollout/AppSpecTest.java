@@ -335,6 +335,28 @@ class AppSpecTest {
         assertThatThrownBy(() -> Durations.parse("5")).hasMessageContaining("not a duration '5'");
     }
 
+    @Test
+    void pinningAndTrustedProxiesAreOffUnlessTheWebSectionTurnsThemOn() {
+        AppSpec plain = AppSpec.parse(base(""));
+        assertThat(plain.web().pin()).isNull();
+        assertThat(plain.web().trustedProxies()).isEmpty();
+
+        AppSpec spec = AppSpec.parse(base("web: { trusted_proxies: [10.0.0.0/8, \"::1\"], "
+                + "pin: { header: X-Try, trusted: [192.168.1.7] } }"));
+        assertThat(spec.web().trustedProxies()).containsExactly("10.0.0.0/8", "::1");
+        assertThat(spec.web().pin()).isEqualTo(new WebSpec.PinSpec("X-Try", java.util.List.of("192.168.1.7")));
+        assertThat(AppSpec.parse(base("web: { pin: {} }")).web().pin().header()).isEqualTo("X-Baton-Version");
+    }
+
+    @Test
+    void badPinningOrTrustedProxiesNameTheField() {
+        assertErrors(base("web: { trusted_proxies: [lb.example] }"), "web.trusted_proxies[0]: must be an IP address");
+        assertErrors(base("web: { trusted_proxies: 10.0.0.0/8 }"), "web.trusted_proxies: must be a list");
+        assertErrors(base("web: { pin: { header: \"X Try\" } }"), "web.pin.header: must be a header name");
+        assertErrors(base("web: { pin: { trusted: [any] } }"), "web.pin.trusted[0]");
+        assertErrors(base("web: { pin: { headr: X } }"), "web.pin");
+    }
+
     static String base(String extra) {
         return "app: shop\nrun: ./server --port {port}\n" + extra + "\n";
     }

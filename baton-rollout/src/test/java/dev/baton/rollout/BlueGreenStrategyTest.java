@@ -38,7 +38,7 @@ class BlueGreenStrategyTest {
     @Test
     void withoutAutoPromoteWaitsForPromoteOnPreview() {
         Simulation sim = new Simulation(spec(false, false), "blue", "green");
-        assertThat(sim.run(50)).isEqualTo(Step.Pause.forever("green ready on preview: waiting for promote"));
+        assertThat(sim.run(50)).isEqualTo(Step.Pause.forever("green is on the preview port 8081: waiting for 'baton promote'"));
         assertThat(sim.state.weights()).isEqualTo(Map.of("blue", 100));
         sim.state = sim.state.toBuilder().promoteRequested(true).build();
         assertThat(sim.next()).isEqualTo(new Step.SetWeights(Map.of("green", 100)));

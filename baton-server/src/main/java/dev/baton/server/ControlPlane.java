@@ -9,6 +9,7 @@ import dev.baton.queue.JobQueue;
 import dev.baton.queue.QueueConfig;
 import dev.baton.queue.QueueSchema;
 import dev.baton.rollout.AppSpec;
+import dev.baton.rollout.BlueGreenSpec;
 import dev.baton.rollout.InstanceDriver;
 import dev.baton.rollout.InstanceView;
 import dev.baton.rollout.JdbcRolloutStore;
@@ -93,7 +94,11 @@ public final class ControlPlane implements AutoCloseable {
         try {
             home.apiToken();
             if (options.spec() != null && !ProxyProcess.runningFor(home)) {
-                Ports.requireFree("listen", options.listenHost(), options.spec().spec().listen());
+                AppSpec given = options.spec().spec();
+                Ports.requireFree("listen", options.listenHost(), given.listen());
+                if (given.strategy() instanceof BlueGreenSpec bg && bg.preview() != null) {
+                    Ports.requireFree("strategy.preview", options.listenHost(), bg.preview());
+                }
             }
             if (options.apiPort() != 0) {
                 Ports.requireFree("--api-port", "127.0.0.1", options.apiPort());
@@ -117,12 +122,15 @@ public final class ControlPlane implements AutoCloseable {
             AppSpec spec = options.spec() != null ? options.spec().spec()
                     : store.latest().map(s -> s.state().spec()).orElseThrow(() -> new IllegalStateException(
                             "no app spec: the first 'baton up' needs one (baton up spec.yaml)"));
-            ProxyProcess proxy = ProxyProcess.startOrAdopt(home, options.listenHost(), spec.listen(), spec.drain().timeout(),
+            Integer previewPort = spec.strategy() instanceof BlueGreenSpec bg ? bg.preview() : null;
+            ProxyProcess proxy = ProxyProcess.startOrAdopt(home, options.listenHost(), spec.listen(), previewPort,
+                    spec.web().trustedProxies(), spec.drain().timeout(),
                     spec.web().readiness());
             if (!proxy.adopted()) {
                 undo.add("stop the proxy", () -> proxy.stop(Duration.ofSeconds(10)));
             }
-            ProxyTrafficControl traffic = new ProxyTrafficControl(proxy.admin());
+            ProxyTrafficControl traffic = new ProxyTrafficControl(proxy.admin(), proxy.listenHost(), proxy.previewPort(),
+                    spec.web().pin());
             Deployments deployments = new Deployments(home, store, traffic, queue, db, options.clock(), spec);
             undo.add("stop the rollouts", () -> deployments.close(Duration.ofSeconds(10)));
             ControlPlane cp = new ControlPlane(options, embedded, ds, queue, store, proxy, deployments, lock);
@@ -183,7 +191,8 @@ public final class ControlPlane implements AutoCloseable {
         List<InstanceView> instances = deployments.active().map(a -> a.engine().current()).map(RolloutState::instances)
                 .orElse(deployments.fleet());
         return new StatusView.Status(deployments.spec().app(), deployments.stableVersion(),
-                new StatusView.Proxy(proxy.pid(), proxy.trafficPort(), proxy.adminPort(), proxy.adopted()), rollout,
+                new StatusView.Proxy(proxy.pid(), proxy.trafficPort(), proxy.adminPort(), proxy.previewPort(),
+                        proxy.adopted()), rollout,
                 instances.stream().map(StatusView.Instance::of).toList(),
                 deployments.supervision().stream().map(StatusView.Slot::of).toList(),
                 rollout == null ? List.of() : recentSupervision(rollout.id()));
@@ -201,7 +210,7 @@ public final class ControlPlane implements AutoCloseable {
         if (a.isPresent() && a.get().engine().current() != null) {
             return rollout(a.get().id());
         }
-        return store.latest().map(s -> StatusView.Rollout.of(s.state(), s.revision(), s.paused(), s.updatedAt()));
+        return store.latest().map(s -> StatusView.Rollout.of(s.state(), s.revision(), s.paused(), waitingFor(s.id()), s.updatedAt()));
     }
 
     /** One rollout (live if in progress), or empty. */
@@ -215,7 +224,15 @@ public final class ControlPlane implements AutoCloseable {
                 .orElse(s.state());
         boolean paused = deployments.active().filter(a -> a.id().equals(id)).map(a -> a.engine().paused())
                 .orElse(s.paused());
-        return Optional.of(StatusView.Rollout.of(state == null ? s.state() : state, s.revision(), paused, s.updatedAt()));
+        return Optional.of(StatusView.Rollout.of(state == null ? s.state() : state, s.revision(), paused,
+                waitingFor(id), s.updatedAt()));
+    }
+
+    /** What the rollout waits for when its newest event is a wait for an operator, else null. */
+    private String waitingFor(String rolloutId) {
+        List<RolloutEvent> events = store.events(rolloutId);
+        RolloutEvent last = events.isEmpty() ? null : events.getLast();
+        return last != null && last.kind() == RolloutEvent.Kind.WAITING ? last.detail() : null;
     }
 
     /** A rollout with its instances and events. */
@@ -231,7 +248,7 @@ public final class ControlPlane implements AutoCloseable {
     /** The newest rollouts, newest first. */
     public List<StatusView.Rollout> history(int limit) {
         return store.history(limit).stream()
-                .map(s -> rollout(s.id()).orElseGet(() -> StatusView.Rollout.of(s.state(), s.revision(), s.paused(), s.updatedAt())))
+                .map(s -> rollout(s.id()).orElseGet(() -> StatusView.Rollout.of(s.state(), s.revision(), s.paused(), waitingFor(s.id()), s.updatedAt())))
                 .toList();
     }
 

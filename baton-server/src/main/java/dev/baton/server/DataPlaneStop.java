@@ -40,7 +40,7 @@ final class DataPlaneStop {
 
     Stopped stopAll() {
         Optional<ProxyProcess> proxy = ProxyProcess.recorded(home);
-        List<String> instances = stopInstances(proxy.filter(p -> p.admin().answers()).map(p -> new ProxyTrafficControl(p.admin())));
+        List<String> instances = stopInstances(proxy.filter(p -> p.admin().answers()).map(p -> new ProxyTrafficControl(p.admin(), p.listenHost(), p.previewPort(), null)));
         long proxyPid = proxy.map(this::stopProxy).orElse(0L);
         boolean database = stopDatabase();
         return new Stopped(instances, proxyPid, database);

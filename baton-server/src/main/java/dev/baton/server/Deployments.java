@@ -237,7 +237,8 @@ final class Deployments {
         AtomicReference<RolloutEngine> engineRef = new AtomicReference<>();
         JobShares jobs = state.spec().hasWorker() ? new QueueJobShares(queue) : JobShares.none();
         RolloutPorts ports = new RolloutPorts(driver, traffic, jobs, store,
-                new DirectSmokeCheck(v -> engineRef.get().current() == null ? List.of() : engineRef.get().current().ready(v)));
+                new PreviewSmokeCheck(traffic, new DirectSmokeCheck(
+                        v -> engineRef.get().current() == null ? List.of() : engineRef.get().current().ready(v))));
         RolloutEngine engine = new RolloutEngine(Strategy.of(state.spec()), ports, clock, Waiter.onClock(clock, Duration.ofMillis(200)));
         engineRef.set(engine);
         engine.pause(paused);

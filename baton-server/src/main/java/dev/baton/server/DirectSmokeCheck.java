@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * A blue-green smoke check sent to every ready instance of the new version directly: the proxy has no
- * preview listener yet, so this checks the same instances the preview would have served. All must answer 2xx.
+ * A blue-green smoke check sent to every ready instance of the new version directly, for a proxy without
+ * a preview listener (see {@link PreviewSmokeCheck}): the same instances the preview would have served.
+ * All must answer 2xx.
  */
 final class DirectSmokeCheck implements SmokeCheck {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);

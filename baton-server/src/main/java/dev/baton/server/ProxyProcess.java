@@ -28,11 +28,12 @@ import org.slf4j.LoggerFactory;
  */
 final class ProxyProcess {
     private static final Logger log = LoggerFactory.getLogger(ProxyProcess.class);
-    private static final Pattern READY_LINE = Pattern.compile("baton-proxy listening traffic=(\\S+):(\\d+) admin=(\\S+):(\\d+)");
+    private static final Pattern READY_LINE = Pattern.compile(
+            "baton-proxy listening traffic=(\\S+):(\\d+) admin=(\\S+):(\\d+)(?: preview=(\\S+):(\\d+))?");
     static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
-    /** What {@code .baton/proxy/proxy.json} holds. */
-    record Recorded(long pid, long processStartMs, String listenHost, int trafficPort, int adminPort) {}
+    /** What {@code .baton/proxy/proxy.json} holds; {@code previewPort} is null when the proxy has no preview listener. */
+    record Recorded(long pid, long processStartMs, String listenHost, int trafficPort, int adminPort, Integer previewPort) {}
 
     private final Recorded record;
     private final ProxyAdmin admin;
@@ -47,14 +48,21 @@ final class ProxyProcess {
     long pid() { return record.pid(); }
     int trafficPort() { return record.trafficPort(); }
     int adminPort() { return record.adminPort(); }
+    /** The preview listener's port, or null when the proxy has none. */
+    Integer previewPort() { return record.previewPort(); }
+    /** The host the proxy's listeners are bound to. */
+    String listenHost() { return record.listenHost(); }
     boolean adopted() { return adopted; }
     ProxyAdmin admin() { return admin; }
 
     /**
-     * Adopts the running proxy of this home, or starts one listening on {@code host:port} that health-checks
-     * its backends on {@code healthPath} (the spec's {@code web.readiness}).
+     * Adopts the running proxy of this home, or starts one listening on {@code host:port} (and on
+     * {@code host:previewPort} for a blue-green preview, unless null) that keeps the forwarding headers of
+     * {@code trustedProxies} only and health-checks its backends on {@code healthPath} (the spec's
+     * {@code web.readiness}).
      */
-    static ProxyProcess startOrAdopt(BatonHome home, String host, int port, Duration drainTimeout, String healthPath) {
+    static ProxyProcess startOrAdopt(BatonHome home, String host, int port, Integer previewPort,
+                                     List<String> trustedProxies, Duration drainTimeout, String healthPath) {
         String token = home.proxyToken();
         Optional<ProxyProcess> running = adopt(home, token);
         if (running.isPresent()) {
@@ -63,10 +71,14 @@ final class ProxyProcess {
                 log.warn("the running proxy listens on {}, not on {} as the spec says; run 'baton down' to change it",
                         p.trafficPort(), port);
             }
+            if (!java.util.Objects.equals(p.previewPort(), previewPort)) {
+                log.warn("the running proxy's preview port is {}, not {} as the spec says; run 'baton down' to change it",
+                        p.previewPort(), previewPort);
+            }
             log.info("adopted the proxy (pid {}, traffic port {}, admin port {})", p.pid(), p.trafficPort(), p.adminPort());
             return p;
         }
-        return start(home, token, host, port, drainTimeout, healthPath);
+        return start(home, token, host, port, previewPort, trustedProxies, drainTimeout, healthPath);
     }
 
     /** Whether the proxy recorded for this home is alive (same pid and start time as recorded). */
@@ -117,8 +129,8 @@ final class ProxyProcess {
         }
     }
 
-    private static ProxyProcess start(BatonHome home, String token, String host, int port, Duration drainTimeout,
-                                      String healthPath) {
+    private static ProxyProcess start(BatonHome home, String token, String host, int port, Integer previewPort,
+                                      List<String> trustedProxies, Duration drainTimeout, String healthPath) {
         Path dir = home.proxyDir();
         Path logFile = dir.resolve("proxy.log");
         try {
@@ -131,6 +143,12 @@ final class ProxyProcess {
                     "--state-file", dir.resolve("routes.json").toString(),
                     "--drain-timeout-ms", Long.toString(Math.max(1, drainTimeout.toMillis())),
                     "--health-path", healthPath));
+            if (previewPort != null) {
+                cmd.addAll(List.of("--preview", host + ":" + previewPort));
+            }
+            if (!trustedProxies.isEmpty()) {
+                cmd.addAll(List.of("--trusted-proxies", String.join(",", trustedProxies)));
+            }
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -138,7 +156,7 @@ final class ProxyProcess {
             Matcher ready = awaitReadyLine(p, logFile, offset);
             long startMs = p.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
             Recorded r = new Recorded(p.pid(), startMs, host, Integer.parseInt(ready.group(2)),
-                    Integer.parseInt(ready.group(4)));
+                    Integer.parseInt(ready.group(4)), ready.group(6) == null ? null : Integer.valueOf(ready.group(6)));
             BatonHome.writeAtomically(recordFile(home), Json.write(r));
             log.info("started the proxy (pid {}) on {}:{}, admin on 127.0.0.1:{}, log {}", p.pid(), host,
                     r.trafficPort(), r.adminPort(), logFile);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.rollout.Backend;
 import dev.baton.rollout.HttpStats;
 import dev.baton.rollout.TrafficControl;
+import dev.baton.rollout.WebSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,12 +29,24 @@ final class ProxyTrafficControl implements TrafficControl {
     private static final Duration POLL = Duration.ofMillis(100);
 
     private final ProxyAdmin admin;
+    private final String previewHost;
+    private final Integer previewPort;
+    private final WebSpec.PinSpec pin;
     private Map<String, List<Backend>> routes = new TreeMap<>();
     private Map<String, Integer> weights = new LinkedHashMap<>();
     private volatile String preview;
 
-    ProxyTrafficControl(ProxyAdmin admin) {
+    /**
+     * @param previewHost the host to reach the proxy's preview listener on
+     * @param previewPort the proxy's preview listener, or null when it has none (a preview version is then
+     *                    smoke-checked on its instances directly)
+     * @param pin         the spec's version pinning, or null for none
+     */
+    ProxyTrafficControl(ProxyAdmin admin, String previewHost, Integer previewPort, WebSpec.PinSpec pin) {
+        this.pin = pin;
         this.admin = admin;
+        this.previewHost = previewHost.equals("0.0.0.0") || previewHost.equals("::") ? "127.0.0.1" : previewHost;
+        this.previewPort = previewPort;
     }
 
     @Override
@@ -56,11 +69,29 @@ final class ProxyTrafficControl implements TrafficControl {
     }
 
     @Override
-    public void setPreview(String version) {
+    public synchronized void setPreview(String version) {
         if (version != null && !version.equals(preview)) {
-            log.warn("the proxy has no preview listener yet: {} is smoke-checked on its instances directly", version);
+            if (previewPort == null) {
+                log.warn("the proxy has no preview listener (the spec it was started with has no strategy.preview): "
+                        + "{} is smoke-checked on its instances directly", version);
+            } else {
+                log.info("{} is on the preview port {}", version, previewPort);
+            }
         }
         preview = version;
+        if (previewPort != null) {
+            publish();
+        }
+    }
+
+    /** The proxy's preview port, or null when it has no preview listener. */
+    Integer previewPort() {
+        return previewPort;
+    }
+
+    /** The host to reach the preview listener on (loopback when the proxy listens on every address). */
+    String previewHost() {
+        return previewHost;
     }
 
     @Override
@@ -139,7 +170,16 @@ final class ProxyTrafficControl implements TrafficControl {
             versions.add(Map.of("name", v, "weight", w.get(v),
                     "backends", routes.getOrDefault(v, List.of()).stream().map(ProxyTrafficControl::address).toList()));
         }
-        return Json.write(Map.of("versions", versions, "sticky", false));
+        Map<String, Object> table = new LinkedHashMap<>();
+        table.put("versions", versions);
+        table.put("sticky", false);
+        if (preview != null && names.contains(preview)) {
+            table.put("preview", preview);
+        }
+        if (pin != null) {
+            table.put("pin", Map.of("header", pin.header(), "trustedPeers", pin.trusted()));
+        }
+        return Json.write(table);
     }
 
     private void publish() {

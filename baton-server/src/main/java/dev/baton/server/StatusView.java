@@ -29,19 +29,23 @@ public final class StatusView {
         }
     }
 
-    /** The proxy process. */
-    public record Proxy(long pid, int trafficPort, int adminPort, boolean adopted) {}
+    /** The proxy process; {@code previewPort} is null when it has no preview listener. */
+    public record Proxy(long pid, int trafficPort, int adminPort, Integer previewPort, boolean adopted) {}
 
-    /** A rollout, live when it is in progress; {@code rollbackTo} is the revision a {@code baton rollback} went back to. */
+    /**
+     * A rollout, live when it is in progress; {@code waiting} says what it waits for when only an operator can
+     * move it on (e.g. {@code v2 is on the preview port 8081: waiting for 'baton promote'}), else null;
+     * {@code rollbackTo} is the revision a {@code baton rollback} went back to, else null.
+     */
     public record Rollout(String id, long revision, String version, String stableVersion, String strategy,
                           String phase, boolean paused, int step, Map<String, Integer> weights,
-                          Map<String, Integer> jobShares, String reason, String verdict, Long rollbackTo,
-                          Instant startedAt, Instant updatedAt) {
-        static Rollout of(RolloutState s, long revision, boolean paused, Instant updatedAt) {
+                          Map<String, Integer> jobShares, String reason, String verdict, String waiting,
+                          Long rollbackTo, Instant startedAt, Instant updatedAt) {
+        static Rollout of(RolloutState s, long revision, boolean paused, String waiting, Instant updatedAt) {
             AnalysisVerdict v = s.lastVerdict();
             return new Rollout(s.id(), revision, s.targetVersion(), s.stableVersion(), s.spec().strategy().type(),
                     s.phase().name(), paused, s.stepIndex(), s.weights(), s.jobShares(), s.reason(),
-                    v == null ? null : v.outcome() + ": " + v.reason(), s.rollbackTo(), s.startedAt(), updatedAt);
+                    v == null ? null : v.outcome() + ": " + v.reason(), waiting, s.rollbackTo(), s.startedAt(), updatedAt);
         }
 
         public boolean finished() {

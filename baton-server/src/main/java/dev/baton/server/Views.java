@@ -27,6 +27,9 @@ final class Views {
         if (!r.path("verdict").isNull() && !r.path("verdict").isMissingNode()) {
             out.println("  analysis: " + r.path("verdict").asText());
         }
+        if (!r.path("waiting").isNull() && !r.path("waiting").isMissingNode()) {
+            out.println("  waiting: " + r.path("waiting").asText());
+        }
     }
 
     static void instances(PrintWriter out, JsonNode instances) {
@@ -63,6 +66,7 @@ final class Views {
         }
         String mark = switch (kind) {
             case "STEP_FAILED" -> "!";
+            case "WAITING" -> "=";
             case "COMMAND" -> ">";
             case "SUPERVISION" -> "~";
             default -> "·";
