@@ -178,7 +178,17 @@ final class ApiServer implements AutoCloseable {
         var queue = cp.queue();
         if (method.equals("GET") && path.equals("/v1/jobs/stats")) {
             return Reply.json(200, Map.of("kinds", queue.stats().kinds(),
-                    "routing", queue.routing().shares()));
+                    "routing", queue.routing().shares(), "paused", cp.queuePauses().paused()));
+        }
+        if (method.equals("POST") && path.equals("/v1/jobs/pause")) {
+            String name = text(body, "queue");
+            boolean changed = cp.queuePauses().pause(name, text(body, "reason"));
+            return Reply.json(200, Map.of("queue", name, "paused", true, "changed", changed));
+        }
+        if (method.equals("POST") && path.equals("/v1/jobs/resume")) {
+            String name = text(body, "queue");
+            boolean changed = cp.queuePauses().resume(name);
+            return Reply.json(200, Map.of("queue", name, "paused", false, "changed", changed));
         }
         if (method.equals("POST") && path.equals("/v1/jobs")) {
             String kind = text(body, "kind");

@@ -7,6 +7,7 @@ import dev.baton.queue.EmbeddedDatabase;
 import dev.baton.queue.JobCommands;
 import dev.baton.queue.JobQueue;
 import dev.baton.queue.QueueConfig;
+import dev.baton.queue.QueuePauses;
 import dev.baton.queue.QueueSchema;
 import dev.baton.rollout.AppSpec;
 import dev.baton.rollout.BlueGreenSpec;
@@ -59,6 +60,7 @@ public final class ControlPlane implements AutoCloseable {
     private final Deployments deployments;
     private final ServerMetrics metrics;
     private final JobCommands jobCommands;
+    private final QueuePauses queuePauses;
     private final HomeLock lock;
     private ApiServer api;
     private volatile boolean closed;
@@ -75,6 +77,7 @@ public final class ControlPlane implements AutoCloseable {
         this.deployments = deployments;
         this.metrics = new ServerMetrics(this);
         this.jobCommands = new JobCommands(ds, options.clock());
+        this.queuePauses = new QueuePauses(ds, options.clock());
     }
 
     /**
@@ -271,6 +274,7 @@ public final class ControlPlane implements AutoCloseable {
 
     public JobQueue queue() { return queue; }
     public JobCommands jobCommands() { return jobCommands; }
+    public QueuePauses queuePauses() { return queuePauses; }
     public BatonHome home() { return options.home(); }
     public int apiPort() { return api.port(); }
     public int trafficPort() { return proxy.trafficPort(); }

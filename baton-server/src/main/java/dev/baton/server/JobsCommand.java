@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code baton jobs [stats|retry|discard]}: the queue's depth by kind, and dead letters by hand. */
 @Command(name = "jobs", description = "Queue depth by kind (default), or retry / discard jobs by id.",
-        subcommands = {JobsCommand.Retry.class, JobsCommand.Discard.class})
+        subcommands = {JobsCommand.Retry.class, JobsCommand.Discard.class, JobsCommand.Pause.class, JobsCommand.Resume.class})
 final class JobsCommand implements Callable<Integer> {
     @Mixin
     CommonOptions o;
@@ -33,6 +33,9 @@ final class JobsCommand implements Callable<Integer> {
                 k.path("scheduled").asLong(), k.path("running").asLong(), k.path("discarded").asLong()));
         t.print(opts.out());
         opts.out().println("routing: " + (s.path("routing").isEmpty() ? "none (every worker takes every job)" : s.path("routing")));
+        s.path("paused").forEach(p -> opts.out().println("paused: queue " + p.path("queue").asText() + " since "
+                + p.path("since").asText() + (p.path("reason").isNull() ? "" : " (" + p.path("reason").asText() + ")")
+                + "; 'baton jobs resume " + p.path("queue").asText() + "' lets workers claim from it again"));
         return 0;
     }
 
@@ -85,5 +88,56 @@ final class JobsCommand implements Callable<Integer> {
         rest.forEach(n -> o.err().println("baton: job " + n.path("id").asLong() + " not changed: " + n.path("reason").asText()));
         o.err().flush();
         return rest.isEmpty() ? 0 : BatonCommand.EXIT_REFUSED;
+    }
+
+    @Command(name = "pause", description = "Workers stop claiming jobs of QUEUE (jobs already running finish) until "
+            + "'jobs resume'; no deploy undoes it.")
+    static final class Pause implements Callable<Integer> {
+        @Mixin
+        CommonOptions o;
+
+        @Parameters(paramLabel = "QUEUE")
+        String queue;
+
+        @Option(names = "--reason", description = "Shown by 'jobs stats'.")
+        String reason;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> body = new java.util.LinkedHashMap<>();
+            body.put("queue", queue);
+            if (reason != null) {
+                body.put("reason", reason);
+            }
+            JsonNode r = o.client().post("/v1/jobs/pause", body);
+            if (o.json) {
+                o.printJson(r);
+            } else {
+                o.out().println(r.path("changed").asBoolean() ? "paused queue " + queue + ": workers claim nothing from it"
+                        : "queue " + queue + " was paused already");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "resume", description = "Workers claim jobs of QUEUE again.")
+    static final class Resume implements Callable<Integer> {
+        @Mixin
+        CommonOptions o;
+
+        @Parameters(paramLabel = "QUEUE")
+        String queue;
+
+        @Override
+        public Integer call() {
+            JsonNode r = o.client().post("/v1/jobs/resume", Map.of("queue", queue));
+            if (o.json) {
+                o.printJson(r);
+            } else {
+                o.out().println(r.path("changed").asBoolean() ? "resumed queue " + queue
+                        : "queue " + queue + " was not paused");
+            }
+            return 0;
+        }
     }
 }

@@ -108,6 +108,9 @@ class DocumentedContractTest {
         assertThat(call("POST /v1/jobs/retry", "/v1/jobs/retry", Map.of("ids", List.of(jobId)), 200)
                 .path("retried").asInt()).isEqualTo(1);
 
+        assertThat(call("POST /v1/jobs/pause", "/v1/jobs/pause", Map.of("queue", "api"), 200).path("changed").asBoolean()).isTrue();
+        assertThat(call("POST /v1/jobs/resume", "/v1/jobs/resume", Map.of("queue", "api"), 200).path("changed").asBoolean()).isTrue();
+
         JsonNode rollback = call("POST /v1/rollback", "/v1/rollback", Map.of(), 202);
         assertThat(rollback.path("version").asText()).isEqualTo("v1");
         assertThat(cp.client().awaitOutcome(rollback.path("id").asText(), DEPLOY_TIMEOUT, e -> { })
@@ -131,6 +134,8 @@ class DocumentedContractTest {
         String instance = cp.client().status().path("instances").get(0).path("id").asText();
         assertThat(run("logs", instance, "--lines", "5")).isZero();
 
+        assertThat(run("jobs", "pause", "mail.out", "--reason", "contract")).isZero();
+
         // A rollout held by a slow start, so that the commands on a rollout in progress act on one.
         assertThat(run("deploy", "v3", "--no-wait", "--env", "TEST_APP_START_DELAY_MS=4000")).isZero();
         assertThat(run("pause")).isZero();
@@ -144,6 +149,10 @@ class DocumentedContractTest {
         await().atMost(DEPLOY_TIMEOUT).until(() -> cp.client().status().path("rollout").path("phase").asText()
                 .equals("SUCCEEDED") && cp.client().status().path("stableVersion").asText().equals("v1"));
         assertThat(run("demo", "--help")).isZero();
+        assertThat(cp.client().get("/v1/jobs/stats").path("paused").findValuesAsText("queue"))
+                .as("a pause outlives deploys and rollbacks").containsExactly("mail.out");
+        assertThat(run("jobs", "resume", "mail.out")).isZero();
+        assertThat(cp.client().get("/v1/jobs/stats").path("paused")).isEmpty();
 
         assertThat(run("down")).isZero();
         assertThat(cp.alive()).isFalse();
