@@ -27,6 +27,14 @@ public final class JobCommands {
         }
     }
 
+    /** One entry of a job's error history. */
+    public record Attempt(int attempt, String at, String error, String version, String outcome) {}
+
+    /** A job with its whole error history, oldest first. */
+    public record Detail(Job job, List<Attempt> history) {}
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final DataSource ds;
     private final Clock clock;
 
@@ -84,6 +92,60 @@ public final class JobCommands {
             case COMPLETED -> "already completed";
             case RUNNING -> "running on a worker now; discard it once it has failed, or let it finish";
             case AVAILABLE -> "changed meanwhile";
+        });
+    }
+
+    /**
+     * Jobs newest first, filtered by state, kind and queue (null: any), at most {@code limit} (1..1000). A
+     * {@code state} of AVAILABLE includes scheduled jobs and jobs waiting for a retry.
+     */
+    public List<Job> list(JobState state, String kind, String queue, int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw new IllegalArgumentException("limit: must be 1..1000, got " + limit);
+        }
+        return Sql.auto(ds, "list jobs", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRows.COLUMNS + " FROM baton_jobs j WHERE "
+                    + "(?::text IS NULL OR j.state = ?) AND (?::text IS NULL OR j.kind = ?) "
+                    + "AND (?::text IS NULL OR j.queue = ?) ORDER BY j.id DESC LIMIT ?")) {
+                String st = state == null ? null : state.name();
+                ps.setString(1, st);
+                ps.setString(2, st);
+                ps.setString(3, kind);
+                ps.setString(4, kind);
+                ps.setString(5, queue);
+                ps.setString(6, queue);
+                ps.setInt(7, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return JobRows.readAll(rs);
+                }
+            }
+        });
+    }
+
+    /** A job and its whole error history (attempt, time, error, version, outcome of each entry); empty when none. */
+    public java.util.Optional<Detail> show(long id) {
+        return Sql.auto(ds, "show job " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + JobRows.COLUMNS + ", j.errors::text FROM baton_jobs j WHERE j.id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return java.util.Optional.empty();
+                    }
+                    Job job = JobRows.read(rs);
+                    List<Attempt> history = new ArrayList<>();
+                    try {
+                        for (var e : JSON.readTree(rs.getString(rs.getMetaData().getColumnCount()))) {
+                            history.add(new Attempt(e.path("attempt").asInt(), e.path("at").asText(null),
+                                    e.path("error").asText(null), e.path("version").asText(null),
+                                    e.path("outcome").asText(null)));
+                        }
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        throw new IllegalStateException("errors of job " + id + " are not a JSON array", e);
+                    }
+                    return java.util.Optional.of(new Detail(job, history));
+                }
+            }
         });
     }
 

@@ -55,4 +55,27 @@ class JobCommandsTest extends QueueTestSupport {
         assertThat(job(deadKey).state()).isEqualTo(JobState.DISCARDED);
         assertThat(job(liveKey).state()).isEqualTo(JobState.AVAILABLE);
     }
+
+    @Test
+    void listFiltersNewestFirstAndShowGivesTheWholeErrorHistory() {
+        long a = queue.enqueue(JobRequest.of("mail", "{}").withQueue("q1")).id();
+        long b = queue.enqueue(JobRequest.of("sms", "{}").withQueue("q1")).id();
+        long c = queue.enqueue(JobRequest.of("mail", "{}").withQueue("q2")).id();
+        Job claimed = queue.claim(new ClaimRequest(WORKER, "v7", java.util.Set.of("sms"), java.util.Set.of(), 1)).get(0);
+        queue.fail(claimed, "smtp said no");
+
+        assertThat(commands().list(null, null, null, 10)).extracting(Job::id).containsExactly(c, b, a);
+        assertThat(commands().list(JobState.AVAILABLE, "mail", null, 10)).extracting(Job::id).containsExactly(c, a);
+        assertThat(commands().list(null, null, "q1", 1)).extracting(Job::id).containsExactly(b);
+
+        JobCommands.Detail d = commands().show(b).orElseThrow();
+        assertThat(d.job().attempt()).isEqualTo(1);
+        assertThat(d.history()).singleElement().satisfies(e -> {
+            assertThat(e.error()).isEqualTo("smtp said no");
+            assertThat(e.version()).isEqualTo("v7");
+            assertThat(e.outcome()).isEqualTo("failed");
+            assertThat(e.attempt()).isEqualTo(1);
+        });
+        assertThat(commands().show(999_999L)).isEmpty();
+    }
 }

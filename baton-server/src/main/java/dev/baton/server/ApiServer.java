@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.baton.queue.Enqueued;
+import dev.baton.queue.Job;
 import dev.baton.queue.JobCommands;
+import dev.baton.queue.JobState;
 import dev.baton.queue.JobRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -142,7 +144,7 @@ final class ApiServer implements AutoCloseable {
                     .orElseThrow(() -> ApiException.notFound("rollout: no rollout '" + p.get(2) + "'")));
         }
         if (p.size() >= 2 && p.get(0).equals("v1") && p.get(1).equals("jobs")) {
-            return jobs(method, path, body);
+            return jobs(method, path, q, body);
         }
         if (post && p.size() == 2 && p.get(0).equals("v1")) {
             switch (p.get(1)) {
@@ -174,8 +176,30 @@ final class ApiServer implements AutoCloseable {
         return Reply.error(404, "no endpoint " + method + " " + path);
     }
 
-    private Reply jobs(String method, String path, JsonNode body) {
+    private Reply jobs(String method, String path, Map<String, String> q, JsonNode body) {
         var queue = cp.queue();
+        if (method.equals("GET") && path.equals("/v1/jobs")) {
+            JobState state = null;
+            if (q.get("state") != null) {
+                try {
+                    state = JobState.valueOf(q.get("state").toUpperCase(java.util.Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.badRequest("state: must be one of " + java.util.Arrays.toString(JobState.values())
+                            + ", got '" + q.get("state") + "'");
+                }
+            }
+            return Reply.json(200, cp.jobCommands().list(state, q.get("kind"), q.get("queue"),
+                    intParam(q, "limit", 50, 1, 1000)).stream().map(ApiServer::jobView).toList());
+        }
+        if (method.equals("GET") && path.matches("/v1/jobs/\\d{1,18}")) {
+            long id = Long.parseLong(path.substring("/v1/jobs/".length()));
+            JobCommands.Detail d = cp.jobCommands().show(id)
+                    .orElseThrow(() -> ApiException.notFound("job: no job " + id + " (never enqueued, or pruned)"));
+            Map<String, Object> view = new LinkedHashMap<>(jobView(d.job()));
+            view.put("payload", d.job().payload());
+            view.put("history", d.history());
+            return Reply.json(200, view);
+        }
         if (method.equals("GET") && path.equals("/v1/jobs/stats")) {
             return Reply.json(200, Map.of("kinds", queue.stats().kinds(),
                     "routing", queue.routing().shares(), "paused", cp.queuePauses().paused()));
@@ -211,6 +235,23 @@ final class ApiServer implements AutoCloseable {
             return Reply.json(200, outcomes("discarded", cp.jobCommands().discard(ids(body), reason)));
         }
         return Reply.error(404, "no endpoint " + method + " " + path);
+    }
+
+    /** A job as {@code jobs list} shows it. */
+    private static Map<String, Object> jobView(Job j) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", j.id());
+        v.put("kind", j.kind());
+        v.put("queue", j.queue());
+        v.put("state", j.state().name());
+        v.put("attempt", j.attempt());
+        v.put("maxAttempts", j.maxAttempts());
+        v.put("runAt", j.runAt());
+        v.put("createdAt", j.createdAt());
+        v.put("version", j.version());
+        v.put("uniqueKey", j.uniqueKey());
+        v.put("lastError", j.errors().isEmpty() ? null : j.errors().getLast());
+        return v;
     }
 
     /** {@code {<verb>: n, notChanged: [{id, reason}]}}. */

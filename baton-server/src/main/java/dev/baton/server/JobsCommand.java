@@ -11,7 +11,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code baton jobs [stats|retry|discard]}: the queue's depth by kind, and dead letters by hand. */
 @Command(name = "jobs", description = "Queue depth by kind (default), or retry / discard jobs by id.",
-        subcommands = {JobsCommand.Retry.class, JobsCommand.Discard.class, JobsCommand.Pause.class, JobsCommand.Resume.class})
+        subcommands = {JobsCommand.ListJobs.class, JobsCommand.Show.class, JobsCommand.Retry.class, JobsCommand.Discard.class,
+                JobsCommand.Pause.class, JobsCommand.Resume.class})
 final class JobsCommand implements Callable<Integer> {
     @Mixin
     CommonOptions o;
@@ -37,6 +38,83 @@ final class JobsCommand implements Callable<Integer> {
                 + p.path("since").asText() + (p.path("reason").isNull() ? "" : " (" + p.path("reason").asText() + ")")
                 + "; 'baton jobs resume " + p.path("queue").asText() + "' lets workers claim from it again"));
         return 0;
+    }
+
+    @Command(name = "list", description = "Jobs newest first: id, kind, queue, state, attempts, last error.")
+    static final class ListJobs implements Callable<Integer> {
+        @Mixin
+        CommonOptions o;
+
+        @Option(names = "--state", description = "AVAILABLE (incl. scheduled), RUNNING, COMPLETED or DISCARDED.")
+        String state;
+
+        @Option(names = "--kind")
+        String kind;
+
+        @Option(names = "--queue")
+        String queue;
+
+        @Option(names = "--limit", defaultValue = "50")
+        int limit;
+
+        @Override
+        public Integer call() {
+            StringBuilder path = new StringBuilder("/v1/jobs?limit=" + limit);
+            for (var p : new String[][] {{"state", state}, {"kind", kind}, {"queue", queue}}) {
+                if (p[1] != null) {
+                    path.append('&').append(p[0]).append('=').append(java.net.URLEncoder.encode(p[1], java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+            JsonNode jobs = o.client().get(path.toString());
+            if (o.json) {
+                o.printJson(jobs);
+                return 0;
+            }
+            Table t = new Table("ID", "KIND", "QUEUE", "STATE", "ATTEMPTS", "RUN AT", "LAST ERROR");
+            jobs.forEach(j -> t.row(j.path("id").asLong(), j.path("kind").asText(), j.path("queue").asText(),
+                    j.path("state").asText(), j.path("attempt").asInt() + "/" + j.path("maxAttempts").asInt(),
+                    j.path("runAt").asText(), j.path("lastError").isNull() ? "" : oneLine(j.path("lastError").asText())));
+            t.print(o.out());
+            return 0;
+        }
+    }
+
+    @Command(name = "show", description = "One job and its whole error history.")
+    static final class Show implements Callable<Integer> {
+        @Mixin
+        CommonOptions o;
+
+        @Parameters(paramLabel = "ID")
+        long id;
+
+        @Override
+        public Integer call() {
+            JsonNode j = o.client().get("/v1/jobs/" + id);
+            if (o.json) {
+                o.printJson(j);
+                return 0;
+            }
+            o.out().printf("job %d: %s on queue %s, %s, attempt %d of %d, run at %s%s%n", j.path("id").asLong(),
+                    j.path("kind").asText(), j.path("queue").asText(), j.path("state").asText(), j.path("attempt").asInt(),
+                    j.path("maxAttempts").asInt(), j.path("runAt").asText(),
+                    j.path("uniqueKey").isNull() ? "" : ", unique key " + j.path("uniqueKey").asText());
+            o.out().println("payload: " + j.path("payload").asText());
+            Table t = new Table("ATTEMPT", "AT", "VERSION", "OUTCOME", "ERROR");
+            j.path("history").forEach(e -> t.row(e.path("attempt").asInt(), e.path("at").asText(),
+                    e.path("version").isNull() ? "-" : e.path("version").asText(), e.path("outcome").asText(),
+                    oneLine(e.path("error").asText())));
+            if (j.path("history").isEmpty()) {
+                o.out().println("no errors recorded");
+            } else {
+                t.print(o.out());
+            }
+            return 0;
+        }
+    }
+
+    private static String oneLine(String s) {
+        String line = s.replace('\n', ' ').replace('\r', ' ');
+        return line.length() <= 120 ? line : line.substring(0, 119) + "…";
     }
 
     @Command(name = "retry", description = "Put discarded jobs back in the queue.")

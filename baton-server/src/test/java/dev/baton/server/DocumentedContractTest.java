@@ -43,6 +43,7 @@ class DocumentedContractTest {
     private final Set<String> endpointsCalled = new LinkedHashSet<>();
     private final Set<String> commandsRun = new LinkedHashSet<>();
     private String lastErr = "";
+    private String lastOut = "";
 
     @AfterEach
     void reap() throws Exception {
@@ -103,6 +104,9 @@ class DocumentedContractTest {
         assertThat(call("GET /v1/jobs/stats", "/v1/jobs/stats", null, 200).path("kinds").findValuesAsText("kind"))
                 .contains("contract.test");
         long jobId = job.path("id").asLong();
+        assertThat(call("GET /v1/jobs", "/v1/jobs?kind=contract.test&state=available&limit=5", null, 200)
+                .findValuesAsText("id")).containsExactly(Long.toString(jobId));
+        assertThat(call("GET /v1/jobs/{id}", "/v1/jobs/" + jobId, null, 200).path("kind").asText()).isEqualTo("contract.test");
         assertThat(call("POST /v1/jobs/discard", "/v1/jobs/discard", Map.of("ids", List.of(jobId)), 200)
                 .path("discarded").asInt()).isEqualTo(1);
         assertThat(call("POST /v1/jobs/retry", "/v1/jobs/retry", Map.of("ids", List.of(jobId)), 200)
@@ -129,6 +133,9 @@ class DocumentedContractTest {
                 .path("id").asLong();
         assertThat(run("jobs", "discard", Long.toString(jobId), "--reason", "contract")).isZero();
         assertThat(run("jobs", "retry", Long.toString(jobId))).isZero();
+        assertThat(run("jobs", "list", "--kind", "contract.cli", "--limit", "5")).isZero();
+        assertThat(run("jobs", "show", Long.toString(jobId))).isZero();
+        assertThat(lastOut).contains("discarded").contains("contract");
         assertThat(run("jobs", "retry", "999999")).as("an id that was not changed").isEqualTo(BatonCommand.EXIT_REFUSED);
         assertThat(lastErr).contains("job 999999 not changed: no such job");
         String instance = cp.client().status().path("instances").get(0).path("id").asText();
@@ -189,6 +196,7 @@ class DocumentedContractTest {
         assertThat(result.err()).as("baton %s wrote a stack trace", String.join(" ", args)).doesNotContain("\tat ");
         commandsRun.add(commandName(String.join(" ", args)));
         lastErr = result.err();
+        lastOut = result.out();
         return result.code();
     }
 
