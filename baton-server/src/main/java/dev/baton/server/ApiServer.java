@@ -170,8 +170,13 @@ final class ApiServer implements AutoCloseable {
             return Reply.json(200, cp.status());
         }
         if (get && p.size() == 4 && p.get(0).equals("v1") && p.get(1).equals("instances") && p.get(3).equals("logs")) {
-            return new Reply(200, "text/plain; charset=utf-8",
-                    String.join("\n", cp.logs(p.get(2), intParam(q, "lines", 200, 1, 100_000))) + "\n");
+            String from = q.get("from");
+            if (from == null) {
+                return new Reply(200, "text/plain; charset=utf-8",
+                        String.join("\n", cp.logs(p.get(2), intParam(q, "lines", 200, 1, 100_000))) + "\n");
+            }
+            return Reply.json(200, from.equals("tail") ? cp.logTail(p.get(2), intParam(q, "lines", 200, 1, 100_000))
+                    : cp.logFrom(p.get(2), longParam(q, "from")));
         }
         return Reply.error(404, "no endpoint " + method + " " + path);
     }
@@ -302,6 +307,18 @@ final class ApiServer implements AutoCloseable {
             // reported below
         }
         throw ApiException.badRequest(name + ": must be a whole number " + min + ".." + max + ", got '" + v + "'");
+    }
+
+    private static long longParam(Map<String, String> q, String name) {
+        try {
+            long n = Long.parseLong(q.get(name));
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw ApiException.badRequest(name + ": must be 'tail' or a byte offset >= 0, got '" + q.get(name) + "'");
     }
 
     private static Map<String, String> query(String raw) {

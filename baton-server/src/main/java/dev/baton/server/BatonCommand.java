@@ -33,8 +33,26 @@ public final class BatonCommand {
     public static final int EXIT_UNREACHABLE = 3;
     public static final int EXIT_REFUSED = 4;
 
+    /** Whether standard output is a terminal; only {@link #main} sets it (in-process runs write to a buffer). */
+    private static volatile boolean stdoutTerminal;
+
     public static void main(String[] args) {
+        stdoutTerminal = isTerminal(1);
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    static boolean stdoutIsTerminal() {
+        return stdoutTerminal;
+    }
+
+    /** Whether file descriptor {@code fd} of this process is a terminal (Linux: it links to a tty or pty). */
+    private static boolean isTerminal(int fd) {
+        try {
+            String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd)).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     /** Runs a command with the given output streams; returns its exit code. */
@@ -167,22 +185,41 @@ public final class BatonCommand {
                 r.path("rollbackTo").isNull() || r.path("rollbackTo").isMissingNode() ? "deploy"
                         : "rollback to " + r.path("rollbackTo").asLong(), Views.orNone(r.path("stableVersion")),
                 r.path("version").asText(), r.path("strategy").asText(), r.path("phase").asText(),
-                r.path("startedAt").asText(), r.path("reason").isNull() ? "" : r.path("reason").asText()));
+                Views.at(r.path("startedAt")), r.path("reason").isNull() ? "" : r.path("reason").asText()));
         t.print(o.out());
         return 0;
     }
 
-    @Command(name = "logs", description = "The end of an instance's log.")
+    @Command(name = "logs", description = "The end of an instance's log; with -f, what it writes from then on.")
     int logs(@Mixin CommonOptions o, @Parameters(paramLabel = "INSTANCE") String instance,
-             @Option(names = "--lines", defaultValue = "200") int lines) {
-        String text = o.client().text("/v1/instances/" + instance + "/logs?lines=" + lines);
-        if (o.json) {
-            o.printJson(Json.MAPPER.createObjectNode().put("instance", instance).put("log", text));
-        } else {
-            o.out().print(text);
-            o.out().flush();
+             @Option(names = "--lines", defaultValue = "200") int lines,
+             @Option(names = {"-f", "--follow"}, description = "Keep printing what the instance writes until interrupted.")
+             boolean follow) throws InterruptedException {
+        String base = "/v1/instances/" + instance + "/logs";
+        if (!follow) {
+            String text = o.client().text(base + "?lines=" + lines);
+            if (o.json) {
+                o.printJson(Json.MAPPER.createObjectNode().put("instance", instance).put("log", text));
+            } else {
+                o.out().print(text);
+                o.out().flush();
+            }
+            return 0;
         }
-        return 0;
+        BatonClient client = o.client();
+        JsonNode chunk = client.get(base + "?from=tail&lines=" + lines);
+        while (true) {
+            if (o.json) {
+                if (!chunk.path("text").asText().isEmpty()) {
+                    o.printJson(Json.MAPPER.createObjectNode().put("instance", instance).put("log", chunk.path("text").asText()));
+                }
+            } else {
+                o.out().print(chunk.path("text").asText());
+                o.out().flush();
+            }
+            Thread.sleep(500);
+            chunk = client.get(base + "?from=" + chunk.path("next").asLong());
+        }
     }
 
     @Command(name = "enqueue", description = "Put a job in the queue.")

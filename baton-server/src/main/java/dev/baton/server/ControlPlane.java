@@ -255,8 +255,38 @@ public final class ControlPlane implements AutoCloseable {
                 .toList();
     }
 
-    /** The last {@code lines} lines of an instance's log. */
-    public List<String> logs(String instanceId, int lines) {
+    /** A piece of an instance's log and the byte offset where the next piece starts ({@code baton logs -f}). */
+    public record LogChunk(String text, long next) {}
+
+    /** The log's bytes from {@code offset} (up to 1 MiB; from the start when the log was truncated below it). */
+    public LogChunk logFrom(String instanceId, long offset) {
+        Path file = logFile(instanceId);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            long size = ch.size();
+            long from = offset > size || offset < 0 ? 0 : offset;
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(size - from, 1 << 20));
+            while (buf.hasRemaining() && ch.read(buf, from + buf.position()) > 0) {
+                // read on
+            }
+            return new LogChunk(new String(buf.array(), 0, buf.position(), java.nio.charset.StandardCharsets.UTF_8),
+                    from + buf.position());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** The last {@code lines} lines of an instance's log, and the log's size (where following it starts). */
+    public LogChunk logTail(String instanceId, int lines) {
+        long size;
+        try {
+            size = Files.size(logFile(instanceId));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the log of " + instanceId, e);
+        }
+        return new LogChunk(String.join("\n", logs(instanceId, lines)) + "\n", size);
+    }
+
+    private Path logFile(String instanceId) {
         if (!instanceId.matches("[A-Za-z0-9._-]{1,200}")) {
             throw ApiException.badRequest("instance: must be an instance id such as shop-v2-1, got '" + instanceId + "'");
         }
@@ -264,6 +294,12 @@ public final class ControlPlane implements AutoCloseable {
         if (!Files.exists(file)) {
             throw ApiException.notFound("instance: no log for '" + instanceId + "' under " + options.home().logsDir());
         }
+        return file;
+    }
+
+    /** The last {@code lines} lines of an instance's log. */
+    public List<String> logs(String instanceId, int lines) {
+        Path file = logFile(instanceId);
         try (var stream = Files.lines(file)) {
             List<String> all = stream.toList();
             return new ArrayList<>(all.subList(Math.max(0, all.size() - lines), all.size()));

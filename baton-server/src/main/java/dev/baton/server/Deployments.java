@@ -99,7 +99,8 @@ final class Deployments {
             JdbcRolloutStore.Stored s = unfinished.get();
             log.info("resuming rollout {} (revision {}) of {} at phase {}", s.id(), s.revision(),
                     s.state().targetVersion(), s.state().phase());
-            stableSpec = specOf(s.state().stableVersion());
+            stable = s.state().stableVersion();
+            stableSpec = specOf(stable);
             launch(s.state(), true, s.paused());
             return true;
         }

@@ -140,6 +140,7 @@ class DocumentedContractTest {
         assertThat(lastErr).contains("job 999999 not changed: no such job");
         String instance = cp.client().status().path("instances").get(0).path("id").asText();
         assertThat(run("logs", instance, "--lines", "5")).isZero();
+        assertFollowsTheLog(instance);
 
         assertThat(run("jobs", "pause", "mail.out", "--reason", "contract")).isZero();
 
@@ -170,6 +171,25 @@ class DocumentedContractTest {
         cp.start().awaitApi(Duration.ofMinutes(2));
         call("POST /v1/shutdown", "/v1/shutdown", Map.of(), 202);
         await().atMost(Duration.ofMinutes(1)).until(() -> !cp.alive() && LifecycleProcessTest.pidsOf(live.dir).isEmpty());
+    }
+
+    /** {@code logs -f} prints the end of the log, then what is written to it later, until interrupted. */
+    private void assertFollowsTheLog(String instance) throws Exception {
+        java.io.StringWriter out = new java.io.StringWriter();
+        Thread follower = Thread.ofPlatform().start(() -> BatonCommand.execute(new java.io.PrintWriter(out),
+                new java.io.PrintWriter(new java.io.StringWriter()), "logs", instance, "-f", "--lines", "1",
+                "--home", home.dir().toString()));
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> out.toString().contains("test app"));
+            Files.writeString(home.logsDir().resolve(instance + ".log"), "written later\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+            await().atMost(Duration.ofSeconds(30)).until(() -> out.toString().contains("written later"));
+        } finally {
+            follower.interrupt();
+            follower.join(10_000);
+        }
+        commandsRun.add("logs");
+        endpointsCalled.add("GET /v1/instances/{id}/logs");
     }
 
     private JsonNode call(String endpoint, String path, Object body, int expectedStatus) throws IOException, InterruptedException {
