@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.baton.queue.Enqueued;
+import dev.baton.rollout.AppSpec;
+import dev.baton.rollout.SpecException;
 import dev.baton.queue.Job;
 import dev.baton.queue.JobCommands;
 import dev.baton.queue.JobState;
@@ -135,6 +137,21 @@ final class ApiServer implements AutoCloseable {
                     : new DeployRequest(text(body, "version"), text(body, "strategy"), env);
             String id = cp.deploy(req);
             return Reply.json(202, cp.rollout(id).orElseThrow());
+        }
+        if (post && path.equals("/v1/spec")) {
+            String yaml = text(body, "spec");
+            if (yaml == null) {
+                throw ApiException.badRequest("spec: required, the app spec as YAML text");
+            }
+            AppSpec spec;
+            try {
+                spec = SpecFile.parse(yaml).spec();
+            } catch (SpecException e) {
+                throw ApiException.badRequest(String.join("; ", e.errors()));
+            }
+            boolean dryRun = body.path("dryRun").asBoolean(false);
+            List<String> changes = cp.apply(spec, dryRun);
+            return Reply.json(200, Map.of("app", spec.app(), "changes", changes, "applied", !dryRun && !changes.isEmpty()));
         }
         if (get && path.equals("/v1/rollouts")) {
             return Reply.json(200, cp.history(intParam(q, "limit", 20, 1, 1000)));

@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "baton", mixinStandardHelpOptions = true, version = "baton 0.1.0",
         description = "Zero-downtime deploys of web services and job workers.",
-        subcommands = {UpCommand.class, DownCommand.class, DeployCommand.class, StatusCommand.class, JobsCommand.class, DemoCommand.class, KubeCommand.class,
+        subcommands = {UpCommand.class, DownCommand.class, ApplyCommand.class, DeployCommand.class, StatusCommand.class, JobsCommand.class, DemoCommand.class, KubeCommand.class,
                 dev.baton.server.verify.VerifyCommand.class, CommandLine.HelpCommand.class})
 public final class BatonCommand {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BatonCommand.class);

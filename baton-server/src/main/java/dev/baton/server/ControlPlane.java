@@ -183,6 +183,11 @@ public final class ControlPlane implements AutoCloseable {
     public void resume() { deployments.pause(false); }
     public void abort(String reason) { deployments.require().engine().abort(reason); }
 
+    /** Takes {@code spec} for the next deploys (unless {@code dryRun}); returns the changes. See {@link Deployments#apply}. */
+    public List<String> apply(AppSpec spec, boolean dryRun) {
+        return deployments.apply(spec, dryRun);
+    }
+
     /** Aborts the rollout in progress, or redeploys the version of {@code revision} (null: the previous one). */
     public String rollback(Long revision) {
         return deployments.rollback(revision);

@@ -150,6 +150,36 @@ final class Deployments {
                 .findFirst().map(r -> r.state().spec()).orElse(spec);
     }
 
+    /**
+     * Takes {@code next} as the spec of the deploys from now on (unless {@code dryRun}); returns what changes, field by
+     * field. Refused when it is another app's spec, or when it changes what only a new proxy can take (the
+     * {@code listen} and preview ports).
+     */
+    synchronized List<String> apply(AppSpec next, boolean dryRun) {
+        if (!next.app().equals(spec.app())) {
+            throw ApiException.conflict("app: this spec is for '" + next.app() + "', but this control plane runs '"
+                    + spec.app() + "'; another app needs its own home");
+        }
+        if (next.listen() != spec.listen()) {
+            throw ApiException.conflict("listen: the proxy listens on " + spec.listen() + "; a new port needs a new proxy "
+                    + "('baton down', then 'baton up' with this spec)");
+        }
+        if (!java.util.Objects.equals(preview(next), preview(spec))) {
+            throw ApiException.conflict("strategy.preview: the proxy's preview port is " + preview(spec)
+                    + "; a new one needs a new proxy ('baton down', then 'baton up' with this spec)");
+        }
+        List<String> changes = dev.baton.rollout.SpecDiff.between(spec, next);
+        if (!dryRun && !changes.isEmpty()) {
+            spec = next;
+            log.info("spec applied for the next deploys: {}", String.join("; ", changes));
+        }
+        return changes;
+    }
+
+    private static Integer preview(AppSpec s) {
+        return s.strategy() instanceof BlueGreenSpec bg ? bg.preview() : null;
+    }
+
     /** Starts a rollout to {@code req.version()}; returns the new rollout's id. */
     synchronized String deploy(DeployRequest req) {
         return start(withOverrides(spec, req), req.version(), null);

@@ -115,6 +115,10 @@ class DocumentedContractTest {
         assertThat(call("POST /v1/jobs/pause", "/v1/jobs/pause", Map.of("queue", "api"), 200).path("changed").asBoolean()).isTrue();
         assertThat(call("POST /v1/jobs/resume", "/v1/jobs/resume", Map.of("queue", "api"), 200).path("changed").asBoolean()).isTrue();
 
+        JsonNode spec = call("POST /v1/spec", "/v1/spec", Map.of("spec", Files.readString(live.dir.resolve("shop.yaml")),
+                "dryRun", true), 200);
+        assertThat(spec.path("changes")).isEmpty();
+
         JsonNode rollback = call("POST /v1/rollback", "/v1/rollback", Map.of(), 202);
         assertThat(rollback.path("version").asText()).isEqualTo("v1");
         assertThat(cp.client().awaitOutcome(rollback.path("id").asText(), DEPLOY_TIMEOUT, e -> { })
@@ -125,6 +129,8 @@ class DocumentedContractTest {
     /** Each command of the commands table, once, as an operator would type it. */
     private void runEveryCommand() throws Exception {
         assertThat(run("status")).isZero();
+        assertThat(run("apply", live.dir.resolve("shop.yaml").toString(), "--dry-run")).isZero();
+        assertThat(lastOut).contains("no changes");
         assertThat(run("history", "--limit", "5")).isZero();
         assertThat(run("jobs")).isZero();
         assertThat(run("jobs", "stats")).isZero();
