@@ -6,20 +6,11 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code baton apply} against a real control plane: what it shows, what it refuses, and that the next deploy uses it. */
-class ApplyProcessTest {
-    private static final Duration START = Duration.ofMinutes(2);
-    private LiveHome live;
+class ApplyProcessTest extends LiveHomeTest {
 
-    @AfterEach
-    void reap() throws Exception {
-        if (live != null) {
-            live.close();
-        }
-    }
 
     @Test
     void appliedSpecIsShownFieldByFieldAndTheNextDeployUsesItWhileOtherAppsAndNewPortsAreRefused() throws Exception {

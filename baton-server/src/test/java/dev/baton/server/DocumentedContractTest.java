@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * called once and every command of the commands table is run once, each answering what the docs promise. The
  * tables are read from the docs, so a documented endpoint or command that this test does not exercise fails it.
  */
-class DocumentedContractTest {
+class DocumentedContractTest extends LiveHomeTest {
     private static final Path CLI_DOC = Path.of("../docs/cli.md");
     private static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(3);
     /** Commands whose run here would only repeat what another test does at length. */
@@ -37,7 +36,6 @@ class DocumentedContractTest {
             "up", "started by this test (ControlPlaneProcess runs 'baton up')",
             "demo", "its Stage is driven by DeploysUnderLoadTest; here only its --help");
 
-    private LiveHome live;
     private BatonHome home;
     private ControlPlaneProcess cp;
     private final Set<String> endpointsCalled = new LinkedHashSet<>();
@@ -45,12 +43,6 @@ class DocumentedContractTest {
     private String lastErr = "";
     private String lastOut = "";
 
-    @AfterEach
-    void reap() throws Exception {
-        if (live != null) {
-            live.close();
-        }
-    }
 
     @Test
     void everyDocumentedEndpointAnswersAndEveryDocumentedCommandRuns() throws Exception {

@@ -7,24 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Rollouts that go wrong, against a real control plane ({@code baton up} in its own JVM) with TestApp instances
  * as real processes, driven with the {@code baton} commands an operator would type.
  */
-class FailingRolloutProcessTest {
-    private static final Duration START = Duration.ofMinutes(2);
-    private LiveHome live;
+class FailingRolloutProcessTest extends LiveHomeTest {
     private ControlPlaneProcess cp;
 
-    @AfterEach
-    void reap() throws Exception {
-        if (live != null) {
-            live.close();
-        }
-    }
 
     /** v1 running; {@code APP_BIN} in a deploy's env replaces the java binary of the instances' command line. */
     private void upWithV1(String rest) throws Exception {

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,16 +22,8 @@ import org.junit.jupiter.api.Test;
  * {@code /proc}: every process Baton starts for a home names the test's directory on its command line (the
  * instances through their {@code --tag}, the proxy through its state file, PostgreSQL through its data directory).
  */
-class LifecycleProcessTest {
-    private static final Duration START = Duration.ofMinutes(2);
-    private LiveHome live;
+class LifecycleProcessTest extends LiveHomeTest {
 
-    @AfterEach
-    void reap() throws Exception {
-        if (live != null) {
-            live.close();
-        }
-    }
 
     private ControlPlaneProcess upWithOneInstance() throws Exception {
         live = new LiveHome("baton-lifecycle-test");

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,17 +17,9 @@ import org.junit.jupiter.api.Test;
  * times, after a control-plane restart too; and {@code --watch} in a real pseudo-terminal ({@code script}) and
  * into a pipe.
  */
-class StatusProcessTest {
-    private static final Duration START = Duration.ofMinutes(2);
+class StatusProcessTest extends LiveHomeTest {
     private static final Pattern ISO = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d");
-    private LiveHome live;
 
-    @AfterEach
-    void reap() throws Exception {
-        if (live != null) {
-            live.close();
-        }
-    }
 
     @Test
     void statusSaysTheStepTheTrafficThePauseLeftAndTheDeadlineAndWatchRedrawsOnlyOnATerminal() throws Exception {
