@@ -109,6 +109,16 @@ public record AppSpec(String app, int listen, int instances, String run, Map<Str
         return withStrategy(new SpecParser().strategySection(section, instances, listen));
     }
 
+    /**
+     * This spec with single fields changed ({@code strategy.auto_promote → false}), each checked against its kind and
+     * the result validated as a whole spec.
+     *
+     * @throws SpecException naming each bad setting by its path
+     */
+    public AppSpec withSettings(Map<String, String> settings) {
+        return settings.isEmpty() ? this : SpecSettings.apply(this, settings);
+    }
+
     /** This spec with {@code env} as the instances' extra environment. */
     public AppSpec withEnv(Map<String, String> newEnv) {
         return new AppSpec(app, listen, instances, run, newEnv, web, worker, drain, strategy, progressDeadline,

@@ -132,9 +132,11 @@ final class ApiServer implements AutoCloseable {
             Map<String, String> env = new LinkedHashMap<>();
             body.path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
             JsonNode strategy = body.path("strategy");
-            DeployRequest req = strategy.isObject()
+            Map<String, String> settings = new LinkedHashMap<>();
+            body.path("set").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
+            DeployRequest req = (strategy.isObject()
                     ? new DeployRequest(text(body, "version"), null, env, strategy.toString())
-                    : new DeployRequest(text(body, "version"), text(body, "strategy"), env);
+                    : new DeployRequest(text(body, "version"), text(body, "strategy"), env)).withSettings(settings);
             String id = cp.deploy(req);
             return Reply.json(202, cp.rollout(id).orElseThrow());
         }

@@ -27,6 +27,10 @@ final class DeployCommand implements Callable<Integer> {
     @Option(names = "--env", description = "Extra environment for the new instances, K=V (repeatable).")
     Map<String, String> env;
 
+    @Option(names = "--set", description = "A one-off change of one spec field for this deploy, PATH=VALUE "
+            + "(e.g. strategy.auto_promote=false; repeatable), validated like the spec.")
+    java.util.LinkedHashMap<String, String> settings;
+
     @Option(names = "--no-wait", description = "Return once the rollout has started.")
     boolean noWait;
 
@@ -36,7 +40,7 @@ final class DeployCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BatonClient client = o.client();
-        String id = client.deploy(new DeployRequest(version, strategy, env));
+        String id = client.deploy(new DeployRequest(version, strategy, env).withSettings(settings));
         if (noWait) {
             if (o.json) {
                 o.printJson(client.get("/v1/rollouts/" + id).path("rollout"));

@@ -374,6 +374,13 @@ final class Deployments {
             };
             out = out.withStrategy(st);
         }
+        if (!req.settings().isEmpty()) {
+            try {
+                out = out.withSettings(req.settings());
+            } catch (SpecException e) {
+                throw ApiException.badRequest(String.join("; ", e.errors()));
+            }
+        }
         if (!req.env().isEmpty()) {
             Map<String, String> env = new HashMap<>(out.env());
             env.putAll(req.env());

@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** {@code baton apply} against a real control plane: what it shows, what it refuses, and that the next deploy uses it. */
+/**
+ * {@code baton apply} and {@code deploy --set} against a real control plane: what they show, what they refuse, and
+ * that the deploys use them.
+ */
 class ApplyProcessTest extends LiveHomeTest {
 
 
@@ -55,5 +58,14 @@ class ApplyProcessTest extends LiveHomeTest {
         assertThat(cp.client().status().path("rollout").path("strategy").asText()).isEqualTo("blue-green");
         assertThat(Cli.run("promote", "--home", home).code()).isZero();
         await().atMost(START).until(() -> "v2".equals(cp.client().status().path("stableVersion").asText(null)));
+
+        // One-off settings for one deploy: validated like the spec, and the applied spec stays as it was.
+        Cli badSet = Cli.run("deploy", "v3", "--set", "strategy.auto_promote=maybe", "--home", home);
+        assertThat(badSet.code()).isEqualTo(BatonCommand.EXIT_USAGE);
+        assertThat(badSet.err()).contains("strategy.auto_promote: must be true or false, got 'maybe'");
+        Cli set = Cli.run("deploy", "v3", "--set", "strategy.auto_promote=true", "--timeout", "2", "--home", home);
+        assertThat(set.code()).as(set.out() + set.err()).isZero();
+        assertThat(set.out()).contains("SUCCEEDED");
+        assertThat(Cli.run("apply", blueGreen.toString(), "--dry-run", "--home", home).out()).contains("no changes");
     }
 }
