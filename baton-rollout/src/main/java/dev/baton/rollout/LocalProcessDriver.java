@@ -3,8 +3,6 @@ package dev.baton.rollout;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,6 +55,7 @@ public final class LocalProcessDriver implements InstanceDriver {
         final List<CrashListener> listeners = new CopyOnWriteArrayList<>();
         final Set<String> stopping = ConcurrentHashMap.newKeySet();
         final Map<String, CompletableFuture<StopOutcome>> stops = new ConcurrentHashMap<>();
+        volatile PortRange ports = PortRange.ANY;
     }
 
     public LocalProcessDriver(AppSpec spec, Path baseDir, Clock clock) {
@@ -90,6 +89,12 @@ public final class LocalProcessDriver implements InstanceDriver {
         return new LocalProcessDriver(other, logs, records, clock, http, table);
     }
 
+    /** Confines the ports of instances started from now on (by this driver and every one derived from it). */
+    public LocalProcessDriver usePorts(PortRange range) {
+        table.ports = range;
+        return this;
+    }
+
     /** Where an instance's output goes. */
     public Path logFile(String instanceId) {
         return logs.resolve(instanceId + ".log");
@@ -99,7 +104,8 @@ public final class LocalProcessDriver implements InstanceDriver {
     public synchronized Instance start(String version) {
         try {
             Files.createDirectories(logs);
-            int port = freePort();
+            int port = table.ports.free(HOST, records.all().stream().map(InstanceRecords.Entry::port)
+                    .collect(java.util.stream.Collectors.toSet()));
             String id = spec.app() + "-" + version + "-" + nextNumber(version);
             ProcessBuilder pb = new ProcessBuilder("setsid", "sh", "-c", spec.command(version, port));
             pb.environment().putAll(spec.env());
@@ -297,9 +303,4 @@ public final class LocalProcessDriver implements InstanceDriver {
         return max + 1;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -135,6 +135,7 @@ public final class ControlPlane implements AutoCloseable {
             ProxyTrafficControl traffic = new ProxyTrafficControl(proxy.admin(), proxy.listenHost(), proxy.previewPort(),
                     spec.web().pin());
             Deployments deployments = new Deployments(home, store, traffic, queue, db, options.clock(), spec);
+            deployments.usePorts(options.instancePorts());
             undo.add("stop the rollouts", () -> deployments.close(Duration.ofSeconds(10)));
             ControlPlane cp = new ControlPlane(options, embedded, ds, queue, store, proxy, deployments, lock);
             cp.api = new ApiServer(cp, home.apiToken(), options.apiPort()).start();

@@ -24,6 +24,7 @@ public final class ControlPlaneProcess implements AutoCloseable {
     private final String classpath;
     private final Map<String, String> env;
     private final Path logFile;
+    private final List<String> upArgs = new ArrayList<>();
     private Process process;
 
     /**
@@ -39,6 +40,12 @@ public final class ControlPlaneProcess implements AutoCloseable {
         this.logFile = home.dir().resolveSibling("control-plane.log");
     }
 
+    /** More options for {@code baton up} (e.g. {@code --instance-ports 20000-20999}), for every start from now on. */
+    public synchronized ControlPlaneProcess withUpArgs(String... args) {
+        upArgs.addAll(List.of(args));
+        return this;
+    }
+
     /** Starts {@code baton up} (again, after a kill). Returns at once; see {@link #awaitApi}. */
     public synchronized ControlPlaneProcess start() {
         List<String> cmd = new ArrayList<>(List.of("setsid", ProxyProcess.javaBinary(), "-Xmx384m", "-cp", classpath,
@@ -47,6 +54,7 @@ public final class ControlPlaneProcess implements AutoCloseable {
             cmd.add(specFile.toString());
         }
         cmd.addAll(List.of("--home", home.dir().toString()));
+        cmd.addAll(upArgs);
         try {
             Files.createDirectories(home.dir());
             Files.deleteIfExists(home.apiFile());

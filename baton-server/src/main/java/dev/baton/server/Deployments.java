@@ -84,6 +84,11 @@ final class Deployments {
     }
 
     AppSpec spec() { return spec; }
+
+    /** Confines the ports of the instances started from now on. */
+    void usePorts(dev.baton.rollout.PortRange range) {
+        processes.usePorts(range);
+    }
     String stableVersion() { return stable; }
     List<InstanceView> fleet() { return supervisor.fleet(); }
     List<Supervisor.SlotStatus> supervision() { return supervisor.slots(); }

@@ -1,6 +1,7 @@
 package dev.baton.server;
 
 import dev.baton.queue.DatabaseConfig;
+import dev.baton.rollout.PortRange;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,10 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--api-port", defaultValue = "0", description = "REST API port on 127.0.0.1 (0: any free port).")
     int apiPort;
 
+    @Option(names = "--instance-ports", description = "Confine the instances' ports to a range, FIRST-LAST "
+            + "(e.g. 20000-20999, for a host whose firewall opens only those; default: any free port).")
+    String instancePorts;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -46,6 +51,12 @@ final class UpCommand implements Callable<Integer> {
         if (version != null) {
             DeployRequest.of(version);
         }
+        PortRange ports;
+        try {
+            ports = instancePorts == null ? PortRange.ANY : PortRange.parse("--instance-ports", instancePorts);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
         BatonHome h = home != null ? new BatonHome(home) : BatonHome.fromEnvironment();
         DatabaseConfig db;
         try {
@@ -54,7 +65,7 @@ final class UpCommand implements Callable<Integer> {
             throw ApiException.badRequest(e.getMessage() + " (in " + DatabaseConfig.URL_ENV + ")");
         }
         ControlPlane cp = ControlPlane.start(new ControlPlaneOptions(h, spec, version, db, listenHost, apiPort,
-                Clock.systemUTC()));
+                Clock.systemUTC(), ports));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cp.close();

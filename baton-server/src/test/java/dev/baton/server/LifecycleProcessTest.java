@@ -82,6 +82,28 @@ class LifecycleProcessTest extends LiveHomeTest {
     }
 
     @Test
+    void instancesGetPortsOnlyFromTheRangeGivenToUp() throws Exception {
+        live = new LiveHome("baton-lifecycle-test");
+        int first = LiveHome.freePort() < 60000 ? LiveHome.freePort() : 40000;
+        ControlPlaneProcess cp = live.controlPlane(live.spec("""
+                version: v1
+                instances: 2
+                drain: { timeout: 2s, jobs_soft: 1s, jobs_hard: 1s }
+                """)).withUpArgs("--instance-ports", first + "-" + (first + 3)).start();
+        cp.awaitApi(START);
+        await().atMost(START).until(() -> "v1".equals(cp.client().status().path("stableVersion").asText(null)));
+        assertThat(Cli.run("deploy", "v2", "--home", live.home.dir().toString()).code()).isZero();
+
+        var ports = cp.client().get("/v1/rollouts?limit=2").findValuesAsText("id").stream()
+                .flatMap(id -> cp.client().get("/v1/rollouts/" + id).path("instances").findValuesAsText("port").stream())
+                .map(Integer::parseInt).toList();
+        assertThat(ports).hasSizeGreaterThanOrEqualTo(2).allSatisfy(p -> assertThat(p).isBetween(first, first + 3));
+        Cli bad = Cli.run("up", "--instance-ports", "9000-80", "--home", live.home.dir().toString());
+        assertThat(bad.code()).isEqualTo(BatonCommand.EXIT_USAGE);
+        assertThat(bad.err()).contains("--instance-ports: must be a port range FIRST-LAST within 1024-65535");
+    }
+
+    @Test
     void upWithATakenListenPortIsRefusedBeforeAnythingStarts() throws Exception {
         live = new LiveHome("baton-lifecycle-test");
         Path spec = live.spec("version: v1\n");
