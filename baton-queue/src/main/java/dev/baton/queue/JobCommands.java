@@ -149,6 +149,27 @@ public final class JobCommands {
         });
     }
 
+    /** Jobs of one kind and queue that finished in the last minute: completed, and discarded (dead letters). */
+    public record Throughput(String kind, String queue, long completed, long discarded) {}
+
+    /** What finished in the minute before now, by kind and queue ({@code baton jobs --watch}). */
+    public List<Throughput> lastMinute() {
+        return Sql.auto(ds, "jobs finished in the last minute", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT kind, queue, count(*) FILTER (WHERE state = 'COMPLETED'), "
+                    + "count(*) FILTER (WHERE state = 'DISCARDED') FROM baton_jobs WHERE finished_at >= ? "
+                    + "GROUP BY kind, queue ORDER BY kind, queue")) {
+                ps.setObject(1, Sql.ts(clock.instant().minusSeconds(60)));
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<Throughput> out = new ArrayList<>();
+                    while (rs.next()) {
+                        out.add(new Throughput(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+                    }
+                    return out;
+                }
+            }
+        });
+    }
+
     private interface Why {
         String of(JobState state, String uniqueKey);
     }

@@ -78,4 +78,17 @@ class JobCommandsTest extends QueueTestSupport {
         });
         assertThat(commands().show(999_999L)).isEmpty();
     }
+
+    @Test
+    void lastMinuteCountsWhatFinishedByKindAndQueue() {
+        queue.enqueue(JobRequest.of("mail", "{}"));
+        queue.enqueue(JobRequest.of("mail", "{}"));
+        long dead = queue.enqueue(JobRequest.of("mail", "{}")).id();
+        commands().discard(List.of(dead), "by hand");
+        queue.claim(claimOf(WORKER, "mail")).forEach(queue::complete);
+
+        assertThat(commands().lastMinute()).containsExactly(new JobCommands.Throughput("mail", "default", 2, 1));
+        clock.advance(java.time.Duration.ofMinutes(2));
+        assertThat(commands().lastMinute()).isEmpty();
+    }
 }

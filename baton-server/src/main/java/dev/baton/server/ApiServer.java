@@ -225,8 +225,8 @@ final class ApiServer implements AutoCloseable {
             return Reply.json(200, view);
         }
         if (method.equals("GET") && path.equals("/v1/jobs/stats")) {
-            return Reply.json(200, Map.of("kinds", queue.stats().kinds(),
-                    "routing", queue.routing().shares(), "paused", cp.queuePauses().paused()));
+            return Reply.json(200, Map.of("kinds", queue.stats().kinds(), "routing", queue.routing().shares(),
+                    "paused", cp.queuePauses().paused(), "lastMinute", cp.jobCommands().lastMinute()));
         }
         if (method.equals("POST") && path.equals("/v1/jobs/pause")) {
             String name = text(body, "queue");

@@ -17,27 +17,44 @@ final class JobsCommand implements Callable<Integer> {
     @Mixin
     CommonOptions o;
 
+    @Option(names = "--watch", description = "Show it again every 2 seconds (in place on a terminal) until interrupted.")
+    boolean watch;
+
     @Override
-    public Integer call() {
-        return stats(o);
+    public Integer call() throws InterruptedException {
+        return stats(o, watch);
     }
 
-    @Command(name = "stats", description = "Queue depth by kind and queue, and the job routing.")
-    int stats(@Mixin CommonOptions opts) {
-        JsonNode s = opts.client().get("/v1/jobs/stats");
+    @Command(name = "stats", description = "Queue depth, oldest waiting job and jobs done in the last minute, by kind "
+            + "and queue; the job routing; the paused queues.")
+    int stats(@Mixin CommonOptions opts,
+              @Option(names = "--watch", description = "Show it again every 2 seconds until interrupted.") boolean watching)
+            throws InterruptedException {
+        return Watch.run(opts, watching, () -> printStats(opts, opts.client().get("/v1/jobs/stats")));
+    }
+
+    private static void printStats(CommonOptions opts, JsonNode s) {
         if (opts.json) {
             opts.printJson(s);
-            return 0;
+            return;
         }
-        Table t = new Table("KIND", "QUEUE", "AVAILABLE", "SCHEDULED", "RUNNING", "DISCARDED");
-        s.path("kinds").forEach(k -> t.row(k.path("kind").asText(), k.path("queue").asText(), k.path("available").asLong(),
-                k.path("scheduled").asLong(), k.path("running").asLong(), k.path("discarded").asLong()));
+        java.util.Map<String, JsonNode> done = new java.util.HashMap<>();
+        s.path("lastMinute").forEach(d -> done.put(d.path("kind").asText() + "\u0000" + d.path("queue").asText(), d));
+        Table t = new Table("KIND", "QUEUE", "AVAILABLE", "SCHEDULED", "RUNNING", "OLDEST WAITING", "DONE/MIN",
+                "DISCARDED/MIN", "DISCARDED");
+        s.path("kinds").forEach(k -> {
+            JsonNode d = done.getOrDefault(k.path("kind").asText() + "\u0000" + k.path("queue").asText(),
+                    Json.MAPPER.createObjectNode());
+            t.row(k.path("kind").asText(), k.path("queue").asText(), k.path("available").asLong(),
+                    k.path("scheduled").asLong(), k.path("running").asLong(),
+                    k.path("available").asLong() == 0 ? "-" : k.path("oldestAvailableAge").asText(),
+                    d.path("completed").asLong(), d.path("discarded").asLong(), k.path("discarded").asLong());
+        });
         t.print(opts.out());
         opts.out().println("routing: " + (s.path("routing").isEmpty() ? "none (every worker takes every job)" : s.path("routing")));
         s.path("paused").forEach(p -> opts.out().println("paused: queue " + p.path("queue").asText() + " since "
-                + p.path("since").asText() + (p.path("reason").isNull() ? "" : " (" + p.path("reason").asText() + ")")
+                + Views.at(p.path("since")) + (p.path("reason").isNull() ? "" : " (" + p.path("reason").asText() + ")")
                 + "; 'baton jobs resume " + p.path("queue").asText() + "' lets workers claim from it again"));
-        return 0;
     }
 
     @Command(name = "list", description = "Jobs newest first: id, kind, queue, state, attempts, last error.")

@@ -16,33 +16,16 @@ final class StatusCommand implements Callable<Integer> {
             + "terminal, appended otherwise (with --json: one document per line).")
     boolean watch;
 
-    /** Clear the screen and move the cursor home (ANSI): a redraw in place. */
-    static final String REDRAW = "\033[H\033[2J";
-
     @Override
     public Integer call() throws Exception {
-        boolean inPlace = watch && !o.json && BatonCommand.stdoutIsTerminal();
-        while (true) {
+        return Watch.run(o, watch, () -> {
             JsonNode s = o.client().status();
             if (o.json) {
                 o.printJson(s);
             } else {
-                if (inPlace) {
-                    o.out().print(REDRAW);
-                } else if (watch) {
-                    o.out().println("--- " + Views.now());
-                }
                 print(s);
             }
-            o.out().flush();
-            if (!watch) {
-                return 0;
-            }
-            if (!inPlace) {
-                o.out().println();
-            }
-            Thread.sleep(2000);
-        }
+        });
     }
 
     private void print(JsonNode s) {

@@ -44,7 +44,7 @@ class StatusProcessTest extends LiveHomeTest {
         assertThat(ISO.matcher(status.out()).find()).as("times are wall-clock, not ISO:\n%s", status.out()).isFalse();
 
         String tty = watch(true);
-        assertThat(tty.split(Pattern.quote(StatusCommand.REDRAW), -1)).as("redraws in place").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(tty.split(Pattern.quote(Watch.REDRAW), -1)).as("redraws in place").hasSizeGreaterThanOrEqualTo(3);
         String pipe = watch(false);
         assertThat(pipe).doesNotContain("\033[");
         assertThat(pipe.lines().filter(l -> l.startsWith("--- "))).as("appended").hasSizeGreaterThanOrEqualTo(2);
