@@ -228,6 +228,27 @@ class KubeManifestsTest {
     }
 
     @Test
+    void aLeadingExecIsDroppedSoTheProgramIsTheContainersCommand() {
+        AppSpec s = AppSpec.parse("app: shop\nrun: \"exec python3 app.py {port}\"\n");
+
+        Rendered r = Rendered.of(s, KubeOptions.of("shop", IMAGE));
+
+        assertThat(r.container().path("command")).extracting(JsonNode::asText)
+                .containsExactly("python3", "app.py", "8080");
+    }
+
+    @Test
+    void aRunLineStartingWithAShellBuiltinRunsUnderSh() {
+        AppSpec s = AppSpec.parse("app: shop\nrun: \"umask 077\"\n");
+        AppSpec plain = AppSpec.parse("app: shop\nrun: \"export MODE=prod\"\n");
+
+        assertThat(Rendered.of(s, KubeOptions.of("shop", IMAGE)).container().path("command")).extracting(JsonNode::asText)
+                .containsExactly("sh", "-c", "umask 077");
+        assertThat(Rendered.of(plain, KubeOptions.of("shop", IMAGE)).container().path("command")).extracting(JsonNode::asText)
+                .containsExactly("sh", "-c", "export MODE=prod");
+    }
+
+    @Test
     void namespaceGoesOnEveryObjectOrOnNone() {
         Rendered with = Rendered.of(spec(""), KubeOptions.of("shop", IMAGE).withNamespace("payments"));
         Rendered without = render("");

@@ -33,6 +33,10 @@ final class Claimer {
             + ", version = ?, attempted_at = " + QueueTime.NOW + " "
             + "FROM picked WHERE j.id = picked.id RETURNING " + JobRows.COLUMNS;
 
+    /** Nothing is claimed from a queue an operator paused ({@link QueuePauses}). */
+    private static final String NOT_PAUSED =
+            " AND NOT EXISTS (SELECT 1 FROM baton_queue_pauses p WHERE p.queue = baton_jobs.queue)";
+
     static final Comparator<Job> CLAIM_ORDER = Comparator.comparingInt(Job::priority).reversed()
             .thenComparing(Job::runAt).thenComparingLong(Job::id);
 
@@ -59,7 +63,7 @@ final class Claimer {
         }
         OffsetDateTime now = time.now();
         return Sql.auto(ds, "claim", c -> {
-            String sql = PICK_HEAD
+            String sql = PICK_HEAD + NOT_PAUSED
                     + (req.queues().isEmpty() ? "" : " AND queue = ANY(?)")
                     + (groups == null ? "" : bucketPredicate(groups))
                     + PICK_TAIL;

@@ -74,6 +74,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 .orElseGet(() -> start(dataDirectory, port, durability));
     }
 
+    /**
+     * The server running on this data directory, if one is, without starting one: for stopping it
+     * ({@code baton down} without a control plane).
+     */
+    public static Optional<EmbeddedDatabase> adoptRunning(Path dataDirectory) {
+        return running(dataDirectory).map(p -> new EmbeddedDatabase(null, dataDirectory, p, EmbeddedCredentials.read(dataDirectory)));
+    }
+
     /** The port of a live server on this data directory, read from its {@code postmaster.pid}. */
     static Optional<Integer> running(Path dataDirectory) {
         Path pidFile = dataDirectory.resolve("postmaster.pid");

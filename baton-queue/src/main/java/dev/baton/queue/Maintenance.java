@@ -18,7 +18,7 @@ final class Maintenance {
      * dead job of a key: two dead jobs of one key retried in one statement would both see the key
      * free and then collide on the unique index.
      */
-    private static final String KEY_FREE = "(j.unique_key IS NULL OR (NOT EXISTS (SELECT 1 FROM baton_jobs o "
+    static final String KEY_FREE = "(j.unique_key IS NULL OR (NOT EXISTS (SELECT 1 FROM baton_jobs o "
             + "WHERE o.unique_key = j.unique_key AND o.state IN " + Sql.UNFINISHED + ") "
             + "AND j.id = (SELECT max(d.id) FROM baton_jobs d WHERE d.unique_key = j.unique_key "
             + "AND d.state = 'DISCARDED')))";

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class QueueSchema {
 
     /** In order; a new migration is a new resource and a new line here. */
-    static final List<String> MIGRATIONS = List.of("V001__jobs.sql", "V002__queue_autovacuum.sql");
+    static final List<String> MIGRATIONS = List.of("V001__jobs.sql", "V002__queue_autovacuum.sql",
+            "V003__queue_pauses.sql");
 
     private static final Logger log = LoggerFactory.getLogger(QueueSchema.class);
 

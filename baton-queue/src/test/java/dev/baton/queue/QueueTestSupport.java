@@ -28,7 +28,7 @@ abstract class QueueTestSupport {
     @BeforeEach
     void emptyTables() throws SQLException {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            s.execute("TRUNCATE baton_jobs, baton_workers, baton_job_routing RESTART IDENTITY");
+            s.execute("TRUNCATE baton_jobs, baton_workers, baton_job_routing, baton_queue_pauses RESTART IDENTITY");
         }
         clock = new TestClock();
         queue = new JobQueue(ds, config(), clock);

@@ -21,14 +21,16 @@ import java.util.regex.Pattern;
  * @param drain how an instance is taken away
  * @param strategy how one version replaces another
  * @param progressDeadline how long new instances may take to become ready before the deploy is rolled back
+ * @param maxStartFailures how many instances in a row may exit before they are ready before a rollout is rolled back
  * @param kubernetes how instances run as Pods on Kubernetes, or null when the spec has no {@code kubernetes} section
  */
 public record AppSpec(String app, int listen, int instances, String run, Map<String, String> env, WebSpec web,
                       WorkerSpec worker, DrainSpec drain, StrategySpec strategy, Duration progressDeadline,
-                      KubernetesSpec kubernetes) {
+                      int maxStartFailures, KubernetesSpec kubernetes) {
     static final Pattern APP_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     public static final int MAX_INSTANCES = 100;
     public static final Duration DEFAULT_PROGRESS_DEADLINE = Duration.ofMinutes(10);
+    public static final int DEFAULT_MAX_START_FAILURES = 3;
 
     public AppSpec {
         if (app == null || !APP_NAME.matcher(app).matches()) {
@@ -49,6 +51,12 @@ public record AppSpec(String app, int listen, int instances, String run, Map<Str
         }
         if (progressDeadline == null || !progressDeadline.isPositive()) {
             throw new IllegalArgumentException("progress_deadline: must be a duration > 0, got " + progressDeadline);
+        }
+        if (maxStartFailures == 0) {
+            maxStartFailures = DEFAULT_MAX_START_FAILURES; // a spec stored before the field existed
+        }
+        if (maxStartFailures < 1 || maxStartFailures > 100) {
+            throw new IllegalArgumentException("max_start_failures: must be 1..100, got " + maxStartFailures);
         }
     }
 
@@ -76,10 +84,11 @@ public record AppSpec(String app, int listen, int instances, String run, Map<Str
     /** A spec and the version its file names ({@code null} when it names none). */
     public record Versioned(AppSpec spec, String version) {}
 
-    /** A spec without a {@code kubernetes} section. */
+    /** A spec without a {@code kubernetes} section, with the default {@code max_start_failures}. */
     public AppSpec(String app, int listen, int instances, String run, Map<String, String> env, WebSpec web,
                    WorkerSpec worker, DrainSpec drain, StrategySpec strategy, Duration progressDeadline) {
-        this(app, listen, instances, run, env, web, worker, drain, strategy, progressDeadline, null);
+        this(app, listen, instances, run, env, web, worker, drain, strategy, progressDeadline,
+                DEFAULT_MAX_START_FAILURES, null);
     }
 
     /** Reads and parses a spec file. */
@@ -109,16 +118,29 @@ public record AppSpec(String app, int listen, int instances, String run, Map<Str
 
     /** The same spec with another strategy (e.g. {@code baton deploy --strategy}). */
     public AppSpec withStrategy(StrategySpec s) {
-        return new AppSpec(app, listen, instances, run, env, web, worker, drain, s, progressDeadline, kubernetes);
+        return new AppSpec(app, listen, instances, run, env, web, worker, drain, s, progressDeadline, maxStartFailures,
+                kubernetes);
     }
 
     /** The same spec with another environment (e.g. what the control plane adds for every instance). */
     public AppSpec withEnv(Map<String, String> e) {
-        return new AppSpec(app, listen, instances, run, e, web, worker, drain, strategy, progressDeadline, kubernetes);
+        return new AppSpec(app, listen, instances, run, e, web, worker, drain, strategy, progressDeadline,
+                maxStartFailures, kubernetes);
     }
 
     /** The same spec with another {@code kubernetes} section (e.g. {@code baton up --namespace}). */
     public AppSpec withKubernetes(KubernetesSpec k) {
-        return new AppSpec(app, listen, instances, run, env, web, worker, drain, strategy, progressDeadline, k);
+        return new AppSpec(app, listen, instances, run, env, web, worker, drain, strategy, progressDeadline,
+                maxStartFailures, k);
+    }
+
+    /**
+     * This spec with single fields changed ({@code strategy.auto_promote → false}), each checked against its kind and
+     * the result validated as a whole spec.
+     *
+     * @throws SpecException naming each bad setting by its path
+     */
+    public AppSpec withSettings(Map<String, String> settings) {
+        return settings.isEmpty() ? this : SpecSettings.apply(this, settings);
     }
 }

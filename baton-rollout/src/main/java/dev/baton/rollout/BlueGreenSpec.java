@@ -29,6 +29,16 @@ public record BlueGreenSpec(Integer preview, String smoke, boolean autoPromote, 
         return new BlueGreenSpec(null, null, true, DEFAULT_SCALE_DOWN_DELAY);
     }
 
+    /**
+     * How a {@code baton rollback} runs, whatever the spec says: no manual gate (no preview, smoke check or promote),
+     * and traffic moves only once every instance of the version gone back to is ready, all at once (Argo
+     * Rollouts #3941: shifting traffic to a stable set that was not scaled up yet is the outage to avoid). The
+     * version rolled away from is drained and stopped at once.
+     */
+    public static BlueGreenSpec emergency() {
+        return new BlueGreenSpec(null, null, true, Duration.ZERO);
+    }
+
     @Override
     public String type() {
         return "blue-green";

@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Decisions every strategy makes the same way: terminal states, abort, crashed instances, deadlines, weights. */
+/**
+ * Decisions every strategy makes the same way: terminal states, abort, a crash loop (instances exiting before they
+ * are ready), crashed instances, deadlines, weights.
+ */
 final class Decisions {
     private Decisions() {}
 
@@ -18,6 +21,10 @@ final class Decisions {
         }
         if (s.phase() == RolloutPhase.PROGRESSING && s.abortReason() != null) {
             return Optional.of(new Step.Rollback("aborted: " + s.abortReason()));
+        }
+        if (s.phase() == RolloutPhase.PROGRESSING && s.startFailures() >= s.spec().maxStartFailures()) {
+            return Optional.of(new Step.Rollback(s.startFailures() + " instances in a row exited before they were ready "
+                    + "(max_start_failures " + s.spec().maxStartFailures() + "); the last: " + s.lastStartFailure()));
         }
         List<InstanceView> failed = s.failed();
         if (!failed.isEmpty()) {

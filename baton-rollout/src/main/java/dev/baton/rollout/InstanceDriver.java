@@ -32,6 +32,11 @@ public interface InstanceDriver {
     /** Takes a recorded instance over again if it still runs (and is the same process); empty when it is gone. */
     Optional<Instance> adopt(Instance recorded);
 
+    /** The last {@code lines} lines of an instance's output, oldest first (empty when the driver keeps none). */
+    default List<String> logTail(Instance instance, int lines) {
+        return List.of();
+    }
+
     /**
      * Calls {@code listener} when an instance exits without being stopped: {@code exitCode} is -1 when unknown
      * (adopted processes). Close the registration when the listener's owner is done: drivers share one process

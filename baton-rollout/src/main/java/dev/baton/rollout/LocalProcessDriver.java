@@ -4,8 +4,6 @@ import dev.baton.queue.PrivateFiles;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,11 +56,20 @@ public final class LocalProcessDriver implements InstanceDriver {
         final List<CrashListener> listeners = new CopyOnWriteArrayList<>();
         final Set<String> stopping = ConcurrentHashMap.newKeySet();
         final Map<String, CompletableFuture<StopOutcome>> stops = new ConcurrentHashMap<>();
+        volatile PortRange ports = PortRange.ANY;
     }
 
     public LocalProcessDriver(AppSpec spec, Path baseDir, Clock clock) {
         this(spec, baseDir.resolve("logs"), new InstanceRecords(baseDir.resolve("instances")), clock,
                 HttpClient.newBuilder().connectTimeout(PROBE_TIMEOUT).build(), new ProcessTable());
+    }
+
+    /**
+     * A driver over the instances recorded under {@code baseDir}, with no spec: it lists and stops them
+     * ({@code baton down} without a control plane) but cannot start or probe one.
+     */
+    public static LocalProcessDriver recordedUnder(Path baseDir, Clock clock) {
+        return new LocalProcessDriver(null, baseDir, clock);
     }
 
     private LocalProcessDriver(AppSpec spec, Path logs, InstanceRecords records, Clock clock, HttpClient http,
@@ -83,6 +90,12 @@ public final class LocalProcessDriver implements InstanceDriver {
         return new LocalProcessDriver(other, logs, records, clock, http, table);
     }
 
+    /** Confines the ports of instances started from now on (by this driver and every one derived from it). */
+    public LocalProcessDriver usePorts(PortRange range) {
+        table.ports = range;
+        return this;
+    }
+
     /** Where an instance's output goes. */
     public Path logFile(String instanceId) {
         return logs.resolve(instanceId + ".log");
@@ -92,7 +105,8 @@ public final class LocalProcessDriver implements InstanceDriver {
     public synchronized Instance start(String version) {
         try {
             PrivateFiles.directory(logs);
-            int port = freePort();
+            int port = table.ports.free(HOST, records.all().stream().map(InstanceRecords.Entry::port)
+                    .collect(java.util.stream.Collectors.toSet()));
             String id = spec.app() + "-" + version + "-" + nextNumber(version);
             ProcessBuilder pb = new ProcessBuilder("setsid", "sh", "-c", spec.command(version, port));
             pb.environment().putAll(spec.env());
@@ -174,6 +188,23 @@ public final class LocalProcessDriver implements InstanceDriver {
         records.delete(i.id());
         log.info("stopped {} ({})", i.id(), outcome);
         return outcome;
+    }
+
+    @Override
+    public List<String> logTail(Instance instance, int lines) {
+        Path file = logFile(instance.id());
+        try (Stream<String> all = Files.lines(file)) {
+            java.util.ArrayDeque<String> tail = new java.util.ArrayDeque<>();
+            all.forEach(line -> {
+                tail.addLast(line);
+                if (tail.size() > lines) {
+                    tail.removeFirst();
+                }
+            });
+            return List.copyOf(tail);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return List.of();
+        }
     }
 
     @Override
@@ -274,9 +305,4 @@ public final class LocalProcessDriver implements InstanceDriver {
         return max + 1;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return s.getLocalPort();
-        }
-    }
 }

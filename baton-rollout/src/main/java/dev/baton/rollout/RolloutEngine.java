@@ -26,13 +26,18 @@ public final class RolloutEngine {
     private static final Logger log = LoggerFactory.getLogger(RolloutEngine.class);
     static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
     static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
+    static final Duration EXIT_CODE_WAIT = Duration.ofSeconds(1);
+    static final int START_FAILURE_LOG_LINES = 5;
 
     private final Strategy strategy;
     private final RolloutPorts ports;
     private final Clock clock;
     private final Waiter waiter;
     private final Removal removal;
-    private final Set<String> crashed = ConcurrentHashMap.newKeySet();
+    /** Instances that exited on their own, with their exit codes, not yet taken into the state. */
+    private final Map<String, Integer> crashed = new ConcurrentHashMap<>();
+    /** No instance starts before this: the back-off after instances exited before they were ready. */
+    private volatile Instant startNotBefore = Instant.MIN;
     private final AtomicReference<String> abortRequest = new AtomicReference<>();
     private final AtomicBoolean pauseRequest = new AtomicBoolean();
     private volatile boolean promoteRequest;
@@ -52,7 +57,7 @@ public final class RolloutEngine {
         this.waiter = waiter;
         this.removal = new Removal(ports.driver(), ports.traffic(), clock);
         this.crashes = ports.driver().onCrash((instance, code) -> {
-            crashed.add(instance.id());
+            crashed.put(instance.id(), code);
             waiter.wakeUp();
         });
     }
@@ -239,12 +244,35 @@ public final class RolloutEngine {
             event(s, RolloutEvent.Kind.COMMAND, "abort", abort);
         }
         if (!crashed.isEmpty()) {
-            Set<String> ids = Set.copyOf(crashed);
-            crashed.removeAll(ids);
-            b.instances(s.instances().stream().map(i -> ids.contains(i.id()) && i.state() != InstanceState.DRAINING
-                    ? i.with(InstanceState.FAILED, s.now()) : i).toList());
+            Map<String, Integer> codes = Map.copyOf(crashed);
+            codes.keySet().forEach(crashed::remove);
+            List<InstanceView> views = new ArrayList<>();
+            for (InstanceView i : s.instances()) {
+                Integer code = codes.get(i.id());
+                if (code != null && i.state() == InstanceState.STARTING) {
+                    startFailed(b, s, i, code);
+                }
+                views.add(code != null && i.state() != InstanceState.DRAINING ? i.with(InstanceState.FAILED, s.now()) : i);
+            }
+            b.instances(views);
         }
         return b.build();
+    }
+
+    /**
+     * Counts an instance that exited before it was ready (the strategy rolls back after the spec's
+     * {@code max_start_failures} in a row) and holds the next start back, doubling like the supervisor's back-off.
+     */
+    private void startFailed(RolloutState.Builder b, RolloutState s, InstanceView i, Integer code) {
+        int inARow = b.build().startFailures() + 1;
+        List<String> tail = ports.driver().logTail(i.instance(), START_FAILURE_LOG_LINES);
+        String what = i.id() + " exited " + (code == null || code < 0 ? "(exit code unknown)" : "with code " + code)
+                + " before it was ready" + (tail.isEmpty() ? "" : "; its log ends: " + String.join(" | ", tail));
+        Duration backoff = RestartBackoff.DEFAULT.delay(inARow);
+        startNotBefore = clock.instant().plus(backoff);
+        b.startFailures(inARow).lastStartFailure(what);
+        log.warn("rollout {}: {} ({} in a row; next start in {})", s.id(), what, inARow, Durations.format(backoff));
+        event(s, RolloutEvent.Kind.STEP_FAILED, "start", what);
     }
 
     private String execute(Step step) throws Exception {
@@ -252,6 +280,12 @@ public final class RolloutEngine {
         RolloutState s = state;
         switch (step) {
             case Step.StartInstances st -> {
+                if (now.isBefore(startNotBefore)) {
+                    waiter.awaitUntil(startNotBefore, () -> abortRequest.get() != null && state.abortReason() == null);
+                    if (clock.instant().isBefore(startNotBefore)) {
+                        return "held back: instances exited before they were ready";
+                    }
+                }
                 for (int i = 0; i < st.count(); i++) {
                     Instance started = ports.driver().start(st.version());
                     List<InstanceView> all = new ArrayList<>(state.instances());
@@ -332,11 +366,15 @@ public final class RolloutEngine {
         while (true) {
             Instant now = clock.instant();
             List<InstanceView> views = new ArrayList<>();
+            List<InstanceView> gone = new ArrayList<>();
             boolean progressed = false;
             for (InstanceView v : state.instances()) {
                 if (v.version().equals(a.version()) && v.state() == InstanceState.STARTING) {
                     InstanceState probed = ports.driver().probe(v.instance());
                     progressed |= probed == InstanceState.READY;
+                    if (probed == InstanceState.FAILED) {
+                        gone.add(v);
+                    }
                     views.add(probed == InstanceState.STARTING ? v : v.with(probed, now));
                 } else {
                     views.add(v);
@@ -344,7 +382,10 @@ public final class RolloutEngine {
             }
             RolloutState.Builder b = state.toBuilder().instances(views);
             if (progressed) {
-                b.progressAt(now);
+                b.progressAt(now).startFailures(0);
+            }
+            for (InstanceView v : gone) {
+                startFailed(b, state, v, exitCode(v));
             }
             state = b.build();
             int ready = state.ready(a.version()).size();
@@ -357,6 +398,12 @@ public final class RolloutEngine {
             Instant next = now.plus(PROBE_INTERVAL);
             waiter.awaitUntil(next.isBefore(a.deadline()) ? next : a.deadline(), this::signalled);
         }
+    }
+
+    /** The exit code of an instance the probe found gone: its crash report, awaited briefly (null: none came). */
+    private Integer exitCode(InstanceView v) throws InterruptedException {
+        waiter.awaitUntil(clock.instant().plus(EXIT_CODE_WAIT), () -> crashed.containsKey(v.id()));
+        return crashed.remove(v.id());
     }
 
     private String drainAndStop(Step.DrainAndStop d) throws Exception {

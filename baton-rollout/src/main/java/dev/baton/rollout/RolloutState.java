@@ -24,6 +24,9 @@ import java.util.Map;
  * @param promotedAt when the target took all traffic, or null
  * @param abortReason set when a user asked to abort or roll back
  * @param reason why the rollout is rolling back, or null
+ * @param startFailures instances in a row that exited before they were ready (reset when one becomes ready)
+ * @param lastStartFailure the last of those: which instance, its exit code and the end of its log; or null
+ * @param rollbackTo the revision this rollout goes back to when it is a {@code baton rollback}, else null
  * @param now the time of this decision
  * @param generation how many times the store had saved this rollout when this state was read or saved (0: never
  *     saved); a save succeeds only while the stored rollout is still at this generation, so two writers cannot
@@ -34,8 +37,8 @@ public record RolloutState(String id, AppSpec spec, String stableVersion, String
                            Map<String, Integer> jobShares, String previewVersion, int stepIndex, Instant startedAt,
                            Instant progressAt, Instant stepSince, AnalysisVerdict lastVerdict, Boolean smokePassed,
                            Instant promotedAt, boolean promoteRequested, String abortReason,
-                           boolean failedJobsRetried, String reason, Instant now,
-                           long generation) {
+                           boolean failedJobsRetried, String reason, int startFailures, String lastStartFailure,
+                           Long rollbackTo, Instant now, long generation) {
     public RolloutState {
         if (targetVersion == null || targetVersion.isBlank()) {
             throw new IllegalArgumentException("targetVersion: must not be blank");
@@ -56,7 +59,7 @@ public record RolloutState(String id, AppSpec spec, String stableVersion, String
                                      List<InstanceView> running, Instant now) {
         Map<String, Integer> weights = stable == null ? Map.of() : Map.of(stable, 100);
         return new RolloutState(id, spec, stable, target, RolloutPhase.PROGRESSING, running, weights, Map.of(), null,
-                0, now, now, now, null, null, null, false, null, false, null, now, 0);
+                0, now, now, now, null, null, null, false, null, false, null, 0, null, null, now, 0);
     }
 
     /** Instances that still exist (not stopped, not failed). */
@@ -84,7 +87,7 @@ public record RolloutState(String id, AppSpec spec, String stableVersion, String
     public RolloutState atGeneration(long g) {
         return new RolloutState(id, spec, stableVersion, targetVersion, phase, instances, weights, jobShares,
                 previewVersion, stepIndex, startedAt, progressAt, stepSince, lastVerdict, smokePassed, promotedAt,
-                promoteRequested, abortReason, failedJobsRetried, reason, now, g);
+                promoteRequested, abortReason, failedJobsRetried, reason, startFailures, lastStartFailure, rollbackTo, now, g);
     }
 
     /** Copies a state with some fields changed. */
@@ -105,6 +108,9 @@ public record RolloutState(String id, AppSpec spec, String stableVersion, String
         private String abortReason;
         private boolean failedJobsRetried;
         private String reason;
+        private int startFailures;
+        private String lastStartFailure;
+        private Long rollbackTo;
         private Instant now;
 
         private Builder(RolloutState s) {
@@ -124,6 +130,9 @@ public record RolloutState(String id, AppSpec spec, String stableVersion, String
             abortReason = s.abortReason;
             failedJobsRetried = s.failedJobsRetried;
             reason = s.reason;
+            startFailures = s.startFailures;
+            lastStartFailure = s.lastStartFailure;
+            rollbackTo = s.rollbackTo;
             now = s.now;
         }
 
@@ -142,12 +151,16 @@ public record RolloutState(String id, AppSpec spec, String stableVersion, String
         public Builder abortReason(String v) { abortReason = v; return this; }
         public Builder failedJobsRetried(boolean v) { failedJobsRetried = v; return this; }
         public Builder reason(String v) { reason = v; return this; }
+        public Builder startFailures(int v) { startFailures = v; return this; }
+        public Builder lastStartFailure(String v) { lastStartFailure = v; return this; }
+        public Builder rollbackTo(Long v) { rollbackTo = v; return this; }
         public Builder now(Instant v) { now = v; return this; }
 
         public RolloutState build() {
             return new RolloutState(s.id, s.spec, s.stableVersion, s.targetVersion, phase, instances, weights,
                     jobShares, previewVersion, stepIndex, s.startedAt, progressAt, stepSince, lastVerdict,
-                    smokePassed, promotedAt, promoteRequested, abortReason, failedJobsRetried, reason, now, s.generation);
+                    smokePassed, promotedAt, promoteRequested, abortReason, failedJobsRetried, reason, startFailures,
+                    lastStartFailure, rollbackTo, now, s.generation);
         }
     }
 }

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 /** Turns spec YAML into an {@link AppSpec}, reporting every problem at once. */
 final class SpecParser {
     static final List<String> TOP = List.of("app", "listen", "instances", "run", "env", "web", "worker", "drain",
-            "strategy", "progress_deadline", "version", "kubernetes");
+            "strategy", "progress_deadline", "max_start_failures", "version", "kubernetes");
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     static final List<String> WEB = List.of("readiness", "liveness", "trusted_proxies", "pin");
     static final List<String> PIN = List.of("header", "trusted");
@@ -95,6 +95,7 @@ final class SpecParser {
         StrategySpec strategy = strategy(root, desired, listen == null ? 8080 : listen);
         Duration deadline = r.duration(root, "progress_deadline", "progress_deadline");
         KubernetesSpec kubernetes = new KubernetesSpecParser(r).parse(root, app == null ? "app" : app);
+        Integer maxStartFailures = r.integer(root, "max_start_failures", "max_start_failures", 1, 100);
         JsonNode v = root.get("version");
         if (v != null && !v.isNull()) {
             if (v.isTextual() && VERSION.matcher(v.asText()).matches()) {
@@ -113,7 +114,8 @@ final class SpecParser {
         }
         try {
             return new AppSpec(app, listen == null ? 8080 : listen, desired, run, env, web, worker, drain, strategy,
-                    deadline == null ? AppSpec.DEFAULT_PROGRESS_DEADLINE : deadline, kubernetes);
+                    deadline == null ? AppSpec.DEFAULT_PROGRESS_DEADLINE : deadline,
+                    maxStartFailures == null ? AppSpec.DEFAULT_MAX_START_FAILURES : maxStartFailures, kubernetes);
         } catch (IllegalArgumentException e) {
             throw new SpecException(List.of(e.getMessage()));
         }

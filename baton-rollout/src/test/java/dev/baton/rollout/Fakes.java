@@ -58,6 +58,7 @@ final class Fakes {
     final class Driver implements InstanceDriver {
         final Map<String, Instance> running = new ConcurrentHashMap<>();
         final Set<String> neverReady = new HashSet<>();
+        /** Versions whose instances exit at once with code 127, their log saying the command was not found. */
         final Set<String> failingVersions = new HashSet<>();
         int probesUntilReady = 2;
         /** Runs as each instance starts, before it exists. */
@@ -73,7 +74,15 @@ final class Fakes {
                     clock.instant());
             running.put(i.id(), i);
             journal.add("start " + i.id());
+            if (failingVersions.contains(version)) {
+                crash(i.id(), 127);
+            }
             return i;
+        }
+
+        @Override
+        public List<String> logTail(Instance i, int lines) {
+            return failingVersions.contains(i.version()) ? List.of("sh: 1: /nonexistent/bin/myserver: not found") : List.of();
         }
 
         @Override
@@ -110,9 +119,13 @@ final class Fakes {
         }
 
         void crash(String id) {
+            crash(id, 3);
+        }
+
+        void crash(String id, int code) {
             Instance i = running.remove(id);
             journal.add("crash " + id);
-            listeners.forEach(l -> l.crashed(i, 3));
+            listeners.forEach(l -> l.crashed(i, code));
         }
     }
 

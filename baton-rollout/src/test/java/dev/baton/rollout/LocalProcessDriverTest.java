@@ -72,6 +72,27 @@ class LocalProcessDriverTest {
     }
 
     @Test
+    void instancePortsStayInTheConfiguredRangeSkippingTakenAndRecordedPorts() throws Exception {
+        int first;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            first = probe.getLocalPort() < 60000 ? probe.getLocalPort() : 40000;
+        }
+        PortRange range = PortRange.parse("--instance-ports", first + "-" + (first + 3));
+        LocalProcessDriver d = driver("exec sleep 60").usePorts(range);
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(first + 1, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Instance a = start(d, "v1");
+            Instance b = start(d, "v1");
+            Instance c = start(d, "v1");
+            assertThat(List.of(a.port(), b.port(), c.port())).as("in range, not the taken one, each once")
+                    .containsExactlyInAnyOrder(first, first + 2, first + 3);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> start(d, "v1"))
+                    .hasMessageContaining("no free port left in " + first + "-" + (first + 3));
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PortRange.parse("--instance-ports", "9000-80"))
+                .hasMessage("--instance-ports: must be a port range FIRST-LAST within 1024-65535, e.g. 20000-20999, got '9000-80'");
+    }
+
+    @Test
     void instanceFindsItsPortInBatonPortAndPort() throws Exception {
         Path out = dir.resolve("env.txt");
         LocalProcessDriver d = driver("echo \"$BATON_PORT $PORT {port}\" > " + out + ".tmp && mv " + out + ".tmp " + out

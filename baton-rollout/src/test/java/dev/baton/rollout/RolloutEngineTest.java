@@ -93,6 +93,34 @@ class RolloutEngineTest {
     }
 
     @Test
+    void instancesExitingBeforeReadyBackOffAndRollBackAfterMaxStartFailuresQuotingExitCodeAndLog() throws Exception {
+        AppSpec spec = AppSpec.parse("app: shop\nrun: x {port}\ninstances: 2\nprogress_deadline: 1h\n");
+        f.driver.failingVersions.add("v2");
+        java.time.Instant t0 = f.clock.instant();
+        RolloutState end = engine(spec).run(RolloutState.start("r1", spec, "v1", "v2", f.running("v1", 2), t0));
+
+        assertThat(end.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+        assertThat(end.reason()).startsWith("3 instances in a row exited before they were ready (max_start_failures 3)")
+                .contains("v2-5 exited with code 127 before it was ready")
+                .contains("sh: 1: /nonexistent/bin/myserver: not found");
+        assertThat(f.journal).filteredOn(j -> j.startsWith("start v2-")).hasSize(3);
+        assertThat(Duration.between(t0, f.clock.instant())).as("backed off 1 s, then 2 s")
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(3)).isLessThan(Duration.ofMinutes(1));
+        assertThat(f.driver.running.keySet()).containsExactlyInAnyOrder("v1-1", "v1-2");
+        assertThat(f.traffic.weights).as("traffic never moved").doesNotContainKey("v2");
+    }
+
+    @Test
+    void anInstanceThatBecomesReadyResetsTheCountOfStartFailures() throws Exception {
+        AppSpec spec = AppSpec.parse("app: shop\nrun: x {port}\ninstances: 1\nmax_start_failures: 2\n");
+        RolloutState s = RolloutState.start("r1", spec, "v1", "v2", f.running("v1", 1), f.clock.instant())
+                .toBuilder().startFailures(1).lastStartFailure("v2-0 exited with code 1 before it was ready").build();
+        RolloutState end = engine(spec).run(s);
+        assertThat(end.phase()).isEqualTo(RolloutPhase.SUCCEEDED);
+        assertThat(end.startFailures()).isZero();
+    }
+
+    @Test
     void pauseForeverEndsOnPromote() throws Exception {
         AppSpec spec = AppSpec.parse("app: shop\nrun: x {port}\ninstances: 1\nstrategy: { type: canary, steps: [ {weight: 20, pause: forever}, {weight: 100} ] }\n");
         RolloutEngine engine = engine(spec);

@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.baton.queue.Enqueued;
+import dev.baton.rollout.AppSpec;
+import dev.baton.rollout.SpecException;
+import dev.baton.queue.Job;
+import dev.baton.queue.JobCommands;
+import dev.baton.queue.JobState;
 import dev.baton.queue.JobRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -127,11 +132,28 @@ final class ApiServer implements AutoCloseable {
             Map<String, String> env = new LinkedHashMap<>();
             body.path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
             JsonNode strategy = body.path("strategy");
-            DeployRequest req = strategy.isObject()
+            Map<String, String> settings = new LinkedHashMap<>();
+            body.path("set").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
+            DeployRequest req = (strategy.isObject()
                     ? new DeployRequest(text(body, "version"), null, env, strategy.toString())
-                    : new DeployRequest(text(body, "version"), text(body, "strategy"), env);
+                    : new DeployRequest(text(body, "version"), text(body, "strategy"), env)).withSettings(settings);
             String id = cp.deploy(req);
             return Reply.json(202, cp.rollout(id).orElseThrow());
+        }
+        if (post && path.equals("/v1/spec")) {
+            String yaml = text(body, "spec");
+            if (yaml == null) {
+                throw ApiException.badRequest("spec: required, the app spec as YAML text");
+            }
+            AppSpec spec;
+            try {
+                spec = SpecFile.parse(yaml).spec();
+            } catch (SpecException e) {
+                throw ApiException.badRequest(String.join("; ", e.errors()));
+            }
+            boolean dryRun = body.path("dryRun").asBoolean(false);
+            List<String> changes = cp.apply(spec, dryRun);
+            return Reply.json(200, Map.of("app", spec.app(), "changes", changes, "applied", !dryRun && !changes.isEmpty()));
         }
         if (get && path.equals("/v1/rollouts")) {
             return Reply.json(200, cp.history(intParam(q, "limit", 20, 1, 1000)));
@@ -139,6 +161,9 @@ final class ApiServer implements AutoCloseable {
         if (get && p.size() == 3 && p.get(0).equals("v1") && p.get(1).equals("rollouts")) {
             return Reply.json(200, cp.rolloutDetail(p.get(2))
                     .orElseThrow(() -> ApiException.notFound("rollout: no rollout '" + p.get(2) + "'")));
+        }
+        if (p.size() >= 2 && p.get(0).equals("v1") && p.get(1).equals("jobs")) {
+            return jobs(method, path, q, body);
         }
         if (post && p.size() == 2 && p.get(0).equals("v1")) {
             switch (p.get(1)) {
@@ -164,20 +189,54 @@ final class ApiServer implements AutoCloseable {
             return Reply.json(200, cp.status());
         }
         if (get && p.size() == 4 && p.get(0).equals("v1") && p.get(1).equals("instances") && p.get(3).equals("logs")) {
-            return new Reply(200, "text/plain; charset=utf-8",
-                    String.join("\n", cp.logs(p.get(2), intParam(q, "lines", 200, 1, 100_000))) + "\n");
-        }
-        if (path.startsWith("/v1/jobs")) {
-            return jobs(method, path, body);
+            String from = q.get("from");
+            if (from == null) {
+                return new Reply(200, "text/plain; charset=utf-8",
+                        String.join("\n", cp.logs(p.get(2), intParam(q, "lines", 200, 1, 100_000))) + "\n");
+            }
+            return Reply.json(200, from.equals("tail") ? cp.logTail(p.get(2), intParam(q, "lines", 200, 1, 100_000))
+                    : cp.logFrom(p.get(2), longParam(q, "from")));
         }
         return Reply.error(404, "no endpoint " + method + " " + path);
     }
 
-    private Reply jobs(String method, String path, JsonNode body) {
+    private Reply jobs(String method, String path, Map<String, String> q, JsonNode body) {
         var queue = cp.queue();
+        if (method.equals("GET") && path.equals("/v1/jobs")) {
+            JobState state = null;
+            if (q.get("state") != null) {
+                try {
+                    state = JobState.valueOf(q.get("state").toUpperCase(java.util.Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.badRequest("state: must be one of " + java.util.Arrays.toString(JobState.values())
+                            + ", got '" + q.get("state") + "'");
+                }
+            }
+            return Reply.json(200, cp.jobCommands().list(state, q.get("kind"), q.get("queue"),
+                    intParam(q, "limit", 50, 1, 1000)).stream().map(ApiServer::jobView).toList());
+        }
+        if (method.equals("GET") && path.matches("/v1/jobs/\\d{1,18}")) {
+            long id = Long.parseLong(path.substring("/v1/jobs/".length()));
+            JobCommands.Detail d = cp.jobCommands().show(id)
+                    .orElseThrow(() -> ApiException.notFound("job: no job " + id + " (never enqueued, or pruned)"));
+            Map<String, Object> view = new LinkedHashMap<>(jobView(d.job()));
+            view.put("payload", d.job().payload());
+            view.put("history", d.history());
+            return Reply.json(200, view);
+        }
         if (method.equals("GET") && path.equals("/v1/jobs/stats")) {
-            return Reply.json(200, Map.of("kinds", queue.stats().kinds(),
-                    "routing", queue.routing().shares()));
+            return Reply.json(200, Map.of("kinds", queue.stats().kinds(), "routing", queue.routing().shares(),
+                    "paused", cp.queuePauses().paused(), "lastMinute", cp.jobCommands().lastMinute()));
+        }
+        if (method.equals("POST") && path.equals("/v1/jobs/pause")) {
+            String name = text(body, "queue");
+            boolean changed = cp.queuePauses().pause(name, text(body, "reason"));
+            return Reply.json(200, Map.of("queue", name, "paused", true, "changed", changed));
+        }
+        if (method.equals("POST") && path.equals("/v1/jobs/resume")) {
+            String name = text(body, "queue");
+            boolean changed = cp.queuePauses().resume(name);
+            return Reply.json(200, Map.of("queue", name, "paused", false, "changed", changed));
         }
         if (method.equals("POST") && path.equals("/v1/jobs")) {
             String kind = text(body, "kind");
@@ -193,20 +252,37 @@ final class ApiServer implements AutoCloseable {
             return Reply.json(201, Map.of("id", e.id(), "existing", e.existing()));
         }
         if (method.equals("POST") && path.equals("/v1/jobs/retry")) {
-            return Reply.json(200, Map.of("retried", queue.retryDiscarded(ids(body))));
+            return Reply.json(200, outcomes("retried", cp.jobCommands().retry(ids(body))));
         }
         if (method.equals("POST") && path.equals("/v1/jobs/discard")) {
             String reason = body.hasNonNull("reason") ? body.get("reason").asText() : "discarded by request";
-            int n = 0;
-            for (long id : ids(body)) {
-                var job = queue.find(id);
-                if (job.isPresent() && queue.discard(job.get(), reason)) {
-                    n++;
-                }
-            }
-            return Reply.json(200, Map.of("discarded", n));
+            return Reply.json(200, outcomes("discarded", cp.jobCommands().discard(ids(body), reason)));
         }
         return Reply.error(404, "no endpoint " + method + " " + path);
+    }
+
+    /** A job as {@code jobs list} shows it. */
+    private static Map<String, Object> jobView(Job j) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", j.id());
+        v.put("kind", j.kind());
+        v.put("queue", j.queue());
+        v.put("state", j.state().name());
+        v.put("attempt", j.attempt());
+        v.put("maxAttempts", j.maxAttempts());
+        v.put("runAt", j.runAt());
+        v.put("createdAt", j.createdAt());
+        v.put("version", j.version());
+        v.put("uniqueKey", j.uniqueKey());
+        v.put("lastError", j.errors().isEmpty() ? null : j.errors().getLast());
+        return v;
+    }
+
+    /** {@code {<verb>: n, notChanged: [{id, reason}]}}. */
+    private static Map<String, Object> outcomes(String verb, List<JobCommands.Outcome> outcomes) {
+        List<Map<String, Object>> notChanged = outcomes.stream().filter(o -> !o.changed())
+                .map(o -> Map.<String, Object>of("id", o.id(), "reason", o.reason())).toList();
+        return Map.of(verb, outcomes.size() - notChanged.size(), "notChanged", notChanged);
     }
 
     private static List<Long> ids(JsonNode body) {
@@ -250,6 +326,18 @@ final class ApiServer implements AutoCloseable {
             // reported below
         }
         throw ApiException.badRequest(name + ": must be a whole number " + min + ".." + max + ", got '" + v + "'");
+    }
+
+    private static long longParam(Map<String, String> q, String name) {
+        try {
+            long n = Long.parseLong(q.get(name));
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw ApiException.badRequest(name + ": must be 'tail' or a byte offset >= 0, got '" + q.get(name) + "'");
     }
 
     private static Map<String, String> query(String raw) {

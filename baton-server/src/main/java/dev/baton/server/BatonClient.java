@@ -80,6 +80,9 @@ public final class BatonClient {
             }
         }
         body.put("env", req.env());
+        if (!req.settings().isEmpty()) {
+            body.put("set", req.settings());
+        }
         return post("/v1/deploys", body).path("id").asText();
     }
 

@@ -20,16 +20,40 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "baton", mixinStandardHelpOptions = true, version = "baton 0.1.0",
         description = "Zero-downtime deploys of web services and job workers.",
-        subcommands = {UpCommand.class, DeployCommand.class, StatusCommand.class, JobsCommand.class, DemoCommand.class, KubeCommand.class,
+        subcommands = {UpCommand.class, DownCommand.class, ApplyCommand.class, DeployCommand.class, StatusCommand.class, JobsCommand.class, DemoCommand.class, KubeCommand.class,
                 dev.baton.server.verify.VerifyCommand.class, CommandLine.HelpCommand.class})
 public final class BatonCommand {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BatonCommand.class);
     public static final int EXIT_ROLLED_BACK = 1;
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "On an unexpected error, print where it happened (also BATON_VERBOSE=1).")
+    boolean verbose;
+
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_UNREACHABLE = 3;
     public static final int EXIT_REFUSED = 4;
 
+    /** Whether standard output is a terminal; only {@link #main} sets it (in-process runs write to a buffer). */
+    private static volatile boolean stdoutTerminal;
+
     public static void main(String[] args) {
+        stdoutTerminal = isTerminal(1);
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    static boolean stdoutIsTerminal() {
+        return stdoutTerminal;
+    }
+
+    /** Whether file descriptor {@code fd} of this process is a terminal (Linux: it links to a tty or pty). */
+    private static boolean isTerminal(int fd) {
+        try {
+            String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd)).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     /** Runs a command with the given output streams; returns its exit code. */
@@ -43,15 +67,44 @@ public final class BatonCommand {
                 e.println("baton: invalid app spec; nothing was started:");
                 se.errors().forEach(x -> e.println("  " + x));
             } else {
-                e.println("baton: " + ex.getMessage());
+                e.println("baton: " + message(ex));
             }
-            if (code == 1 && !(ex instanceof BatonClient.ApiError)) {
+            if (expected(ex)) {
+                log.debug("baton {} failed", String.join(" ", args), ex);
+            } else if (verbose(parsed)) {
                 ex.printStackTrace(e);
+            } else {
+                e.println("baton: (an unexpected error; --verbose shows where it happened)");
             }
             e.flush();
             return code;
         });
         return cl.execute(args);
+    }
+
+    /** Failures that are the operator's to fix, said in one line: no trace. */
+    private static boolean expected(Exception ex) {
+        return ex instanceof SpecException || ex instanceof BatonClient.Unreachable || ex instanceof BatonClient.ApiError
+                || ex instanceof ApiException || ex instanceof HomeLock.Busy;
+    }
+
+    /** The message, or the exception's type when it has none (a message with the cause's when it adds to it). */
+    private static String message(Exception ex) {
+        String m = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+        Throwable cause = ex.getCause();
+        if (!expected(ex) && cause != null && cause.getMessage() != null && !m.contains(cause.getMessage())) {
+            m += ": " + cause.getMessage();
+        }
+        return m;
+    }
+
+    private static boolean verbose(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return "1".equals(System.getenv("BATON_VERBOSE"));
     }
 
     static int exitCode(Exception ex) {
@@ -90,21 +143,35 @@ public final class BatonCommand {
         return command(o, "/v1/abort", reason == null ? Map.of() : Map.of("reason", reason), "aborting");
     }
 
-    @Command(name = "rollback", description = "Abort the rollout in progress, or go back to an earlier revision "
-            + "(default: the previous successful one).")
-    int rollback(@Mixin CommonOptions o, @Parameters(arity = "0..1", paramLabel = "REVISION") Long revision) {
+    @Command(name = "rollback", description = "Abort the rollout in progress; or go back to the last version that "
+            + "succeeded before the running one (or to REVISION), with no manual gate, and follow it to the end.")
+    int rollback(@Mixin CommonOptions o, @Parameters(arity = "0..1", paramLabel = "REVISION") Long revision,
+                 @Option(names = "--no-wait", description = "Return once the rollback has started.") boolean noWait,
+                 @Option(names = "--timeout", defaultValue = "60", description = "Minutes to wait for the outcome.")
+                 long timeoutMinutes) throws InterruptedException {
         Map<String, Object> body = new LinkedHashMap<>();
         if (revision != null) {
             body.put("revision", revision);
         }
-        JsonNode r = o.client().post("/v1/rollback", body);
-        if (o.json) {
-            o.printJson(r);
-        } else {
-            Views.rolloutLine(o.out(), r);
-            o.out().println("follow it with: baton status --watch");
+        BatonClient client = o.client();
+        JsonNode r = client.post("/v1/rollback", body);
+        if (noWait) {
+            if (o.json) {
+                o.printJson(r);
+            } else {
+                Views.rolloutLine(o.out(), r);
+                o.out().println("follow it with: baton status --watch");
+            }
+            return 0;
         }
-        return 0;
+        String id = r.path("id").asText();
+        boolean aborting = r.path("rollbackTo").isNull() || r.path("rollbackTo").isMissingNode();
+        o.progress().println("rollout " + id + ": rolling back to " + (aborting ? Views.orNone(r.path("stableVersion"))
+                : r.path("version").asText() + " (revision " + r.path("rollbackTo").asLong() + ")"));
+        o.progress().flush();
+        String phase = DeployCommand.phase(DeployCommand.follow(o, client, id, java.time.Duration.ofMinutes(timeoutMinutes)));
+        // An aborted rollout ends ROLLED_BACK: for it, that is the rollback done.
+        return phase.equals(aborting ? "ROLLED_BACK" : "SUCCEEDED") ? 0 : BatonCommand.EXIT_ROLLED_BACK;
     }
 
     @Command(name = "history", description = "The rollouts, newest first.")
@@ -114,25 +181,46 @@ public final class BatonCommand {
             o.printJson(list);
             return 0;
         }
-        TextTable t = new TextTable("REVISION", "ROLLOUT", "FROM", "TO", "STRATEGY", "PHASE", "STARTED", "REASON");
-        list.forEach(r -> t.row(r.path("revision").asLong(), r.path("id").asText(), Views.orNone(r.path("stableVersion")),
+        TextTable t = new TextTable("REVISION", "ROLLOUT", "KIND", "FROM", "TO", "STRATEGY", "PHASE", "STARTED", "REASON");
+        list.forEach(r -> t.row(r.path("revision").asLong(), r.path("id").asText(),
+                r.path("rollbackTo").isNull() || r.path("rollbackTo").isMissingNode() ? "deploy"
+                        : "rollback to " + r.path("rollbackTo").asLong(), Views.orNone(r.path("stableVersion")),
                 r.path("version").asText(), r.path("strategy").asText(), r.path("phase").asText(),
-                r.path("startedAt").asText(), r.path("reason").isNull() ? "" : r.path("reason").asText()));
+                Views.at(r.path("startedAt")), r.path("reason").isNull() ? "" : r.path("reason").asText()));
         t.print(o.out());
         return 0;
     }
 
-    @Command(name = "logs", description = "The end of an instance's log.")
+    @Command(name = "logs", description = "The end of an instance's log; with -f, what it writes from then on.")
     int logs(@Mixin CommonOptions o, @Parameters(paramLabel = "INSTANCE") String instance,
-             @Option(names = "--lines", defaultValue = "200") int lines) {
-        String text = o.client().text("/v1/instances/" + instance + "/logs?lines=" + lines);
-        if (o.json) {
-            o.printJson(Json.MAPPER.createObjectNode().put("instance", instance).put("log", text));
-        } else {
-            o.out().print(text);
-            o.out().flush();
+             @Option(names = "--lines", defaultValue = "200") int lines,
+             @Option(names = {"-f", "--follow"}, description = "Keep printing what the instance writes until interrupted.")
+             boolean follow) throws InterruptedException {
+        String base = "/v1/instances/" + instance + "/logs";
+        if (!follow) {
+            String text = o.client().text(base + "?lines=" + lines);
+            if (o.json) {
+                o.printJson(Json.MAPPER.createObjectNode().put("instance", instance).put("log", text));
+            } else {
+                o.out().print(text);
+                o.out().flush();
+            }
+            return 0;
         }
-        return 0;
+        BatonClient client = o.client();
+        JsonNode chunk = client.get(base + "?from=tail&lines=" + lines);
+        while (true) {
+            if (o.json) {
+                if (!chunk.path("text").asText().isEmpty()) {
+                    o.printJson(Json.MAPPER.createObjectNode().put("instance", instance).put("log", chunk.path("text").asText()));
+                }
+            } else {
+                o.out().print(chunk.path("text").asText());
+                o.out().flush();
+            }
+            Thread.sleep(500);
+            chunk = client.get(base + "?from=" + chunk.path("next").asLong());
+        }
     }
 
     @Command(name = "enqueue", description = "Put a job in the queue.")
@@ -161,11 +249,6 @@ public final class BatonCommand {
             o.out().println((r.path("existing").asBoolean() ? "already queued as job " : "enqueued job ") + r.path("id").asLong());
         }
         return 0;
-    }
-
-    @Command(name = "down", description = "Stop everything: instances (drained), the proxy, the control plane.")
-    int down(@Mixin CommonOptions o) {
-        return command(o, "/v1/shutdown", Map.of(), "stopping everything");
     }
 
     private static int command(CommonOptions o, String path, Map<String, ?> body, String done) {

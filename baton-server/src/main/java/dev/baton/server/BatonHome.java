@@ -18,6 +18,7 @@ import java.util.Optional;
  *
  * <pre>
  * .baton/token            REST API bearer token (0600, generated on first start)
+ * .baton/control-plane.lock  locked by the running control plane (see HomeLock); holds its pid
  * .baton/api.json         where the REST API listens: {"host", "port", "pid"}
  * .baton/pg/              embedded PostgreSQL data (when BATON_DATABASE_URL is not set)
  * .baton/proxy/           the proxy's admin token, pid record, route table and log

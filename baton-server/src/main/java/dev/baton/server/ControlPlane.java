@@ -4,9 +4,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.baton.queue.Database;
 import dev.baton.queue.DatabaseConfig;
 import dev.baton.queue.EmbeddedDatabase;
+import dev.baton.queue.JobCommands;
 import dev.baton.queue.JobQueue;
 import dev.baton.queue.PrivateFiles;
 import dev.baton.queue.QueueConfig;
+import dev.baton.queue.QueuePauses;
 import dev.baton.queue.QueueSchema;
 import dev.baton.rollout.AppSpec;
 import dev.baton.rollout.BlueGreenSpec;
@@ -57,12 +59,16 @@ public final class ControlPlane implements AutoCloseable {
     private final ProxyProcess proxy;
     private final Deployments deployments;
     private final ServerMetrics metrics;
+    private final JobCommands jobCommands;
+    private final QueuePauses queuePauses;
+    private final HomeLock lock;
     private ApiServer api;
     private volatile boolean closed;
 
     private ControlPlane(ControlPlaneOptions options, EmbeddedDatabase embedded, HikariDataSource ds, JobQueue queue,
-                         JdbcRolloutStore store, ProxyProcess proxy, Deployments deployments) {
+                         JdbcRolloutStore store, ProxyProcess proxy, Deployments deployments, HomeLock lock) {
         this.options = options;
+        this.lock = lock;
         this.embedded = embedded;
         this.ds = ds;
         this.queue = queue;
@@ -70,30 +76,54 @@ public final class ControlPlane implements AutoCloseable {
         this.proxy = proxy;
         this.deployments = deployments;
         this.metrics = new ServerMetrics(this);
+        this.jobCommands = new JobCommands(ds, options.clock());
+        this.queuePauses = new QueuePauses(ds, options.clock());
     }
 
     /**
-     * Starts (or restarts) the control plane on {@code options.home()}.
+     * Starts (or restarts) the control plane on {@code options.home()}. Only one control plane runs per home
+     * ({@link HomeLock}). What can be checked is checked before anything starts (the proxy's port is free); when
+     * a later part fails to start, what this start started is stopped again, and what it adopted is left running.
      *
+     * @throws HomeLock.Busy when another control plane runs on this home
+     * @throws ApiException (400) when the spec's {@code listen} port is taken by another process
      * @throws IllegalStateException when there is no spec to run (first start without one)
      */
     public static ControlPlane start(ControlPlaneOptions options) {
         BatonHome home = options.home();
         try {
-            PrivateFiles.directory(home.dir());
+            PrivateFiles.directory(home.dir()); // the owner's only, from the start
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + home.dir(), e);
         }
-        home.apiToken();
-        EmbeddedDatabase embedded = null;
-        DatabaseConfig db = options.database();
-        if (db == null) {
-            embedded = EmbeddedDatabase.startOrAdopt(home.pgDir(), 0, EmbeddedDatabase.Durability.DURABLE);
-            db = embedded.config();
-        }
-        log.info("database {}", db.redactedUrl());
-        HikariDataSource ds = Database.open(db, 8, "baton-control-plane");
+        HomeLock lock = HomeLock.acquire(home);
+        StartUndo undo = new StartUndo();
+        undo.add("release " + HomeLock.file(home), lock::close);
         try {
+            home.apiToken();
+            if (options.spec() != null && !ProxyProcess.runningFor(home)) {
+                AppSpec given = options.spec().spec();
+                Ports.requireFree("listen", options.listenHost(), given.listen());
+                if (given.strategy() instanceof BlueGreenSpec bg && bg.preview() != null) {
+                    Ports.requireFree("strategy.preview", options.listenHost(), bg.preview());
+                }
+            }
+            if (options.apiPort() != 0) {
+                Ports.requireFree("--api-port", "127.0.0.1", options.apiPort());
+            }
+            EmbeddedDatabase embedded = null;
+            DatabaseConfig db = options.database();
+            if (db == null) {
+                EmbeddedDatabase started = EmbeddedDatabase.startOrAdopt(home.pgDir(), 0, EmbeddedDatabase.Durability.DURABLE);
+                if (!started.adopted()) {
+                    undo.add("stop the embedded PostgreSQL", started::close);
+                }
+                embedded = started;
+                db = embedded.config();
+            }
+            log.info("database {}", db.redactedUrl());
+            HikariDataSource ds = Database.open(db, 8, "baton-control-plane");
+            undo.add("close the database pool", ds::close);
             QueueSchema.migrate(ds);
             JobQueue queue = new JobQueue(ds, QueueConfig.defaults());
             JdbcRolloutStore store = new JdbcRolloutStore(ds);
@@ -104,15 +134,21 @@ public final class ControlPlane implements AutoCloseable {
             ProxyProcess proxy = ProxyProcess.startOrAdopt(home, options.listenHost(), spec.listen(), previewPort,
                     spec.web().trustedProxies(), spec.drain().timeout(),
                     spec.web().readiness());
+            if (!proxy.adopted()) {
+                undo.add("stop the proxy", () -> proxy.stop(Duration.ofSeconds(10)));
+            }
             ProxyTrafficControl traffic = new ProxyTrafficControl(proxy.admin(), proxy.listenHost(), proxy.previewPort(),
                     spec.web().pin());
-            InstanceDrivers drivers = options.kubernetes() == null ? new LocalInstanceDrivers(spec, home, db, options.clock())
+            InstanceDrivers drivers = options.kubernetes() == null
+                    ? new LocalInstanceDrivers(spec, home, db, options.clock(), options.instancePorts())
                     : new KubernetesInstanceDrivers(options.kubernetes().connect(), options.kubernetes().apply(spec), db,
                             options.clock());
             Deployments deployments = new Deployments(store, traffic, queue, options.clock(),
                     options.kubernetes() == null ? spec : options.kubernetes().apply(spec), drivers);
-            ControlPlane cp = new ControlPlane(options, embedded, ds, queue, store, proxy, deployments);
+            undo.add("stop the rollouts", () -> deployments.close(Duration.ofSeconds(10)));
+            ControlPlane cp = new ControlPlane(options, embedded, ds, queue, store, proxy, deployments, lock);
             cp.api = new ApiServer(cp, home.apiToken(), options.apiPort()).start();
+            undo.add("stop the REST API", cp.api::close);
             BatonHome.writeAtomically(home.apiFile(), Json.write(Map.of("host", "127.0.0.1", "port", cp.api.port(),
                     "pid", ProcessHandle.current().pid())));
             boolean deployedBefore = deployments.recover();
@@ -123,7 +159,7 @@ public final class ControlPlane implements AutoCloseable {
                     proxy.trafficPort());
             return cp;
         } catch (RuntimeException e) {
-            ds.close();
+            undo.run(e);
             throw e;
         }
     }
@@ -144,10 +180,23 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    public void promote() { deployments.require().engine().promote(); }
+    /** Ends a canary's pause or swaps a blue-green waiting for promotion; a rolling rollout has nothing to promote. */
+    public void promote() {
+        var engine = deployments.require().engine();
+        if (engine.current().spec().strategy().type().equals("rolling")) {
+            throw ApiException.conflict("nothing to promote: a rolling rollout has no pause or swap to end");
+        }
+        engine.promote();
+    }
+
     public void pause() { deployments.pause(true); }
     public void resume() { deployments.pause(false); }
     public void abort(String reason) { deployments.require().engine().abort(reason); }
+
+    /** Takes {@code spec} for the next deploys (unless {@code dryRun}); returns the changes. See {@link Deployments#apply}. */
+    public List<String> apply(AppSpec spec, boolean dryRun) {
+        return deployments.apply(spec, dryRun);
+    }
 
     /** Aborts the rollout in progress, or redeploys the version of {@code revision} (null: the previous one). */
     public String rollback(Long revision) {
@@ -221,6 +270,48 @@ public final class ControlPlane implements AutoCloseable {
                 .toList();
     }
 
+    /** A piece of an instance's log and the byte offset where the next piece starts ({@code baton logs -f}). */
+    public record LogChunk(String text, long next) {}
+
+    /** The log's bytes from {@code offset} (up to 1 MiB; from the start when the log was truncated below it). */
+    public LogChunk logFrom(String instanceId, long offset) {
+        Path file = logFile(instanceId);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            long size = ch.size();
+            long from = offset > size || offset < 0 ? 0 : offset;
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(size - from, 1 << 20));
+            while (buf.hasRemaining() && ch.read(buf, from + buf.position()) > 0) {
+                // read on
+            }
+            return new LogChunk(new String(buf.array(), 0, buf.position(), java.nio.charset.StandardCharsets.UTF_8),
+                    from + buf.position());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** The last {@code lines} lines of an instance's log, and the log's size (where following it starts). */
+    public LogChunk logTail(String instanceId, int lines) {
+        long size;
+        try {
+            size = Files.size(logFile(instanceId));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the log of " + instanceId, e);
+        }
+        return new LogChunk(String.join("\n", logs(instanceId, lines)) + "\n", size);
+    }
+
+    private Path logFile(String instanceId) {
+        if (!instanceId.matches("[A-Za-z0-9._-]{1,200}")) {
+            throw ApiException.badRequest("instance: must be an instance id such as shop-v2-1, got '" + instanceId + "'");
+        }
+        Path file = options.home().logsDir().resolve(instanceId + ".log");
+        if (!Files.exists(file)) {
+            throw ApiException.notFound("instance: no log for '" + instanceId + "'"); // the home's path stays private
+        }
+        return file;
+    }
+
     /** The last {@code lines} lines of an instance's log (its log file, or the pod log API on Kubernetes). */
     public List<String> logs(String instanceId, int lines) {
         if (!instanceId.matches("[A-Za-z0-9._-]{1,200}")) {
@@ -230,6 +321,8 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public JobQueue queue() { return queue; }
+    public JobCommands jobCommands() { return jobCommands; }
+    public QueuePauses queuePauses() { return queuePauses; }
     public BatonHome home() { return options.home(); }
     public int apiPort() { return api.port(); }
     public int trafficPort() { return proxy.trafficPort(); }
@@ -240,6 +333,11 @@ public final class ControlPlane implements AutoCloseable {
     /** Stops the control plane only; the data plane (proxy, instances, embedded database) keeps running. */
     @Override
     public synchronized void close() {
+        stopControlPlane();
+        lock.close();
+    }
+
+    private void stopControlPlane() {
         if (closed) {
             return;
         }
@@ -283,10 +381,11 @@ public final class ControlPlane implements AutoCloseable {
             }
         }
         proxy.stop(grace);
-        close();
+        stopControlPlane();
         if (embedded != null) {
             embedded.close();
         }
+        lock.close();
         log.info("everything stopped");
     }
 }

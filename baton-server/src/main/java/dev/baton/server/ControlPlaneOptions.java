@@ -1,6 +1,7 @@
 package dev.baton.server;
 
 import dev.baton.queue.DatabaseConfig;
+import dev.baton.rollout.PortRange;
 import java.time.Clock;
 
 /**
@@ -14,9 +15,11 @@ import java.time.Clock;
  * @param listenHost the address the proxy's public port binds (127.0.0.1 unless told otherwise)
  * @param apiPort the REST API's port on 127.0.0.1; 0 lets the OS choose (see {@code .baton/api.json})
  * @param kubernetes the cluster whose Pods are the instances, or null for local processes
+ * @param instancePorts the ports instances may get ({@link PortRange#ANY} unless a firewall wants a range)
  */
 public record ControlPlaneOptions(BatonHome home, SpecFile spec, String initialVersion, DatabaseConfig database,
-                                  String listenHost, int apiPort, Clock clock, KubeTarget kubernetes) {
+                                  String listenHost, int apiPort, Clock clock, KubeTarget kubernetes,
+                                  PortRange instancePorts) {
     public ControlPlaneOptions {
         if (home == null) {
             throw new IllegalArgumentException("home: required");
@@ -26,12 +29,13 @@ public record ControlPlaneOptions(BatonHome home, SpecFile spec, String initialV
         }
         listenHost = listenHost == null || listenHost.isBlank() ? "127.0.0.1" : listenHost;
         clock = clock == null ? Clock.systemUTC() : clock;
+        instancePorts = instancePorts == null ? PortRange.ANY : instancePorts;
     }
 
     /** Defaults for {@code home}: spec given, database from {@code BATON_DATABASE_URL} or embedded. */
     public static ControlPlaneOptions of(BatonHome home, SpecFile spec) {
         return new ControlPlaneOptions(home, spec, null, DatabaseConfig.fromEnvironment(System.getenv()),
-                "127.0.0.1", 0, Clock.systemUTC(), null);
+                "127.0.0.1", 0, Clock.systemUTC(), null, PortRange.ANY);
     }
 
     /** The version to deploy on a fresh start, if any. */
@@ -41,6 +45,7 @@ public record ControlPlaneOptions(BatonHome home, SpecFile spec, String initialV
 
     /** The same options with instances as Pods on {@code target}. */
     public ControlPlaneOptions onKubernetes(KubeTarget target) {
-        return new ControlPlaneOptions(home, spec, initialVersion, database, listenHost, apiPort, clock, target);
+        return new ControlPlaneOptions(home, spec, initialVersion, database, listenHost, apiPort, clock, target,
+                instancePorts);
     }
 }

@@ -23,8 +23,8 @@ public final class ControlPlaneProcess implements AutoCloseable {
     private final Path specFile;
     private final String classpath;
     private final Map<String, String> env;
-    private final List<String> upOptions;
     private final Path logFile;
+    private final List<String> upArgs = new ArrayList<>();
     private Process process;
 
     /**
@@ -39,12 +39,18 @@ public final class ControlPlaneProcess implements AutoCloseable {
     /** @param upOptions more options for {@code baton up}, e.g. {@code --kubernetes --kubeconfig F} */
     public ControlPlaneProcess(BatonHome home, Path specFile, String classpath, Map<String, String> env,
                                List<String> upOptions) {
-        this.upOptions = List.copyOf(upOptions);
+        this.upArgs.addAll(upOptions);
         this.home = home;
         this.specFile = specFile;
         this.classpath = classpath;
         this.env = Map.copyOf(env);
         this.logFile = home.dir().resolveSibling("control-plane.log");
+    }
+
+    /** More options for {@code baton up} (e.g. {@code --instance-ports 20000-20999}), for every start from now on. */
+    public synchronized ControlPlaneProcess withUpArgs(String... args) {
+        upArgs.addAll(List.of(args));
+        return this;
     }
 
     /** Starts {@code baton up} (again, after a kill). Returns at once; see {@link #awaitApi}. */
@@ -55,7 +61,7 @@ public final class ControlPlaneProcess implements AutoCloseable {
             cmd.add(specFile.toString());
         }
         cmd.addAll(List.of("--home", home.dir().toString()));
-        cmd.addAll(upOptions);
+        cmd.addAll(upArgs);
         try {
             Files.createDirectories(home.dir());
             Files.deleteIfExists(home.apiFile());

@@ -27,6 +27,10 @@ final class DeployCommand implements Callable<Integer> {
     @Option(names = "--env", description = "Extra environment for the new instances, K=V (repeatable).")
     Map<String, String> env;
 
+    @Option(names = "--set", description = "A one-off change of one spec field for this deploy, PATH=VALUE "
+            + "(e.g. strategy.auto_promote=false; repeatable), validated like the spec.")
+    java.util.LinkedHashMap<String, String> settings;
+
     @Option(names = "--no-wait", description = "Return once the rollout has started.")
     boolean noWait;
 
@@ -36,7 +40,7 @@ final class DeployCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BatonClient client = o.client();
-        String id = client.deploy(new DeployRequest(version, strategy, env));
+        String id = client.deploy(new DeployRequest(version, strategy, env).withSettings(settings));
         if (noWait) {
             if (o.json) {
                 o.printJson(client.get("/v1/rollouts/" + id).path("rollout"));
@@ -47,7 +51,17 @@ final class DeployCommand implements Callable<Integer> {
         }
         o.progress().println("rollout " + id + ": deploying " + version);
         o.progress().flush();
-        JsonNode end = client.awaitOutcome(id, Duration.ofMinutes(timeoutMinutes), e -> Views.event(o.progress(), e));
+        return phase(follow(o, client, id, Duration.ofMinutes(timeoutMinutes))).equals("SUCCEEDED") ? 0
+                : BatonCommand.EXIT_ROLLED_BACK;
+    }
+
+    static String phase(JsonNode end) {
+        return end.path("rollout").path("phase").asText();
+    }
+
+    /** Follows a rollout to its end, printing each step, then the rollout and its instances; returns its detail. */
+    static JsonNode follow(CommonOptions o, BatonClient client, String id, Duration timeout) throws InterruptedException {
+        JsonNode end = client.awaitOutcome(id, timeout, e -> Views.event(o.progress(), e));
         JsonNode r = end.path("rollout");
         if (o.json) {
             o.printJson(end);
@@ -55,6 +69,6 @@ final class DeployCommand implements Callable<Integer> {
             Views.rolloutLine(o.out(), r);
             Views.instances(o.out(), end.path("instances"));
         }
-        return r.path("phase").asText().equals("SUCCEEDED") ? 0 : BatonCommand.EXIT_ROLLED_BACK;
+        return end;
     }
 }

@@ -84,6 +84,7 @@ final class Deployments {
     }
 
     AppSpec spec() { return spec; }
+
     String stableVersion() { return stable; }
     List<InstanceView> fleet() { return supervisor.fleet(); }
     List<Supervisor.SlotStatus> supervision() { return supervisor.slots(); }
@@ -99,7 +100,8 @@ final class Deployments {
             JdbcRolloutStore.Stored s = unfinished.get();
             log.info("resuming rollout {} (revision {}) of {} at phase {}", s.id(), s.revision(),
                     s.state().targetVersion(), s.state().phase());
-            stableSpec = specOf(s.state().stableVersion());
+            stable = s.state().stableVersion();
+            stableSpec = specOf(stable);
             launch(s.state(), true, s.paused());
             return true;
         }
@@ -168,8 +170,42 @@ final class Deployments {
                 .findFirst().map(r -> r.state().spec()).orElse(spec);
     }
 
+    /**
+     * Takes {@code next} as the spec of the deploys from now on (unless {@code dryRun}); returns what changes, field by
+     * field. Refused when it is another app's spec, or when it changes what only a new proxy can take (the
+     * {@code listen} and preview ports).
+     */
+    synchronized List<String> apply(AppSpec next, boolean dryRun) {
+        if (!next.app().equals(spec.app())) {
+            throw ApiException.conflict("app: this spec is for '" + next.app() + "', but this control plane runs '"
+                    + spec.app() + "'; another app needs its own home");
+        }
+        if (next.listen() != spec.listen()) {
+            throw ApiException.conflict("listen: the proxy listens on " + spec.listen() + "; a new port needs a new proxy "
+                    + "('baton down', then 'baton up' with this spec)");
+        }
+        if (!java.util.Objects.equals(preview(next), preview(spec))) {
+            throw ApiException.conflict("strategy.preview: the proxy's preview port is " + preview(spec)
+                    + "; a new one needs a new proxy ('baton down', then 'baton up' with this spec)");
+        }
+        List<String> changes = dev.baton.rollout.SpecDiff.between(spec, next);
+        if (!dryRun && !changes.isEmpty()) {
+            spec = next;
+            log.info("spec applied for the next deploys: {}", String.join("; ", changes));
+        }
+        return changes;
+    }
+
+    private static Integer preview(AppSpec s) {
+        return s.strategy() instanceof BlueGreenSpec bg ? bg.preview() : null;
+    }
+
     /** Starts a rollout to {@code req.version()}; returns the new rollout's id. */
     synchronized String deploy(DeployRequest req) {
+        return start(withOverrides(spec, req), req.version(), null);
+    }
+
+    private String start(AppSpec s, String version, Long rollbackTo) {
         if (closing) {
             throw ApiException.conflict("the control plane is shutting down");
         }
@@ -178,43 +214,59 @@ final class Deployments {
             throw ApiException.conflict("rollout " + a.id() + " of " + a.engine().current().targetVersion()
                     + " is still " + a.engine().current().phase() + "; wait for it or abort it");
         });
-        if (req.version().equals(stable)) {
-            throw ApiException.conflict("version: " + req.version() + " is already the running version");
+        if (version.equals(stable)) {
+            throw ApiException.conflict("version: " + version + " is already the running version");
         }
-        AppSpec s = withOverrides(spec, req);
         String id = "r-" + UUID.randomUUID().toString().substring(0, 8);
         List<InstanceView> fleet = supervisor.handOver();
         RolloutState start;
         try {
-            start = store.save(RolloutState.start(id, s, stable, req.version(), fleet, clock.instant()));
+            start = store.save(RolloutState.start(id, s, stable, version, fleet, clock.instant()).toBuilder()
+                    .rollbackTo(rollbackTo).build());
         } catch (RuntimeException e) {
             store.latest().ifPresent(last -> supervisor.takeOver(last.state(), stable, fleet, List.of(), driver(stableSpec)));
             throw e;
         }
-        log.info("rollout {}: {} → {} ({})", id, stable == null ? "nothing" : stable, req.version(), s.strategy().type());
+        log.info("rollout {}: {} → {} ({}{})", id, stable == null ? "nothing" : stable, version, s.strategy().type(),
+                rollbackTo == null ? "" : ", rollback to revision " + rollbackTo);
         launch(start, false, false);
         return id;
     }
 
-    /** Rolls back: aborts the rollout in progress, or redeploys the version of {@code revision} (default: the one before). */
+    /**
+     * Rolls back. With a rollout in progress: aborts it (back to the stable version). Otherwise goes back to the
+     * last version that succeeded before the running one, or to {@code revision} when named (it must have
+     * succeeded), with that revision's spec but {@link BlueGreenSpec#emergency()} as the strategy: no promote,
+     * pause or analysis to wait for, and traffic moves only once every instance of it is ready.
+     */
     synchronized String rollback(Long revision) {
         Optional<ActiveRollout> a = active();
-        if (a.isPresent() && revision == null) {
+        if (a.isPresent()) {
+            if (revision != null) {
+                throw ApiException.conflict("rollout " + a.get().id() + " is in progress: 'baton rollback' without a "
+                        + "revision aborts it; name a revision once it has ended");
+            }
             a.get().engine().abort("rollback requested");
             return a.get().id();
         }
-        JdbcRolloutStore.Stored target = revision != null
-                ? store.byRevision(revision).orElseThrow(() -> ApiException.notFound("revision: no revision " + revision))
+        JdbcRolloutStore.Stored target = revision != null ? succeeded(revision)
                 : store.history(1000).stream()
                         .filter(r -> r.state().phase() == RolloutPhase.SUCCEEDED && !r.state().targetVersion().equals(stable))
                         .findFirst().orElseThrow(() -> ApiException.conflict("nothing to roll back to: no earlier successful version"));
-        AppSpec previous = spec;
-        spec = target.state().spec();
-        try {
-            return deploy(new DeployRequest(target.state().targetVersion(), null, Map.of()));
-        } finally {
-            spec = previous;
+        AppSpec s = target.state().spec().withStrategy(BlueGreenSpec.emergency());
+        return start(s, target.state().targetVersion(), target.revision());
+    }
+
+    /** The rollout of {@code revision}, which must have succeeded: a version analysis rolled back is no way back. */
+    private JdbcRolloutStore.Stored succeeded(long revision) {
+        JdbcRolloutStore.Stored r = store.byRevision(revision)
+                .orElseThrow(() -> ApiException.notFound("revision: no revision " + revision));
+        if (r.state().phase() != RolloutPhase.SUCCEEDED) {
+            throw ApiException.conflict("revision: revision " + revision + " (" + r.state().targetVersion() + ") did not "
+                    + "succeed (" + r.state().phase() + (r.state().reason() == null ? "" : ": " + r.state().reason())
+                    + "); roll back to a revision that succeeded (see 'baton history')");
         }
+        return r;
     }
 
     ActiveRollout require() {
@@ -372,6 +424,13 @@ final class Deployments {
                         + "section; this spec's strategy is " + s.strategy().type());
             };
             out = out.withStrategy(st);
+        }
+        if (!req.settings().isEmpty()) {
+            try {
+                out = out.withSettings(req.settings());
+            } catch (SpecException e) {
+                throw ApiException.badRequest(String.join("; ", e.errors()));
+            }
         }
         if (!req.env().isEmpty()) {
             Map<String, String> env = new HashMap<>(out.env());

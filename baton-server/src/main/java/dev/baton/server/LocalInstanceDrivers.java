@@ -4,6 +4,7 @@ import dev.baton.queue.DatabaseConfig;
 import dev.baton.rollout.AppSpec;
 import dev.baton.rollout.InstanceDriver;
 import dev.baton.rollout.LocalProcessDriver;
+import dev.baton.rollout.PortRange;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,10 +19,12 @@ final class LocalInstanceDrivers implements InstanceDrivers {
     private final DatabaseConfig db;
     private final Path logsDir;
 
-    LocalInstanceDrivers(AppSpec spec, BatonHome home, DatabaseConfig db, Clock clock) {
+    /** @param ports the ports instances may get ({@link PortRange#ANY} unless a firewall wants a range) */
+    LocalInstanceDrivers(AppSpec spec, BatonHome home, DatabaseConfig db, Clock clock, PortRange ports) {
         this.db = db;
         this.logsDir = home.logsDir();
         this.processes = new LocalProcessDriver(InstanceEnvironment.apply(spec, db), home.dir(), clock);
+        processes.usePorts(ports);
     }
 
     @Override

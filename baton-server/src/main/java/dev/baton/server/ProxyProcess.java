@@ -83,6 +83,30 @@ final class ProxyProcess {
         return start(home, token, host, port, previewPort, trustedProxies, drainTimeout, healthPath);
     }
 
+    /** Whether the proxy recorded for this home is alive (same pid and start time as recorded). */
+    static boolean runningFor(BatonHome home) {
+        return recorded(home).isPresent();
+    }
+
+    /**
+     * The proxy recorded for this home while its process is alive (same pid and start time), answering or not:
+     * what {@code baton down} stops.
+     */
+    static Optional<ProxyProcess> recorded(BatonHome home) {
+        Path file = recordFile(home);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            Recorded r = Json.MAPPER.readValue(file.toFile(), Recorded.class);
+            return sameProcess(r.pid(), r.processStartMs())
+                    ? Optional.of(new ProxyProcess(r, new ProxyAdmin(r.adminPort(), home.proxyToken()), true))
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     private static Optional<ProxyProcess> adopt(BatonHome home, String token) {
         Path file = recordFile(home);
         if (!Files.exists(file)) {

@@ -12,29 +12,29 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     CommonOptions o;
 
-    @Option(names = "--watch", description = "Print again every 2 seconds until interrupted.")
+    @Option(names = "--watch", description = "Show it again every 2 seconds until interrupted: redrawn in place on a "
+            + "terminal, appended otherwise (with --json: one document per line).")
     boolean watch;
 
     @Override
     public Integer call() throws Exception {
-        while (true) {
+        return Watch.run(o, watch, () -> {
             JsonNode s = o.client().status();
             if (o.json) {
                 o.printJson(s);
             } else {
-                o.out().printf("%s: running %s; proxy pid %d on port %d%n", s.path("app").asText(),
-                        Views.orNone(s.path("stableVersion")), s.path("proxy").path("pid").asLong(),
-                        s.path("proxy").path("trafficPort").asInt());
-                Views.rolloutLine(o.out(), s.path("rollout"));
-                Views.instances(o.out(), s.path("instances"));
-                Views.supervision(o.out(), s.path("supervision"));
-                s.path("supervisionEvents").forEach(e -> Views.event(o.out(), e));
+                print(s);
             }
-            if (!watch) {
-                return 0;
-            }
-            o.out().println();
-            Thread.sleep(2000);
-        }
+        });
+    }
+
+    private void print(JsonNode s) {
+        o.out().printf("%s: stable %s; traffic: %s; proxy pid %d on port %d%n", s.path("app").asText(),
+                Views.orNone(s.path("stableVersion")), Views.traffic(s), s.path("proxy").path("pid").asLong(),
+                s.path("proxy").path("trafficPort").asInt());
+        Views.rolloutLine(o.out(), s.path("rollout"));
+        Views.instances(o.out(), s.path("instances"));
+        Views.supervision(o.out(), s.path("supervision"));
+        s.path("supervisionEvents").forEach(e -> Views.event(o.out(), e));
     }
 }

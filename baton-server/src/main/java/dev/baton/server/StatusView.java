@@ -1,6 +1,9 @@
 package dev.baton.server;
 
 import dev.baton.rollout.AnalysisVerdict;
+import dev.baton.rollout.CanarySpec;
+import dev.baton.rollout.CanaryStep;
+import dev.baton.rollout.RolloutPhase;
 import dev.baton.rollout.InstanceView;
 import dev.baton.rollout.RolloutEvent;
 import dev.baton.rollout.RolloutState;
@@ -34,21 +37,57 @@ public final class StatusView {
 
     /**
      * A rollout, live when it is in progress; {@code waiting} says what it waits for when only an operator can
-     * move it on (e.g. {@code v2 is on the preview port 8081: waiting for 'baton promote'}), else null.
+     * move it on (e.g. {@code v2 is on the preview port 8081: waiting for 'baton promote'}), else null;
+     * {@code rollbackTo} is the revision a {@code baton rollback} went back to, else null.
      */
     public record Rollout(String id, long revision, String version, String stableVersion, String strategy,
                           String phase, boolean paused, int step, Map<String, Integer> weights,
                           Map<String, Integer> jobShares, String reason, String verdict, String waiting,
-                          Instant startedAt, Instant updatedAt) {
+                          Long rollbackTo, Progress progress, Instant startedAt, Instant updatedAt) {
         static Rollout of(RolloutState s, long revision, boolean paused, String waiting, Instant updatedAt) {
             AnalysisVerdict v = s.lastVerdict();
             return new Rollout(s.id(), revision, s.targetVersion(), s.stableVersion(), s.spec().strategy().type(),
                     s.phase().name(), paused, s.stepIndex(), s.weights(), s.jobShares(), s.reason(),
-                    v == null ? null : v.outcome() + ": " + v.reason(), waiting, s.startedAt(), updatedAt);
+                    v == null ? null : v.outcome() + ": " + v.reason(), waiting, s.rollbackTo(),
+                    Progress.of(s, paused), s.startedAt(), updatedAt);
         }
 
         public boolean finished() {
             return phase.equals("SUCCEEDED") || phase.equals("ROLLED_BACK");
+        }
+    }
+
+    /**
+     * Where a rollout in progress stands: the canary step ({@code step} of {@code steps}; 0 steps for the other
+     * strategies), the instances of the new version ready of those wanted (by the canary step, or all), when the progress deadline falls (null
+     * while paused or once it is no longer progressing), and when the current canary pause ends (null when none runs).
+     */
+    public record Progress(int step, int steps, int ready, int wanted, Instant deadline, Instant pauseUntil) {
+        static Progress of(RolloutState s, boolean paused) {
+            if (s.phase().terminal()) {
+                return null;
+            }
+            int steps = 0;
+            int wanted = s.spec().instances();
+            Instant pauseUntil = null;
+            if (s.spec().strategy() instanceof CanarySpec c) {
+                steps = c.steps().size();
+                if (s.stepIndex() < steps && s.stepSince() != null && s.phase() == RolloutPhase.PROGRESSING) {
+                    CanaryStep step = c.steps().get(s.stepIndex());
+                    wanted = Math.max(1, (int) Math.ceil(s.spec().instances() * step.weight() / 100.0));
+                    Instant end = step.pause().forever() ? null : s.stepSince().plus(step.pause().duration());
+                    if (end != null && step.weight() > 0 && step.pause().duration().isPositive() && end.isAfter(s.now())
+                            && s.weights().getOrDefault(s.targetVersion(), 0) == step.weight()) {
+                        pauseUntil = end;
+                    }
+                }
+            }
+            Instant deadline = s.phase() == RolloutPhase.PROGRESSING && !paused
+                    ? s.progressAt().plus(s.spec().progressDeadline()) : null;
+            String version = s.phase() == RolloutPhase.PROGRESSING || s.stableVersion() == null ? s.targetVersion()
+                    : s.stableVersion();
+            return new Progress(Math.min(s.stepIndex() + 1, Math.max(steps, 1)), steps, s.ready(version).size(),
+                    wanted, deadline, pauseUntil);
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.baton.server;
 
 import dev.baton.queue.DatabaseConfig;
+import dev.baton.rollout.PortRange;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
@@ -49,17 +52,36 @@ final class UpCommand implements Callable<Integer> {
             + "kubernetes.namespace, else the context's).")
     String namespace;
 
+    @Option(names = "--instance-ports", description = "Confine the instances' ports to a range, FIRST-LAST "
+            + "(e.g. 20000-20999, for a host whose firewall opens only those; default: any free port).")
+    String instancePorts;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        SpecFile spec = specFile == null ? null : SpecFile.load(specFile);
+        // Everything that can be checked is checked before anything starts (bad input exits 2).
+        SpecFile spec = specFile == null ? null : readSpec(specFile);
+        if (version != null) {
+            DeployRequest.of(version);
+        }
+        PortRange ports;
+        try {
+            ports = instancePorts == null ? PortRange.ANY : PortRange.parse("--instance-ports", instancePorts);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
         BatonHome h = home != null ? new BatonHome(home) : BatonHome.fromEnvironment();
-        DatabaseConfig db = DatabaseConfig.fromEnvironment(System.getenv());
-        ControlPlaneOptions options = new ControlPlaneOptions(h, spec, version, db, listenHost, apiPort,
-                Clock.systemUTC(), kubeTarget(spec));
-        ControlPlane cp = ControlPlane.start(options);
+        KubeTarget kube = kubeTarget(spec);
+        DatabaseConfig db;
+        try {
+            db = DatabaseConfig.fromEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage() + " (in " + DatabaseConfig.URL_ENV + ")");
+        }
+        ControlPlane cp = ControlPlane.start(new ControlPlaneOptions(h, spec, version, db, listenHost, apiPort,
+                Clock.systemUTC(), kube, ports));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cp.close();
@@ -91,6 +113,17 @@ final class UpCommand implements Callable<Integer> {
             return target;
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(this.spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private static SpecFile readSpec(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw ApiException.badRequest("SPEC: no such file: " + file);
+        }
+        try {
+            return SpecFile.load(file);
+        } catch (IOException e) {
+            throw ApiException.badRequest("SPEC: cannot read " + file + ": " + e.getMessage());
         }
     }
 }

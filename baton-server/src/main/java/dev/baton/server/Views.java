@@ -3,9 +3,13 @@ package dev.baton.server;
 import dev.baton.proof.TextTable;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Human renderings of the API's JSON, shared by the commands. */
 final class Views {
+    private static final HumanTime TIME = HumanTime.local();
+
     private Views() {}
 
     static void rolloutLine(PrintWriter out, JsonNode r) {
@@ -13,9 +17,12 @@ final class Views {
             out.println("rollout: none yet");
             return;
         }
-        out.printf("rollout %s (revision %s): %s → %s, %s, %s%s%n", r.path("id").asText(), r.path("revision").asText(),
+        boolean rollback = !r.path("rollbackTo").isNull() && !r.path("rollbackTo").isMissingNode();
+        out.printf("rollout %s (revision %s%s): %s → %s, %s, %s%s, started %s%n", r.path("id").asText(),
+                r.path("revision").asText(), rollback ? ", a rollback to revision " + r.path("rollbackTo").asText() : "",
                 orNone(r.path("stableVersion")), r.path("version").asText(), r.path("strategy").asText(),
-                r.path("phase").asText(), r.path("paused").asBoolean() ? " (paused)" : "");
+                r.path("phase").asText(), r.path("paused").asBoolean() ? " (paused)" : "", TIME.at(r.path("startedAt")));
+        progress(out, r);
         if (!r.path("weights").isEmpty()) {
             out.println("  weights: " + r.path("weights"));
         }
@@ -31,6 +38,55 @@ final class Views {
         if (!r.path("waiting").isNull() && !r.path("waiting").isMissingNode()) {
             out.println("  waiting: " + r.path("waiting").asText());
         }
+    }
+
+    /** Where a rollout in progress stands: step, ready instances, the pause and the deadline left. */
+    static void progress(PrintWriter out, JsonNode r) {
+        JsonNode p = r.path("progress");
+        if (p.isNull() || p.isMissingNode()) {
+            return;
+        }
+        List<String> parts = new ArrayList<>();
+        if (p.path("steps").asInt() > 0) {
+            parts.add("step " + p.path("step").asInt() + "/" + p.path("steps").asInt());
+        }
+        String version = r.path("phase").asText().equals("PROGRESSING") || r.path("stableVersion").isNull()
+                ? r.path("version").asText() : r.path("stableVersion").asText();
+        parts.add(p.path("ready").asInt() + "/" + p.path("wanted").asInt() + " of " + version + " ready");
+        if (!p.path("pauseUntil").isNull()) {
+            parts.add("pause " + TIME.until(p.path("pauseUntil")) + " left (until " + TIME.at(p.path("pauseUntil")) + ")");
+        }
+        if (r.path("paused").asBoolean()) {
+            parts.add("held by 'baton pause' ('baton resume' lets it go on)");
+        } else if (!p.path("deadline").isNull()) {
+            parts.add("progress deadline in " + TIME.until(p.path("deadline")));
+        }
+        out.println("  now: " + String.join(", ", parts));
+    }
+
+    /** Which versions take the traffic, from the weights last published (or the stable version alone). */
+    static String traffic(JsonNode status) {
+        JsonNode weights = status.path("rollout").path("weights");
+        if (weights.isObject() && !weights.isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            weights.fields().forEachRemaining(e -> {
+                if (e.getValue().asInt() > 0) {
+                    parts.add(e.getKey() + " " + e.getValue().asInt() + "%");
+                }
+            });
+            if (!parts.isEmpty()) {
+                return String.join(", ", parts);
+            }
+        }
+        return status.path("stableVersion").isNull() ? "nothing" : status.path("stableVersion").asText() + " 100%";
+    }
+
+    static String at(JsonNode iso) {
+        return TIME.at(iso);
+    }
+
+    static String now() {
+        return TIME.now();
     }
 
     static void instances(PrintWriter out, JsonNode instances) {
@@ -53,7 +109,7 @@ final class Views {
             any = true;
             t.row(s.path("slot").asInt(), s.path("instance").isNull() ? "-" : s.path("instance").asText(),
                     s.path("restarts").asInt(), s.path("crashesInARow").asInt(), s.path("backoffMs").asLong() + "ms",
-                    s.path("restartAt").isNull() ? "-" : s.path("restartAt").asText(),
+                    s.path("restartAt").isNull() ? "-" : TIME.at(s.path("restartAt")) + " (in " + TIME.until(s.path("restartAt")) + ")",
                     s.path("lastExitCode").isNull() ? "-" : s.path("lastExitCode").asText());
         }
         if (any) {

@@ -21,6 +21,10 @@ public final class WorkerMain {
     /** The prefix of the line printed once the worker runs. */
     public static final String STARTED = "baton-worker started";
 
+    static {
+        WorkerLogging.defaultToInfo(); // before the first logger below
+    }
+
     private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
 
     private WorkerMain() {}

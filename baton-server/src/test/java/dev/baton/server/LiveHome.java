@@ -1,0 +1,72 @@
+package dev.baton.server;
+
+import dev.baton.server.scenario.DataPlaneReaper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A temporary directory with a {@code .baton} home for process tests: an app spec that runs {@link TestApp}
+ * (tagged with the directory, so every process the test starts can be found), control planes started on it
+ * as real {@code baton up} processes, and a {@link #close()} that kills everything started under it (control
+ * planes, instances and proxy by process group, the embedded PostgreSQL) and deletes the directory.
+ */
+final class LiveHome implements AutoCloseable {
+    final Path dir;
+    final BatonHome home;
+    final int trafficPort;
+    private final List<ControlPlaneProcess> controlPlanes = new ArrayList<>();
+
+    LiveHome(String name) throws IOException {
+        this.dir = Files.createTempDirectory(name);
+        this.home = new BatonHome(dir.resolve(".baton"));
+        this.trafficPort = freePort();
+    }
+
+    /** The {@code run} line of a TestApp instance; {@code extraArgs} go after the standard ones. */
+    String appRun(String extraArgs) {
+        return ProxyProcess.javaBinary() + " -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "
+                + Path.of("target/test-classes").toAbsolutePath() + " dev.baton.server.TestApp --port {port} --version {version} --tag "
+                + dir + (extraArgs.isEmpty() ? "" : " " + extraArgs);
+    }
+
+    /** Writes {@code shop.yaml}: {@code app: shop}, {@code listen} and {@code run} (a TestApp), then {@code rest}. */
+    Path spec(String rest) throws IOException {
+        return spec("shop.yaml", appRun(""), rest);
+    }
+
+    Path spec(String file, String run, String rest) throws IOException {
+        return Files.writeString(dir.resolve(file), "app: shop\nlisten: %d\nrun: \"%s\"\n%s".formatted(trafficPort, run, rest));
+    }
+
+    /** A control plane ({@code baton up SPEC --home …}) in its own JVM, not started yet; killed by {@link #close()}. */
+    ControlPlaneProcess controlPlane(Path spec) {
+        ControlPlaneProcess cp = new ControlPlaneProcess(home, spec, ControlPlaneProcessTest.testClasspath(), Map.of());
+        controlPlanes.add(cp);
+        return cp;
+    }
+
+    /** The control planes, instances, proxy and PostgreSQL started under this directory are gone. */
+    @Override
+    public void close() throws Exception {
+        for (ControlPlaneProcess cp : controlPlanes) {
+            cp.kill();
+        }
+        DataPlaneReaper.reap(home, dir);
+        try (Stream<Path> all = Files.walk(dir)) {
+            all.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
