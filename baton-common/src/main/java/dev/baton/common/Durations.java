@@ -67,6 +67,14 @@ public final class Durations {
         }
     }
 
+    /**
+     * One unit only ({@code 90s}, {@code 1500ms}): the form for values handed to other programs, such
+     * as an instance's {@code BATON_JOBS_HARD}.
+     */
+    public static String oneUnit(Duration d) {
+        return d.getNano() == 0 ? d.getSeconds() + "s" : d.toMillis() + "ms";
+    }
+
     /** Prints a duration the way a person writes it ({@code 1m30s}, {@code 500ms}, {@code 0s}). */
     public static String format(Duration d) {
         if (d.isZero()) {

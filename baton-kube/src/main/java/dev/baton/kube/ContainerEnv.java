@@ -1,6 +1,6 @@
 package dev.baton.kube;
 
-import dev.baton.rollout.Durations;
+import dev.baton.common.Durations;
 import dev.baton.rollout.AppSpec;
 import dev.baton.rollout.DrainSpec;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.rollout.AppSpec;
-import dev.baton.rollout.Durations;
+import dev.baton.common.Durations;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.baton.rollout;
 
+import dev.baton.common.Durations;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.baton.rollout;
 
+import dev.baton.common.Durations;
 import dev.baton.queue.PrivateFiles;
 import java.io.File;
 import java.io.IOException;

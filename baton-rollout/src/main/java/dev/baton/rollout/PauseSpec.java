@@ -1,5 +1,6 @@
 package dev.baton.rollout;
 
+import dev.baton.common.Durations;
 import java.time.Duration;
 
 /** How long a canary step holds its weight: not at all, for a duration, or until promoted ({@code forever}). */

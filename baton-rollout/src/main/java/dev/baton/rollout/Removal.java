@@ -1,5 +1,6 @@
 package dev.baton.rollout;
 
+import dev.baton.common.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

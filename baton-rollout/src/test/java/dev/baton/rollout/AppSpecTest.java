@@ -1,5 +1,6 @@
 package dev.baton.rollout;
 
+import dev.baton.common.Durations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -133,7 +134,7 @@ class AppSpecTest {
     @Test
     void badDurationNamesTheFieldAndTheUnits() {
         assertErrors(base("drain: { timeout: 30 seconds }"),
-                "drain.timeout: must be a duration (a number with a unit ms, s, m or h, e.g. 500ms, 30s, 5m, 1m30s), got '30 seconds'");
+                "drain.timeout: must be a duration (" + Durations.ALLOWED + "), got '30 seconds'");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.baton.rollout;
 
+import dev.baton.common.Durations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,6 +1,6 @@
 package dev.baton.sample;
 
-import dev.baton.worker.DurationText;
+import dev.baton.common.Durations;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -61,7 +61,7 @@ final class SettingText {
 
     /** A duration as the worker runtime reads one ({@code 500ms}, {@code 20s}, {@code 2m}, {@code PT20S}), within 0..1 day. */
     static Duration duration(String name, String text) {
-        Duration d = DurationText.parse(name, text);
+        Duration d = Durations.parse(name, text);
         if (d.isNegative() || d.compareTo(Duration.ofDays(1)) > 0) {
             throw new IllegalArgumentException(name + ": must be a duration within 0..1d like 500ms, 20s, 2m, 1h or "
                     + "PT20S, got '" + text + "'");

@@ -1,5 +1,6 @@
 package dev.baton.server;
 
+import dev.baton.common.Durations;
 import dev.baton.queue.EmbeddedDatabase;
 import dev.baton.rollout.Backend;
 import dev.baton.rollout.Instance;
@@ -53,7 +54,7 @@ final class DataPlaneStop {
             return List.of();
         }
         say("stopping %d instance(s): out of routing, in-flight requests finish, SIGTERM, SIGKILL after %s",
-                recorded.size(), dev.baton.rollout.Durations.format(grace));
+                recorded.size(), Durations.format(grace));
         List<CompletableFuture<String>> stops = new ArrayList<>();
         for (Instance i : recorded) {
             stops.add(CompletableFuture.supplyAsync(() -> stopInstance(driver, traffic, i),
@@ -79,7 +80,7 @@ final class DataPlaneStop {
                 traffic.get().drain(b);
                 if (!traffic.get().awaitIdle(b, grace)) {
                     say("  %s: requests still in flight after %s; stopping it anyway", i.id(),
-                            dev.baton.rollout.Durations.format(grace));
+                            Durations.format(grace));
                 }
             } catch (RuntimeException e) {
                 say("  %s: the proxy could not drain it (%s); stopping it anyway", i.id(), e.getMessage());

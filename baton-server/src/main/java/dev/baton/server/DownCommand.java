@@ -1,6 +1,6 @@
 package dev.baton.server;
 
-import dev.baton.rollout.Durations;
+import dev.baton.common.Durations;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.time.Duration;

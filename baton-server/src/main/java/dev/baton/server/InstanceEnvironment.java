@@ -2,7 +2,7 @@ package dev.baton.server;
 
 import dev.baton.queue.DatabaseConfig;
 import dev.baton.rollout.AppSpec;
-import dev.baton.rollout.Durations;
+import dev.baton.common.Durations;
 import java.util.Map;
 import java.util.TreeMap;
 

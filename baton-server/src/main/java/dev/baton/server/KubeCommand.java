@@ -1,6 +1,6 @@
 package dev.baton.server;
 
-import dev.baton.rollout.Durations;
+import dev.baton.common.Durations;
 import dev.baton.kube.KubeManifests;
 import dev.baton.kube.KubeOptions;
 import dev.baton.kube.RbacManifests;

@@ -1,5 +1,6 @@
 package dev.baton.worker;
 
+import dev.baton.common.Durations;
 import dev.baton.queue.DatabaseConfig;
 import java.time.Duration;
 import java.util.Arrays;
@@ -90,16 +91,16 @@ public record WorkerOptions(DatabaseConfig database, WorkerConfig config, String
             c = c.withConcurrency(integer("concurrency", v.get("concurrency")));
         }
         if (v.containsKey("poll-interval")) {
-            c = c.withPollInterval(DurationText.parse("poll-interval", v.get("poll-interval")));
+            c = c.withPollInterval(Durations.parse("poll-interval", v.get("poll-interval")));
         }
         c = c.withStopDeadlines(
-                v.containsKey("soft-stop") ? DurationText.parse("soft-stop", v.get("soft-stop")) : c.softStop(),
-                v.containsKey("hard-stop") ? DurationText.parse("hard-stop", v.get("hard-stop")) : c.hardStop());
+                v.containsKey("soft-stop") ? Durations.parse("soft-stop", v.get("soft-stop")) : c.softStop(),
+                v.containsKey("hard-stop") ? Durations.parse("hard-stop", v.get("hard-stop")) : c.hardStop());
         if (v.containsKey("lease")) {
-            c = c.withLease(DurationText.parse("lease", v.get("lease")));
+            c = c.withLease(Durations.parse("lease", v.get("lease")));
         }
         if (v.containsKey("completion-linger")) {
-            Duration linger = DurationText.parse("completion-linger", v.get("completion-linger"));
+            Duration linger = Durations.parse("completion-linger", v.get("completion-linger"));
             if (linger.compareTo(WorkerConfig.MAX_LINGER) > 0) {
                 throw new IllegalArgumentException("completion-linger: must be within 0ms..1m, got "
                         + v.get("completion-linger"));

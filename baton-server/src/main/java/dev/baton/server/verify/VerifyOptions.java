@@ -1,6 +1,6 @@
 package dev.baton.server.verify;
 
-import dev.baton.rollout.Durations;
+import dev.baton.common.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
