@@ -73,10 +73,7 @@ class LocalProcessDriverTest {
 
     @Test
     void instancePortsStayInTheConfiguredRangeSkippingTakenAndRecordedPorts() throws Exception {
-        int first;
-        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
-            first = probe.getLocalPort() < 60000 ? probe.getLocalPort() : 40000;
-        }
+        int first = freeRangeOfFour();
         PortRange range = PortRange.parse("--instance-ports", first + "-" + (first + 3));
         LocalProcessDriver d = driver("exec sleep 60").usePorts(range);
         try (java.net.ServerSocket taken = new java.net.ServerSocket(first + 1, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
@@ -90,6 +87,31 @@ class LocalProcessDriverTest {
         }
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> PortRange.parse("--instance-ports", "9000-80"))
                 .hasMessage("--instance-ports: must be a port range FIRST-LAST within 1024-65535, e.g. 20000-20999, got '9000-80'");
+    }
+
+    /**
+     * The first of four consecutive ports that are free now, below the kernel's ephemeral range (32768 and up)
+     * so that no outgoing connection of another process takes one of them meanwhile.
+     */
+    private static int freeRangeOfFour() throws java.io.IOException {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int first = 20_000 + random.nextInt(10_000);
+            List<java.net.ServerSocket> held = new java.util.ArrayList<>();
+            try {
+                for (int p = first; p < first + 4; p++) {
+                    held.add(new java.net.ServerSocket(p, 1, java.net.InetAddress.getByName("127.0.0.1")));
+                }
+                return first;
+            } catch (java.net.BindException taken) {
+                // try another range
+            } finally {
+                for (java.net.ServerSocket s : held) {
+                    s.close();
+                }
+            }
+        }
+        throw new IllegalStateException("no four free ports in a row between 20000 and 30003");
     }
 
     @Test
