@@ -126,6 +126,9 @@ class DocumentedContractTest extends LiveHomeTest {
         assertThat(run("apply", live.dir.resolve("shop.yaml").toString(), "--dry-run")).isZero();
         assertThat(lastOut).contains("no changes");
         assertThat(run("history", "--limit", "5")).isZero();
+        assertThat(run("kube", "render", live.dir.resolve("shop.yaml").toString(), "--image", "registry.example/shop:v1"))
+                .isZero();
+        assertThat(lastOut).contains("kind: Deployment");
         assertThat(run("jobs")).isZero();
         assertThat(run("jobs", "stats")).isZero();
         assertThat(run("enqueue", "contract.cli", "{\"n\":2}", "--queue", "default", "--unique-key", "k-1")).isZero();
@@ -209,7 +212,7 @@ class DocumentedContractTest extends LiveHomeTest {
 
     private int run(String... args) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
-        if (!args[0].equals("demo")) {
+        if (!args[0].equals("demo") && !args[0].equals("kube")) { // these two need no home
             all.addAll(List.of("--home", home.dir().toString()));
         }
         Cli result = Cli.run(all.toArray(String[]::new));
