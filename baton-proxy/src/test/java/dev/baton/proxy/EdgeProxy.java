@@ -83,19 +83,7 @@ final class EdgeProxy implements AutoCloseable {
 
         /** The next response, head and body; an interim 1xx response counts as one. Empty when the connection closed. */
         String response() throws IOException {
-            StringBuilder head = new StringBuilder();
-            int c;
-            while (!head.toString().endsWith("\r\n\r\n") && (c = in.read()) != -1) {
-                head.append((char) c);
-            }
-            int length = 0;
-            for (String line : head.toString().split("\r\n")) {
-                if (line.toLowerCase().startsWith("content-length:")) {
-                    length = Integer.parseInt(line.substring(15).strip());
-                }
-            }
-            byte[] body = in.readNBytes(length);
-            return head + new String(body, StandardCharsets.ISO_8859_1);
+            return RawHttp.readResponse(in);
         }
 
         @Override

@@ -37,20 +37,27 @@ final class RawHttp {
             s.setSoTimeout(10_000);
             s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             s.getOutputStream().flush();
-            InputStream in = s.getInputStream();
-            StringBuilder head = new StringBuilder();
-            int c;
-            while (!head.toString().endsWith("\r\n\r\n") && (c = in.read()) != -1) {
-                head.append((char) c);
-            }
-            int length = 0;
-            for (String line : head.toString().split("\r\n")) {
-                if (line.toLowerCase().startsWith("content-length:")) {
-                    length = Integer.parseInt(line.substring(15).strip());
-                }
-            }
-            return head + new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
+            return readResponse(s.getInputStream());
         }
+    }
+
+    /**
+     * One response, head and body, framed by its Content-Length (what the proxy's own answers and the test
+     * backends use); an interim 1xx response counts as one. Empty when the connection closed first.
+     */
+    static String readResponse(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        int c;
+        while (!head.toString().endsWith("\r\n\r\n") && (c = in.read()) != -1) {
+            head.append((char) c);
+        }
+        int length = 0;
+        for (String line : head.toString().split("\r\n")) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).strip());
+            }
+        }
+        return head + new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
     }
 
     static String readUntilCloseOrQuiet(Socket s) throws IOException {
