@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.baton.server.scenario.DataPlaneReaper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,17 +32,7 @@ class BlueGreenPreviewProcessTest {
 
     @AfterEach
     void reap() throws Exception {
-        if (cp != null) {
-            cp.kill();
-        }
-        if (home != null) {
-            DataPlaneReaper.reap(home, dir);
-        }
-        if (dir != null) {
-            try (Stream<Path> all = Files.walk(dir)) {
-                all.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
+        ControlPlaneProcessTest.tearDown(cp, home, dir);
     }
 
     @Test
