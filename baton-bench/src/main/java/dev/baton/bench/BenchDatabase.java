@@ -2,8 +2,8 @@ package dev.baton.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.baton.queue.Database;
-import dev.baton.queue.DatabaseConfig;
-import dev.baton.queue.EmbeddedDatabase;
+import dev.baton.common.DatabaseConfig;
+import dev.baton.postgres.EmbeddedDatabase;
 import dev.baton.queue.QueueSchema;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.baton.queue;
 
+import dev.baton.common.DatabaseConfig;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 

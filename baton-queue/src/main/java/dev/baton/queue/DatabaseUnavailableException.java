@@ -1,5 +1,6 @@
 package dev.baton.queue;
 
+import dev.baton.common.DatabaseConfig;
 /** PostgreSQL could not be reached; the message names the URL (never the password) and the cause. */
 public final class DatabaseUnavailableException extends RuntimeException {
 

@@ -1,5 +1,6 @@
 package dev.baton.queue;
 
+import dev.baton.common.DatabaseConfig;
 /**
  * A copy of an exception and its causes whose messages cannot give a database password away: a JDBC URL's
  * {@code password=…}, a libpq URL's {@code user:…@}, and the password itself wherever it appears (a URL parser

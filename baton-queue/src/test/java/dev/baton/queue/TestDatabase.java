@@ -1,5 +1,7 @@
 package dev.baton.queue;
 
+import dev.baton.postgres.EmbeddedDatabase;
+import dev.baton.common.DatabaseConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
 

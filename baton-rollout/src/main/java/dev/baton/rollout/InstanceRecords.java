@@ -1,7 +1,7 @@
 package dev.baton.rollout;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.baton.queue.PrivateFiles;
+import dev.baton.common.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;

@@ -1,7 +1,7 @@
 package dev.baton.rollout;
 
 import dev.baton.common.Durations;
-import dev.baton.queue.PrivateFiles;
+import dev.baton.common.PrivateFiles;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package dev.baton.sample;
 
-import dev.baton.queue.DatabaseConfig;
+import dev.baton.common.DatabaseConfig;
 import dev.baton.worker.OptionArgs;
 import java.time.Duration;
 import java.util.Arrays;

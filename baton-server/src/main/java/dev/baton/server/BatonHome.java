@@ -1,6 +1,6 @@
 package dev.baton.server;
 
-import dev.baton.queue.PrivateFiles;
+import dev.baton.common.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;

@@ -2,11 +2,11 @@ package dev.baton.server;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.baton.queue.Database;
-import dev.baton.queue.DatabaseConfig;
-import dev.baton.queue.EmbeddedDatabase;
+import dev.baton.common.DatabaseConfig;
+import dev.baton.postgres.EmbeddedDatabase;
 import dev.baton.queue.JobCommands;
 import dev.baton.queue.JobQueue;
-import dev.baton.queue.PrivateFiles;
+import dev.baton.common.PrivateFiles;
 import dev.baton.queue.QueueConfig;
 import dev.baton.queue.QueuePauses;
 import dev.baton.queue.QueueSchema;

@@ -1,6 +1,6 @@
 package dev.baton.server;
 
-import dev.baton.queue.DatabaseConfig;
+import dev.baton.common.DatabaseConfig;
 import dev.baton.rollout.PortRange;
 import java.time.Clock;
 

@@ -1,7 +1,7 @@
 package dev.baton.server;
 
 import dev.baton.common.Durations;
-import dev.baton.queue.EmbeddedDatabase;
+import dev.baton.postgres.EmbeddedDatabase;
 import dev.baton.rollout.Backend;
 import dev.baton.rollout.Instance;
 import dev.baton.rollout.InstanceDriver;

@@ -2,7 +2,7 @@ package dev.baton.server;
 
 import dev.baton.kube.KubeOptions;
 import dev.baton.kube.KubernetesDriver;
-import dev.baton.queue.DatabaseConfig;
+import dev.baton.common.DatabaseConfig;
 import dev.baton.rollout.AppSpec;
 import dev.baton.rollout.InstanceDriver;
 import io.fabric8.kubernetes.api.model.Secret;

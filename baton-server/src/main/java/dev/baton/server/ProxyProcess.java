@@ -1,8 +1,8 @@
 package dev.baton.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.baton.queue.PrivateFiles;
-import dev.baton.queue.DatabaseConfig;
+import dev.baton.common.PrivateFiles;
+import dev.baton.common.DatabaseConfig;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
-import dev.baton.queue.DatabaseConfig;
+import dev.baton.common.DatabaseConfig;
 import dev.baton.queue.JobQueue;
 import dev.baton.queue.JobRequest;
 import dev.baton.queue.JobState;

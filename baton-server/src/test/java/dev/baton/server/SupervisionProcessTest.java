@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.baton.queue.Database;
-import dev.baton.queue.EmbeddedDatabase;
+import dev.baton.postgres.EmbeddedDatabase;
 import dev.baton.rollout.InstanceState;
 import dev.baton.rollout.JdbcRolloutStore;
 import dev.baton.server.scenario.DataPlaneReaper;

@@ -1,7 +1,7 @@
 package dev.baton.worker;
 
 import dev.baton.common.Durations;
-import dev.baton.queue.DatabaseConfig;
+import dev.baton.common.DatabaseConfig;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.baton.queue.Database;
-import dev.baton.queue.EmbeddedDatabase;
+import dev.baton.postgres.EmbeddedDatabase;
 import dev.baton.queue.Job;
 import dev.baton.queue.JobQueue;
 import dev.baton.queue.JobRequest;

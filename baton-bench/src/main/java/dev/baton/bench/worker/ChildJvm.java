@@ -1,6 +1,6 @@
 package dev.baton.bench.worker;
 
-import dev.baton.queue.DatabaseConfig;
+import dev.baton.common.DatabaseConfig;
 import dev.baton.worker.WorkerMain;
 import java.io.BufferedReader;
 import java.io.IOException;

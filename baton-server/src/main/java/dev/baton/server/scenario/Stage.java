@@ -14,7 +14,7 @@ import dev.baton.proof.JobLoadResult;
 import dev.baton.proof.Outcome;
 import dev.baton.proof.ScenarioResult;
 import dev.baton.queue.Database;
-import dev.baton.queue.EmbeddedDatabase;
+import dev.baton.postgres.EmbeddedDatabase;
 import dev.baton.queue.JobQueue;
 import dev.baton.queue.QueueConfig;
 import dev.baton.server.BatonClient;

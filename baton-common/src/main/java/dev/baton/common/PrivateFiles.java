@@ -1,4 +1,4 @@
-package dev.baton.queue;
+package dev.baton.common;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;

@@ -1,4 +1,4 @@
-package dev.baton.queue;
+package dev.baton.common;
 
 import java.net.URI;
 import java.net.URLDecoder;
@@ -100,7 +100,8 @@ public record DatabaseConfig(String jdbcUrl, String user, String password) {
         return "DatabaseConfig[" + redactedUrl() + (user == null ? "" : ", user=" + user) + "]";
     }
 
-    static String redact(String url) {
+    /** {@code url} with any password in it (query parameter or user info) replaced by {@code ***}. */
+    public static String redact(String url) {
         return url.replaceAll("(?i)(password=)[^&]*", "$1***").replaceAll("(//[^:/@]+:)[^@/]*@", "$1***@");
     }
 

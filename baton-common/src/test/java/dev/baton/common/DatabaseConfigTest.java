@@ -1,10 +1,9 @@
-package dev.baton.queue;
+package dev.baton.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -61,40 +60,11 @@ class DatabaseConfigTest {
     }
 
     @Test
-    void unreachableDatabaseNamesTheUrlAndTheCauseButNotThePassword() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
-        DatabaseConfig config = DatabaseConfig.parse("postgres://u:hunter2@127.0.0.1:" + closedPort + "/db");
-        assertThatThrownBy(() -> Database.open(config, 1, "unreachable"))
-                .isInstanceOf(DatabaseUnavailableException.class)
-                .hasMessageContaining("jdbc:postgresql://127.0.0.1:" + closedPort + "/db")
-                .hasMessageContaining("refused")
-                .hasMessageNotContaining("hunter2");
-    }
-
-    @Test
     void aBadPercentEscapeNeverPrintsThePasswordAnywhereInTheStackTrace() {
         for (String url : List.of("postgres://u:hunter2%zz@127.0.0.1:5432/db", "postgres://u:hunter2@127.0.0.1:5432/d%zzb",
                 "postgres://u%zz:hunter2@127.0.0.1:5432/db")) {
             Throwable thrown = catchThrowable(() -> DatabaseConfig.parse(url));
             assertThat(thrown).as(url).isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("database url:");
-            assertThat(stackTrace(thrown)).as(url).doesNotContain("hunter2");
-        }
-    }
-
-    @Test
-    void aConnectionFailureNeverPrintsThePasswordAnywhereInTheStackTrace() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
-        for (String url : List.of("jdbc:postgresql://127.0.0.1:" + closedPort + "/db?user=u&password=hunter2%zz",
-                "jdbc:postgresql://127.0.0.1:" + closedPort + "/db?user=u&password=hunter2",
-                "postgres://u:hunter2@127.0.0.1:" + closedPort + "/db")) {
-            Throwable thrown = catchThrowable(() -> Database.open(DatabaseConfig.parse(url), 1, "redaction"));
-            assertThat(thrown).as(url).isInstanceOf(DatabaseUnavailableException.class);
             assertThat(stackTrace(thrown)).as(url).doesNotContain("hunter2");
         }
     }

@@ -1,4 +1,4 @@
-package dev.baton.queue;
+package dev.baton.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,6 @@
-package dev.baton.queue;
+package dev.baton.postgres;
 
+import dev.baton.common.PrivateFiles;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;

@@ -1,5 +1,6 @@
-package dev.baton.queue;
+package dev.baton.postgres;
 
+import dev.baton.common.DatabaseConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
