@@ -9,13 +9,16 @@ import java.util.Map;
  * other. A key, once given, is never reused for something else (processes of two releases may run at once).
  */
 public enum AdvisoryLock {
-    /** Session lock around the queue's schema migrations. */
-    QUEUE_MIGRATION(0x626174_6f6e_0001L),
+    /** Session lock around schema migrations, every part's ({@link Migrator}). */
+    SCHEMA_MIGRATION(0x626174_6f6e_0001L),
     /** Transaction lock: only one process rescues expired leases at a time. */
     QUEUE_RESCUE(0x626174_6f6e_0002L),
     /** Transaction lock: the rollout store numbers revisions without gaps. */
     ROLLOUT_REVISION(0x626174_6f6e_0003L),
-    /** Transaction lock around creating the rollout store's tables. */
+    /**
+     * Taken by older releases around creating the rollout store's tables, which are now migrations under
+     * {@link #SCHEMA_MIGRATION}; kept so that its key is never given to something else.
+     */
     ROLLOUT_SCHEMA(0x626174_6f6e_0004L);
 
     static {

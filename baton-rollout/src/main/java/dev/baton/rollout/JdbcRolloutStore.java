@@ -1,10 +1,6 @@
 package dev.baton.rollout;
 
 import dev.baton.queue.AdvisoryLock;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,27 +32,10 @@ public final class JdbcRolloutStore implements RolloutStore {
 
     private final DataSource ds;
 
-    /** Creates the tables when missing (idempotent, safe for two controllers starting at once). */
+    /** Migrates the rollout tables to the current schema (safe for two controllers starting at once). */
     public JdbcRolloutStore(DataSource ds) {
         this.ds = ds;
-        migrate();
-    }
-
-    private void migrate() {
-        run("create the rollout tables", c -> {
-            c.setAutoCommit(false);
-            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)");
-                 Statement s = c.createStatement()) {
-                lock.setLong(1, AdvisoryLock.ROLLOUT_SCHEMA.key());
-                lock.execute();
-                s.execute(schema());
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-            return null;
-        });
+        RolloutSchema.migrate(ds);
     }
 
     /**
@@ -311,17 +290,6 @@ public final class JdbcRolloutStore implements RolloutStore {
             return work.apply(c);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot " + what + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String schema() {
-        try (InputStream in = JdbcRolloutStore.class.getResourceAsStream("rollout-schema.sql")) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource dev/baton/rollout/rollout-schema.sql");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -79,9 +79,10 @@ class JdbcRolloutStoreTest {
         assertThat(store.byRevision(2).orElseThrow().id()).isEqualTo("r-2");
     }
 
+    /** The store shares the schema migrations' lock with the queue (one migrator), and no other. */
     @Test
-    void theStoreNeverWaitsOnALockOfTheQueue() throws Exception {
-        for (AdvisoryLock queueLock : List.of(AdvisoryLock.QUEUE_RESCUE, AdvisoryLock.QUEUE_MIGRATION)) {
+    void theStoreNeverWaitsOnTheQueueRescuersLock() throws Exception {
+        for (AdvisoryLock queueLock : List.of(AdvisoryLock.QUEUE_RESCUE)) {
             try (Connection holder = ds.getConnection()) {
                 holder.setAutoCommit(false);
                 try (PreparedStatement lock = holder.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {

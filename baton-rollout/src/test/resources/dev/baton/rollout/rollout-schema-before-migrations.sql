@@ -1,4 +1,5 @@
--- The rollout tables. Idempotent: applied on every start of the control plane, under an advisory lock.
+-- What a release before the one migrator applied on every start of the control plane: kept as it was,
+-- to build the database such a release left behind (RolloutSchemaTest).
 -- (The queue's migrator reads only its own resource folder, so these tables keep their own DDL.)
 CREATE TABLE IF NOT EXISTS baton_rollouts (
     id             text PRIMARY KEY,
