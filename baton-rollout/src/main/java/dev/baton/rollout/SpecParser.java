@@ -1,5 +1,6 @@
 package dev.baton.rollout;
 
+import dev.baton.common.Version;
 import dev.baton.common.Durations;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -19,7 +20,6 @@ import java.util.regex.Pattern;
 final class SpecParser {
     static final List<String> TOP = List.of("app", "listen", "instances", "run", "env", "web", "worker", "drain",
             "strategy", "progress_deadline", "max_start_failures", "version", "kubernetes");
-    private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     static final List<String> WEB = List.of("readiness", "liveness", "trusted_proxies", "pin");
     static final List<String> PIN = List.of("header", "trusted");
     /** An IPv4 or IPv6 literal with an optional prefix length; the proxy checks the numbers. */
@@ -99,10 +99,10 @@ final class SpecParser {
         Integer maxStartFailures = r.integer(root, "max_start_failures", "max_start_failures", 1, 100);
         JsonNode v = root.get("version");
         if (v != null && !v.isNull()) {
-            if (v.isTextual() && VERSION.matcher(v.asText()).matches()) {
+            if (v.isTextual() && Version.isValid(v.asText())) {
                 version = v.asText();
             } else {
-                r.error("version", "must be 1-64 letters, digits, '.', '_' or '-', got "
+                r.error("version", "must be " + Version.RULE + ", got "
                         + (v.isTextual() ? "'" + v.asText() + "'" : SpecReader.describe(v)));
             }
         }

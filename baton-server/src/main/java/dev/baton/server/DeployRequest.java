@@ -1,5 +1,6 @@
 package dev.baton.server;
 
+import dev.baton.common.Version;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -13,14 +14,12 @@ import java.util.regex.Pattern;
  */
 public record DeployRequest(String version, String strategy, Map<String, String> env, String strategySection,
                             Map<String, String> settings) {
-    private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     static final java.util.List<String> STRATEGIES = java.util.List.of("rolling", "blue-green", "canary");
 
     public DeployRequest {
-        if (version == null || !VERSION.matcher(version).matches()) {
-            throw ApiException.badRequest("version: must be 1-64 letters, digits, '.', '_' or '-', got "
-                    + (version == null ? "nothing" : "'" + version + "'"));
+        if (!Version.isValid(version)) {
+            throw ApiException.badRequest(Version.problem("version", version));
         }
         if (strategy != null && !STRATEGIES.contains(strategy)) {
             throw ApiException.badRequest("strategy: must be one of " + String.join(", ", STRATEGIES) + ", got '"

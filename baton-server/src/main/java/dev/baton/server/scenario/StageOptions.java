@@ -1,5 +1,6 @@
 package dev.baton.server.scenario;
 
+import dev.baton.common.Version;
 import dev.baton.server.KubeTarget;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -31,9 +32,7 @@ public record StageOptions(Path home, String initialVersion, int instances, int 
     public StageOptions {
         Objects.requireNonNull(home, "home");
         Objects.requireNonNull(progress, "progress");
-        if (initialVersion == null || !initialVersion.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw new IllegalArgumentException("initialVersion: 1-64 letters, digits, '.', '_' or '-', got " + initialVersion);
-        }
+        Version.check("initialVersion", initialVersion);
         if (instances < 1 || instances > 10) {
             throw new IllegalArgumentException("instances: must be 1..10, got " + instances);
         }
