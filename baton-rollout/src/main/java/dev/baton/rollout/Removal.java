@@ -32,13 +32,13 @@ final class Removal {
     /** Drains then stops; returns a line per instance describing how it ended. */
     List<String> remove(List<Instance> instances, DrainSpec drain) throws Exception {
         for (Instance i : instances) {
-            traffic.drain(Backend.of(i));
+            traffic.drain(InstanceAddress.of(i));
         }
         Instant deadline = clock.instant().plus(drain.timeout());
         List<String> busy = new ArrayList<>();
         for (Instance i : instances) {
             Duration left = Duration.between(clock.instant(), deadline);
-            if (!traffic.awaitIdle(Backend.of(i), left.isNegative() ? Duration.ZERO : left)) {
+            if (!traffic.awaitIdle(InstanceAddress.of(i), left.isNegative() ? Duration.ZERO : left)) {
                 busy.add(i.id());
             }
         }

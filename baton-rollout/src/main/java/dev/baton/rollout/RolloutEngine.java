@@ -463,10 +463,10 @@ public final class RolloutEngine {
 
     /** Publishes the READY instances of every version as the proxy's backends. */
     private void syncRoutes(RolloutState s) {
-        Map<String, List<Backend>> routes = new TreeMap<>();
+        Map<String, List<InstanceAddress>> routes = new TreeMap<>();
         for (InstanceView v : s.instances()) {
             if (v.ready()) {
-                routes.computeIfAbsent(v.version(), k -> new ArrayList<>()).add(Backend.of(v.instance()));
+                routes.computeIfAbsent(v.version(), k -> new ArrayList<>()).add(InstanceAddress.of(v.instance()));
             }
         }
         ports.traffic().setRoutes(routes);

@@ -407,7 +407,7 @@ public final class Supervisor implements AutoCloseable {
             while (true) {
                 Effect next;
                 RolloutState toSave = null;
-                Map<String, List<Backend>> routes = null;
+                Map<String, List<InstanceAddress>> routes = null;
                 synchronized (this) {
                     if (effects.isEmpty()) {
                         return;
@@ -421,7 +421,7 @@ public final class Supervisor implements AutoCloseable {
                         routes = new TreeMap<>();
                         for (InstanceView v : fleet.values()) {
                             if (v.ready()) {
-                                routes.computeIfAbsent(v.version(), k -> new ArrayList<>()).add(Backend.of(v.instance()));
+                                routes.computeIfAbsent(v.version(), k -> new ArrayList<>()).add(InstanceAddress.of(v.instance()));
                             }
                         }
                     }

@@ -131,7 +131,7 @@ final class Fakes {
     }
 
     final class Traffic implements TrafficControl {
-        volatile Map<String, List<Backend>> routes = Map.of();
+        volatile Map<String, List<InstanceAddress>> routes = Map.of();
         volatile Map<String, Integer> weights = Map.of();
         /** What each version had served before the test began (its history), cumulative. */
         final Map<String, HttpStats> history = new LinkedHashMap<>();
@@ -140,7 +140,7 @@ final class Fakes {
         private int readings;
 
         @Override
-        public void setRoutes(Map<String, List<Backend>> r) {
+        public void setRoutes(Map<String, List<InstanceAddress>> r) {
             routes = r;
         }
 
@@ -156,12 +156,12 @@ final class Fakes {
         }
 
         @Override
-        public void drain(Backend b) {
+        public void drain(InstanceAddress b) {
             journal.add("drain " + b.id());
         }
 
         @Override
-        public boolean awaitIdle(Backend b, Duration timeout) {
+        public boolean awaitIdle(InstanceAddress b, Duration timeout) {
             journal.add("idle " + b.id());
             return true;
         }

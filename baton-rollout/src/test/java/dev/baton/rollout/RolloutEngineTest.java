@@ -139,14 +139,14 @@ class RolloutEngineTest {
         int[] holds = {0};
         // Pause once the canary takes half the traffic: the 1m step pause has begun.
         TrafficControl pauseAtHalf = new TrafficControl() {
-            @Override public void setRoutes(Map<String, List<Backend>> r) { f.traffic.setRoutes(r); }
+            @Override public void setRoutes(Map<String, List<InstanceAddress>> r) { f.traffic.setRoutes(r); }
             @Override public void setWeights(Map<String, Integer> w) {
                 f.traffic.setWeights(w);
                 if (w.equals(Map.of("v1", 50, "v2", 50))) engine[0].pause(true);
             }
             @Override public void setPreview(String v) { f.traffic.setPreview(v); }
-            @Override public void drain(Backend b) { f.traffic.drain(b); }
-            @Override public boolean awaitIdle(Backend b, Duration t) { return f.traffic.awaitIdle(b, t); }
+            @Override public void drain(InstanceAddress b) { f.traffic.drain(b); }
+            @Override public boolean awaitIdle(InstanceAddress b, Duration t) { return f.traffic.awaitIdle(b, t); }
             @Override public Map<String, HttpCounters> metrics() { return f.traffic.metrics(); }
         };
         RolloutEngine paused = engine[0] = new RolloutEngine(Strategy.of(spec),
@@ -185,14 +185,14 @@ class RolloutEngineTest {
         AppSpec spec = canary(null);
         int[] calls = {0};
         TrafficControl flaky = new TrafficControl() {
-            @Override public void setRoutes(Map<String, List<Backend>> r) { f.traffic.setRoutes(r); }
+            @Override public void setRoutes(Map<String, List<InstanceAddress>> r) { f.traffic.setRoutes(r); }
             @Override public void setWeights(Map<String, Integer> w) {
                 if (calls[0]++ == 0) throw new IllegalStateException("proxy admin API unreachable");
                 f.traffic.setWeights(w);
             }
             @Override public void setPreview(String v) { f.traffic.setPreview(v); }
-            @Override public void drain(Backend b) { f.traffic.drain(b); }
-            @Override public boolean awaitIdle(Backend b, Duration t) { return f.traffic.awaitIdle(b, t); }
+            @Override public void drain(InstanceAddress b) { f.traffic.drain(b); }
+            @Override public boolean awaitIdle(InstanceAddress b, Duration t) { return f.traffic.awaitIdle(b, t); }
             @Override public Map<String, HttpCounters> metrics() { return f.traffic.metrics(); }
         };
         RolloutEngine engine = new RolloutEngine(Strategy.of(spec),
@@ -225,14 +225,14 @@ class RolloutEngineTest {
         RolloutEngine[] engine = new RolloutEngine[1];
         Fakes.Traffic t = f.traffic;
         TrafficControl abortAfterSwap = new TrafficControl() {
-            @Override public void setRoutes(Map<String, List<Backend>> r) { t.setRoutes(r); }
+            @Override public void setRoutes(Map<String, List<InstanceAddress>> r) { t.setRoutes(r); }
             @Override public void setWeights(Map<String, Integer> w) {
                 t.setWeights(w);
                 if (w.equals(Map.of("green", 100))) engine[0].abort("bad release");
             }
             @Override public void setPreview(String v) { t.setPreview(v); }
-            @Override public void drain(Backend b) { t.drain(b); }
-            @Override public boolean awaitIdle(Backend b, Duration d) { return t.awaitIdle(b, d); }
+            @Override public void drain(InstanceAddress b) { t.drain(b); }
+            @Override public boolean awaitIdle(InstanceAddress b, Duration d) { return t.awaitIdle(b, d); }
             @Override public Map<String, HttpCounters> metrics() { return t.metrics(); }
         };
         engine[0] = new RolloutEngine(Strategy.of(spec), new RolloutPorts(f.driver, abortAfterSwap, f.jobs, f.store,

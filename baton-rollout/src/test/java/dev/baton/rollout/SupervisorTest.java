@@ -36,7 +36,7 @@ class SupervisorTest {
 
         f.driver.crash("v1-1");
         sup.tick();
-        assertThat(f.traffic.routes.get("v1")).extracting(Backend::id).containsExactly("v1-2");
+        assertThat(f.traffic.routes.get("v1")).extracting(InstanceAddress::id).containsExactly("v1-2");
         assertThat(f.store.exits()).containsEntry("v1-1", 3);
         assertThat(f.store.load("r1").orElseThrow().instances()).extracting(InstanceView::id).containsExactly("v1-2");
         assertThat(f.driver.running).doesNotContainKey("v1-3");
@@ -44,9 +44,9 @@ class SupervisorTest {
         f.clock.advance(Duration.ofSeconds(1));
         sup.tick();
         assertThat(f.driver.running).containsKey("v1-3");
-        assertThat(f.traffic.routes.get("v1")).extracting(Backend::id).containsExactly("v1-2");
+        assertThat(f.traffic.routes.get("v1")).extracting(InstanceAddress::id).containsExactly("v1-2");
         sup.tick(); // the fake answers ready on the second probe
-        assertThat(f.traffic.routes.get("v1")).extracting(Backend::id).containsExactlyInAnyOrder("v1-2", "v1-3");
+        assertThat(f.traffic.routes.get("v1")).extracting(InstanceAddress::id).containsExactlyInAnyOrder("v1-2", "v1-3");
         assertThat(sup.slots()).filteredOn(s -> s.slot() == 1).singleElement()
                 .satisfies(s -> assertThat(s.restarts()).isEqualTo(1));
         assertThat(f.store.events("r1")).extracting(RolloutEvent::step).containsExactly("crashed", "restart", "ready");

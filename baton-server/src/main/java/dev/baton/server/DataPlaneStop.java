@@ -2,7 +2,7 @@ package dev.baton.server;
 
 import dev.baton.common.Durations;
 import dev.baton.postgres.EmbeddedDatabase;
-import dev.baton.rollout.Backend;
+import dev.baton.rollout.InstanceAddress;
 import dev.baton.rollout.Instance;
 import dev.baton.rollout.InstanceDriver;
 import dev.baton.rollout.LocalProcessDriver;
@@ -76,7 +76,7 @@ final class DataPlaneStop {
         boolean alive = ProcessHandle.of(i.pid()).map(ProcessHandle::isAlive).orElse(false);
         if (alive && traffic.isPresent()) {
             try {
-                Backend b = Backend.of(i);
+                InstanceAddress b = InstanceAddress.of(i);
                 traffic.get().drain(b);
                 if (!traffic.get().awaitIdle(b, grace)) {
                     say("  %s: requests still in flight after %s; stopping it anyway", i.id(),

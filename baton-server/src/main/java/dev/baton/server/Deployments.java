@@ -2,7 +2,7 @@ package dev.baton.server;
 
 import dev.baton.queue.JobQueue;
 import dev.baton.rollout.AppSpec;
-import dev.baton.rollout.Backend;
+import dev.baton.rollout.InstanceAddress;
 import dev.baton.rollout.BlueGreenSpec;
 import dev.baton.rollout.Instance;
 import dev.baton.rollout.InstanceDriver;
@@ -151,9 +151,9 @@ final class Deployments {
     }
 
     private void publishFleet(List<InstanceView> fleet) {
-        Map<String, List<Backend>> routes = new TreeMap<>();
+        Map<String, List<InstanceAddress>> routes = new TreeMap<>();
         fleet.stream().filter(InstanceView::ready)
-                .forEach(v -> routes.computeIfAbsent(v.version(), k -> new ArrayList<>()).add(Backend.of(v.instance())));
+                .forEach(v -> routes.computeIfAbsent(v.version(), k -> new ArrayList<>()).add(InstanceAddress.of(v.instance())));
         traffic.setRoutes(routes);
         if (stable != null && routes.containsKey(stable)) {
             traffic.setWeights(Map.of(stable, 100));

@@ -1,7 +1,7 @@
 package dev.baton.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.baton.rollout.Backend;
+import dev.baton.rollout.InstanceAddress;
 import dev.baton.rollout.HttpCounters;
 import dev.baton.rollout.TrafficControl;
 import dev.baton.rollout.WebSpec;
@@ -32,7 +32,7 @@ final class ProxyTrafficControl implements TrafficControl {
     private final String previewHost;
     private final Integer previewPort;
     private final WebSpec.PinSpec pin;
-    private Map<String, List<Backend>> routes = new TreeMap<>();
+    private Map<String, List<InstanceAddress>> routes = new TreeMap<>();
     private Map<String, Integer> weights = new LinkedHashMap<>();
     private volatile String preview;
 
@@ -50,7 +50,7 @@ final class ProxyTrafficControl implements TrafficControl {
     }
 
     @Override
-    public void setRoutes(Map<String, List<Backend>> backendsByVersion) {
+    public void setRoutes(Map<String, List<InstanceAddress>> backendsByVersion) {
         Set<String> added;
         synchronized (this) {
             Set<String> before = addresses(routes);
@@ -95,7 +95,7 @@ final class ProxyTrafficControl implements TrafficControl {
     }
 
     @Override
-    public void drain(Backend backend) {
+    public void drain(InstanceAddress backend) {
         try {
             admin.drain(address(backend), Duration.ofMinutes(5));
         } catch (ProxyAdmin.ProxyAdminException e) {
@@ -107,7 +107,7 @@ final class ProxyTrafficControl implements TrafficControl {
     }
 
     @Override
-    public boolean awaitIdle(Backend backend, Duration timeout) {
+    public boolean awaitIdle(InstanceAddress backend, Duration timeout) {
         Duration left = timeout;
         while (true) {
             Duration wait = left.compareTo(Duration.ofMinutes(5)) > 0 ? Duration.ofMinutes(5) : left;
@@ -242,13 +242,13 @@ final class ProxyTrafficControl implements TrafficControl {
         }
     }
 
-    private static Set<String> addresses(Map<String, List<Backend>> r) {
+    private static Set<String> addresses(Map<String, List<InstanceAddress>> r) {
         Set<String> out = new HashSet<>();
         r.values().forEach(l -> l.forEach(b -> out.add(address(b))));
         return out;
     }
 
-    static String address(Backend b) {
+    static String address(InstanceAddress b) {
         return b.host() + ":" + b.port();
     }
 }
