@@ -26,22 +26,19 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import dev.baton.server.scenario.DataPlaneReaper;
 
 /**
  * The control plane as a real child JVM ({@code baton up}) on the embedded, durable PostgreSQL, with the proxy
- * and the instances as real processes in their own sessions. One control plane serves the ordered tests of this
- * class (starting PostgreSQL, the proxy and two instances costs most of the time); each test states what it
- * proves on its own. Everything it started is killed in {@link #reap()}, by process group.
+ * and the instances as real processes in their own sessions. One control plane serves the tests of this class
+ * (starting PostgreSQL, the proxy and two instances costs most of the time); each test waits until no rollout
+ * runs, then deploys from whatever version is stable to a version of its own, so none depends on another or on
+ * their order. Everything it started is killed in {@link #reap()}, by process group.
  */
 @Tag("process")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ControlPlaneProcessTest {
     private static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(3);
     private Path dir;
@@ -91,8 +88,8 @@ class ControlPlaneProcessTest {
     }
 
     @Test
-    @Order(1)
     void apiAnswersOnlyWithTheTokenAndOnlyOnLoopback() throws Exception {
+        awaitNoRollout();
         JsonNode api = Json.MAPPER.readTree(home.apiFile().toFile());
         int port = api.path("port").asInt();
         assertThat(api.path("host").asText()).isEqualTo("127.0.0.1");
@@ -109,10 +106,11 @@ class ControlPlaneProcessTest {
         assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
         String token = Files.readString(home.tokenFile()).strip();
-        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("baton_instances{state=\"READY\"} 2");
+        HttpRequest metrics = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .header("Authorization", "Bearer " + token).build();
+        assertThat(http.send(metrics, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> http.send(metrics, HttpResponse.BodyHandlers.ofString()).body()
+                .contains("baton_instances{state=\"READY\"} 2"));
 
         Optional<Inet4Address> external = nonLoopbackAddress();
         if (external.isPresent()) {
@@ -126,38 +124,40 @@ class ControlPlaneProcessTest {
     }
 
     @Test
-    @Order(2)
     void rollingDeployUnderSteadyLoadFailsNoRequest() throws Exception {
+        String stable = awaitNoRollout();
         BatonClient client = cp.client();
         JsonNode end;
         try (HttpLoad load = new HttpLoad(trafficPort, 40)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> load.ok.get() >= 20);
-            String id = client.deploy(DeployRequest.of("v2"));
+            String id = client.deploy(DeployRequest.of("rolled"));
             end = client.awaitOutcome(id, DEPLOY_TIMEOUT, e -> { });
-            await().atMost(Duration.ofSeconds(30)).until(() -> load.answeredBy("v2") >= 20);
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.answeredBy("rolled") >= 20);
             load.close();
             assertThat(load.failures).as("failed requests of %d sent", load.sent.get()).isEmpty();
-            assertThat(load.answeredBy("v1")).isPositive();
+            assertThat(load.answeredBy(stable)).isPositive();
         }
         assertThat(end.path("rollout").path("phase").asText()).isEqualTo("SUCCEEDED");
-        assertThat(versions(end.path("instances"))).containsExactly("v2", "v2");
-        assertThat(runningAppProcesses()).extracting(this::versionOf).containsExactlyInAnyOrder("v2", "v2");
+        assertThat(versions(end.path("instances"))).containsExactly("rolled", "rolled");
+        assertThat(runningAppProcesses()).extracting(this::versionOf).containsExactlyInAnyOrder("rolled", "rolled");
     }
 
     @Test
-    @Order(3)
     void controlPlaneKilledMidRolloutIsRestartedResumesTheRolloutAndAdoptsTheInstances() throws Exception {
+        String stable = awaitNoRollout();
         BatonClient client = cp.client();
+        int rolloutsBefore = client.get("/v1/rollouts").size();
+        String id;
         try (HttpLoad load = new HttpLoad(trafficPort, 40)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> load.ok.get() >= 20);
-            String id = client.deploy(DeployRequest.of("v3"));
-            // Mid-rollout: a v3 instance is serving while a v2 one still runs.
+            id = client.deploy(DeployRequest.of("resumed"));
+            // Mid-rollout: an instance of the new version is serving while one of the stable version still runs.
             await().atMost(DEPLOY_TIMEOUT).until(() -> {
                 JsonNode s = client.status();
                 List<String> vs = versions(s.path("instances"));
                 return s.path("rollout").path("phase").asText().equals("PROGRESSING")
-                        && vs.contains("v2") && s.path("instances").findValuesAsText("state").contains("READY")
-                        && readyOf(s, "v3") >= 1;
+                        && vs.contains(stable) && s.path("instances").findValuesAsText("state").contains("READY")
+                        && readyOf(s, "resumed") >= 1;
             });
             cp.kill();
 
@@ -167,7 +167,7 @@ class ControlPlaneProcessTest {
 
             cp.start().awaitApi(Duration.ofMinutes(2));
             JsonNode end = client.awaitOutcome(id, DEPLOY_TIMEOUT, e -> { });
-            await().atMost(Duration.ofSeconds(30)).until(() -> load.answeredBy("v3") >= 20);
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.answeredBy("resumed") >= 20);
             load.close();
 
             assertThat(load.failures).as("failed requests of %d sent", load.sent.get()).isEmpty();
@@ -175,37 +175,51 @@ class ControlPlaneProcessTest {
             assertThat(end.path("events").findValuesAsText("step")).contains("resume");
             List<String> ids = end.path("instances").findValuesAsText("id");
             assertThat(ids).hasSize(2).doesNotHaveDuplicates();
-            assertThat(versions(end.path("instances"))).containsExactly("v3", "v3");
+            assertThat(versions(end.path("instances"))).containsExactly("resumed", "resumed");
         }
-        assertThat(runningAppProcesses()).extracting(this::versionOf).containsExactlyInAnyOrder("v3", "v3");
+        assertThat(runningAppProcesses()).extracting(this::versionOf).containsExactlyInAnyOrder("resumed", "resumed");
         try (Stream<Path> records = Files.list(home.instancesDir())) {
             assertThat(records.filter(f -> f.toString().endsWith(".json"))).hasSize(2);
         }
+        // Resumed, not started again: the restart added no rollout, and revisions still count without gaps.
         JsonNode history = cp.client().get("/v1/rollouts");
-        assertThat(history.findValuesAsText("phase")).containsOnly("SUCCEEDED");
-        assertThat(history.findValuesAsText("revision")).containsExactly("3", "2", "1");
+        assertThat(history).hasSize(rolloutsBefore + 1);
+        assertThat(history.get(0).path("revision").asInt()).isEqualTo(history.size());
+        assertThat(history.get(0).path("id").asText()).isEqualTo(id);
+        assertThat(history.get(0).path("phase").asText()).isEqualTo("SUCCEEDED");
     }
 
     @Test
-    @Order(4)
     void deployThatNeverBecomesReadyIsRolledBackAndTheCliExitsNonZero() throws Exception {
+        String stable = awaitNoRollout();
         java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();
         int code;
         try (HttpLoad load = new HttpLoad(trafficPort, 40)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> load.ok.get() >= 20);
-            code = BatonCommand.execute(new java.io.PrintWriter(out), new java.io.PrintWriter(err), "deploy", "v4",
+            code = BatonCommand.execute(new java.io.PrintWriter(out), new java.io.PrintWriter(err), "deploy", "never-ready",
                     "--env", "TEST_APP_START_DELAY_MS=600000", "--home", home.dir().toString());
             load.close();
             assertThat(load.failures).as("failed requests of %d sent", load.sent.get()).isEmpty();
-            assertThat(load.answeredBy("v4")).isZero();
+            assertThat(load.answeredBy("never-ready")).isZero();
         }
         assertThat(code).as(out + "\n" + err).isEqualTo(BatonCommand.EXIT_ROLLED_BACK);
         assertThat(out.toString()).contains("ROLLED_BACK").contains("progress deadline").contains("INSTANCE");
         JsonNode status = cp.client().status();
-        assertThat(status.path("stableVersion").asText()).isEqualTo("v3");
-        assertThat(versions(status.path("instances"))).containsExactly("v3", "v3");
-        assertThat(runningAppProcesses()).extracting(this::versionOf).containsExactlyInAnyOrder("v3", "v3");
+        assertThat(status.path("stableVersion").asText()).isEqualTo(stable);
+        assertThat(versions(status.path("instances"))).containsExactly(stable, stable);
+        assertThat(runningAppProcesses()).extracting(this::versionOf).containsExactlyInAnyOrder(stable, stable);
+    }
+
+    /** Waits until no rollout runs and both instances of the stable version are ready; returns that version. */
+    private String awaitNoRollout() {
+        await().atMost(DEPLOY_TIMEOUT).until(() -> {
+            JsonNode s = cp.client().status();
+            String phase = s.path("rollout").path("phase").asText();
+            return !phase.equals("PROGRESSING") && !phase.equals("ROLLING_BACK")
+                    && readyOf(s, s.path("stableVersion").asText()) == 2 && s.path("instances").size() == 2;
+        });
+        return cp.client().status().path("stableVersion").asText();
     }
 
     private static long readyOf(JsonNode status, String version) {
