@@ -97,7 +97,10 @@ class SupervisionProcessTest {
         BatonClient client = cp.client();
         JsonNode before = awaitQuiet();
         String rolloutId = before.path("rollout").path("id").asText();
-        JsonNode victim = before.path("instances").get(0);
+        // The instance started last, so the running control plane started it and reads its exit code: one it
+        // adopted after a restart (as another test leaves behind) is not its child, and its exit code is unknown.
+        JsonNode victim = stream(before.path("instances"))
+                .max(Comparator.comparing(i -> startOf(i.path("pid").asLong()))).orElseThrow();
         String victimId = victim.path("id").asText();
         Instant killedAt;
         try (HttpLoad load = new HttpLoad(trafficPort, 40)) {
@@ -213,6 +216,10 @@ class SupervisionProcessTest {
             return readyIds(s).size() == 2 && stream(s.path("supervision")).allMatch(x -> x.path("restartAt").isNull());
         });
         return cp.client().status();
+    }
+
+    private static Instant startOf(long pid) {
+        return ProcessHandle.of(pid).flatMap(h -> h.info().startInstant()).orElse(Instant.MIN);
     }
 
     private static Set<String> readyIds(JsonNode status) {
