@@ -32,8 +32,10 @@ import java.util.concurrent.locks.LockSupport;
  * HttpLoadResult result = load.stop();
  * RequestSummary during = result.summary(window);
  * }</pre>
+ *
+ * <p>{@link #close()} is {@link #stop()}, for a try-with-resources block that must end the load whatever happens.
  */
-public final class HttpLoad {
+public final class HttpLoad implements AutoCloseable {
 
     private final HttpLoadConfig config;
     private final PrintStream progress;
@@ -47,6 +49,7 @@ public final class HttpLoad {
     private final AtomicLong ok = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong unknown = new AtomicLong();
+    private final Map<String, AtomicLong> okByVersion = new ConcurrentHashMap<>();
     private final long startNanos;
     private final Thread scheduler;
     private final Thread reporter;
@@ -103,6 +106,12 @@ public final class HttpLoad {
         };
     }
 
+    /** Requests answered OK so far by an instance of {@code version} (its {@code X-Baton-Version} header). */
+    public long answeredBy(String version) {
+        AtomicLong n = okByVersion.get(version);
+        return n == null ? 0 : n.get();
+    }
+
     /**
      * Stops the timeline, waits for the requests still out (up to the timeout, plus a second), marks any
      * still without an answer UNKNOWN, and returns every request's record. Deploy windows still open
@@ -151,6 +160,11 @@ public final class HttpLoad {
             progress.println("load: stopped; " + result.summary().line());
         }
         return result;
+    }
+
+    @Override
+    public void close() {
+        stop();
     }
 
     private void ended(DeployWindow window) {
@@ -214,7 +228,12 @@ public final class HttpLoad {
     private void record(RequestRecord r) {
         records.add(r);
         switch (r.outcome()) {
-            case OK -> ok.incrementAndGet();
+            case OK -> {
+                if (r.version() != null) {
+                    okByVersion.computeIfAbsent(r.version(), v -> new AtomicLong()).incrementAndGet();
+                }
+                ok.incrementAndGet();
+            }
             case FAILED -> failed.incrementAndGet();
             case UNKNOWN -> unknown.incrementAndGet();
         }

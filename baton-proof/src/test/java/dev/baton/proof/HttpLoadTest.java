@@ -81,6 +81,8 @@ class HttpLoadTest {
         assertThat(result.summary().ok()).isEqualTo(result.sent());
         assertThat(rs.stream().map(RequestRecord::id).collect(Collectors.toSet())).hasSize(rs.size());
         assertThat(rs).allSatisfy(r -> assertThat(r.version()).isEqualTo("v1"));
+        assertThat(load.answeredBy("v1")).as("counted live, per version").isEqualTo(result.sent());
+        assertThat(load.answeredBy("v2")).isZero();
         for (int i = 0; i < rs.size(); i++) {
             assertThat(rs.get(i).seq()).isEqualTo(i);
             assertThat(rs.get(i).id()).isEqualTo("t-" + i);

@@ -39,10 +39,9 @@ class BlueGreenPreviewProcessTest {
     void greenIsServedOnThePreviewPortThroughTheProxyUntilPromotedWhileTrafficStaysOnBlue() throws Exception {
         dir = Files.createTempDirectory("baton-preview-test");
         home = new BatonHome(dir.resolve(".baton"));
-        int trafficPort = ControlPlaneProcessTest.freePort();
-        int previewPort = ControlPlaneProcessTest.freePort();
-        String app = ProxyProcess.javaBinary() + " -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "
-                + Path.of("target/test-classes").toAbsolutePath() + " dev.baton.server.TestApp --port {port} --version {version} --tag " + dir;
+        int trafficPort = LiveHome.freePort();
+        int previewPort = LiveHome.freePort();
+        String app = TestApp.run(dir, "");
         Path spec = Files.writeString(dir.resolve("shop.yaml"), """
                 app: shop
                 version: v1

@@ -56,7 +56,7 @@ class ControlPlaneFromOutsideProcessTest {
     void up() throws Exception {
         dir = Files.createTempDirectory("baton-outside-test");
         home = new BatonHome(dir.resolve(".baton"));
-        trafficPort = ControlPlaneProcessTest.freePort();
+        trafficPort = LiveHome.freePort();
         // An external PostgreSQL with a password: the proxy must not be handed it.
         Path spec = Files.writeString(dir.resolve("shop.yaml"), """
                 app: shop
@@ -65,7 +65,7 @@ class ControlPlaneFromOutsideProcessTest {
                 instances: 1
                 run: "%s"
                 drain: { timeout: 2s, jobs_soft: 1s, jobs_hard: 1s }
-                """.formatted(trafficPort, ControlPlaneProcessTest.testApp(dir)));
+                """.formatted(trafficPort, TestApp.run(dir, "")));
         cp = new ControlPlaneProcess(home, spec, ControlPlaneProcessTest.testClasspath(),
                 Map.of(DatabaseConfig.URL_ENV, db.urlWithCredentials()));
         cp.start();

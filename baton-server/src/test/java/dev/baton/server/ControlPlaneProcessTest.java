@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.proof.HttpLoad;
+import dev.baton.proof.Outcome;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,8 +51,8 @@ class ControlPlaneProcessTest {
     void up() throws Exception {
         dir = Files.createTempDirectory("baton-cp-test");
         home = new BatonHome(dir.resolve(".baton"));
-        trafficPort = freePort();
-        String app = testApp(dir);
+        trafficPort = LiveHome.freePort();
+        String app = TestApp.run(dir, "");
         // The deadline outlasts a control plane killed mid-rollout, which can take half a minute to come back on a
         // busy machine; the deploy that must miss it sets its own.
         Path spec = Files.writeString(dir.resolve("shop.yaml"), """
@@ -130,13 +131,12 @@ class ControlPlaneProcessTest {
         String stable = awaitNoRollout();
         BatonClient client = cp.client();
         JsonNode end;
-        try (HttpLoad load = new HttpLoad(trafficPort, 40)) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> load.ok.get() >= 20);
+        try (HttpLoad load = LiveHome.steadyLoad(trafficPort)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.ended(Outcome.OK) >= 20);
             String id = client.deploy(DeployRequest.of("rolled"));
             end = client.awaitOutcome(id, DEPLOY_TIMEOUT, e -> { });
             await().atMost(Duration.ofSeconds(30)).until(() -> load.answeredBy("rolled") >= 20);
-            load.close();
-            assertThat(load.failures).as("failed requests of %d sent", load.sent.get()).isEmpty();
+            assertThat(load.stop().notOk()).as("requests not answered OK of %d sent", load.sent()).isEmpty();
             assertThat(load.answeredBy(stable)).isPositive();
         }
         assertThat(end.path("rollout").path("phase").asText()).isEqualTo("SUCCEEDED");
@@ -150,8 +150,8 @@ class ControlPlaneProcessTest {
         BatonClient client = cp.client();
         int rolloutsBefore = client.get("/v1/rollouts").size();
         String id;
-        try (HttpLoad load = new HttpLoad(trafficPort, 40)) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> load.ok.get() >= 20);
+        try (HttpLoad load = LiveHome.steadyLoad(trafficPort)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.ended(Outcome.OK) >= 20);
             id = client.deploy(DeployRequest.of("resumed"));
             // Mid-rollout: an instance of the new version is serving while one of the stable version still runs.
             await().atMost(DEPLOY_TIMEOUT).until(() -> {
@@ -163,18 +163,17 @@ class ControlPlaneProcessTest {
             });
             cp.kill();
 
-            long okAtKill = load.ok.get();
-            await().atMost(Duration.ofSeconds(30)).until(() -> load.ok.get() >= okAtKill + 40);
-            assertThat(load.failures).as("requests failed while the control plane was dead").isEmpty();
+            long okAtKill = load.ended(Outcome.OK);
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.ended(Outcome.OK) >= okAtKill + 40);
+            assertThat(load.ended(Outcome.FAILED) + load.ended(Outcome.UNKNOWN))
+                    .as("requests failed while the control plane was dead").isZero();
 
             cp.start().awaitApi(Duration.ofMinutes(2));
             JsonNode end = client.awaitOutcome(id, DEPLOY_TIMEOUT, e -> { });
             assertThat(end.path("rollout").path("phase").asText()).as("rollout %s, events %s", end.path("rollout"),
                     end.path("events")).isEqualTo("SUCCEEDED");
             await().atMost(Duration.ofSeconds(30)).until(() -> load.answeredBy("resumed") >= 20);
-            load.close();
-
-            assertThat(load.failures).as("failed requests of %d sent", load.sent.get()).isEmpty();
+            assertThat(load.stop().notOk()).as("requests not answered OK of %d sent", load.sent()).isEmpty();
             assertThat(end.path("events").findValuesAsText("step")).contains("resume");
             List<String> ids = end.path("instances").findValuesAsText("id");
             assertThat(ids).hasSize(2).doesNotHaveDuplicates();
@@ -198,13 +197,12 @@ class ControlPlaneProcessTest {
         java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();
         int code;
-        try (HttpLoad load = new HttpLoad(trafficPort, 40)) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> load.ok.get() >= 20);
+        try (HttpLoad load = LiveHome.steadyLoad(trafficPort)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.ended(Outcome.OK) >= 20);
             code = BatonCommand.execute(new java.io.PrintWriter(out), new java.io.PrintWriter(err), "deploy", "never-ready",
                     "--env", "TEST_APP_START_DELAY_MS=600000", "--set", "progress_deadline=20s",
                     "--home", home.dir().toString());
-            load.close();
-            assertThat(load.failures).as("failed requests of %d sent", load.sent.get()).isEmpty();
+            assertThat(load.stop().notOk()).as("requests not answered OK of %d sent", load.sent()).isEmpty();
             assertThat(load.answeredBy("never-ready")).isZero();
         }
         assertThat(code).as(out + "\n" + err).isEqualTo(BatonCommand.EXIT_ROLLED_BACK);
@@ -261,21 +259,9 @@ class ControlPlaneProcessTest {
         return "?";
     }
 
-    /** The spec's {@code run:} command for a {@link TestApp} tagged with {@code dir}. */
-    static String testApp(Path dir) {
-        return ProxyProcess.javaBinary() + " -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "
-                + Path.of("target/test-classes").toAbsolutePath() + " dev.baton.server.TestApp --port {port} --version {version} --tag " + dir;
-    }
-
     static String testClasspath() {
         String cp = System.getProperty("surefire.test.class.path");
         return cp == null || cp.isBlank() ? System.getProperty("java.class.path") : cp;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private static Optional<Inet4Address> nonLoopbackAddress() throws IOException {

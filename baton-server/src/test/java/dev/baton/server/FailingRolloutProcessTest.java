@@ -3,6 +3,8 @@ package dev.baton.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.baton.proof.HttpLoad;
+import dev.baton.proof.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,12 +46,11 @@ class FailingRolloutProcessTest extends LiveHomeTest {
         await().atMost(START).until(() -> "v2".equals(cp.client().status().path("stableVersion").asText(null)));
 
         Cli rollback;
-        try (HttpLoad load = new HttpLoad(live.trafficPort, 40)) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> load.ok.get() >= 20);
+        try (HttpLoad load = LiveHome.steadyLoad(live.trafficPort)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.ended(Outcome.OK) >= 20);
             rollback = Cli.run("rollback", "--timeout", "2", "--home", home);
             await().atMost(Duration.ofSeconds(30)).until(() -> load.answeredBy("v1") >= 20);
-            load.close();
-            assertThat(load.failures).as("failed requests of %d sent", load.sent.get()).isEmpty();
+            assertThat(load.stop().notOk()).as("requests not answered OK of %d sent", load.sent()).isEmpty();
         }
 
         assertThat(rollback.code()).as(rollback.out() + rollback.err()).isZero();

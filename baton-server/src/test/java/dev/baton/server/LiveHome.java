@@ -1,10 +1,14 @@
 package dev.baton.server;
 
+import dev.baton.proof.HttpLoad;
+import dev.baton.proof.HttpLoadConfig;
 import dev.baton.server.scenario.DataPlaneReaper;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -29,11 +33,9 @@ final class LiveHome implements AutoCloseable {
         this.trafficPort = freePort();
     }
 
-    /** The {@code run} line of a TestApp instance; {@code extraArgs} go after the standard ones. */
+    /** The {@code run} line of a TestApp instance tagged with this directory; {@code extraArgs} go after the standard ones. */
     String appRun(String extraArgs) {
-        return ProxyProcess.javaBinary() + " -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "
-                + Path.of("target/test-classes").toAbsolutePath() + " dev.baton.server.TestApp --port {port} --version {version} --tag "
-                + dir + (extraArgs.isEmpty() ? "" : " " + extraArgs);
+        return TestApp.run(dir, extraArgs);
     }
 
     /** Writes {@code shop.yaml}: {@code app: shop}, {@code listen} and {@code run} (a TestApp), then {@code rest}. */
@@ -62,6 +64,15 @@ final class LiveHome implements AutoCloseable {
         try (Stream<Path> all = Files.walk(dir)) {
             all.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
+    }
+
+    /**
+     * Steady HTTP load through the proxy on {@code trafficPort}: 40 requests a second on baton-proof's open-loop
+     * timeline, 30 s before a request counts as unanswered, no progress lines.
+     */
+    static HttpLoad steadyLoad(int trafficPort) {
+        return HttpLoad.start(HttpLoadConfig.of(URI.create("http://127.0.0.1:" + trafficPort + "/"), 40)
+                .withTimeout(Duration.ofSeconds(30)).withProgressEvery(Duration.ZERO), null);
     }
 
     static int freePort() throws IOException {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.proof.HttpLoad;
+import dev.baton.proof.Outcome;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.baton.queue.Database;
 import dev.baton.postgres.EmbeddedDatabase;
@@ -54,10 +56,8 @@ class SupervisionProcessTest {
     void up() throws Exception {
         dir = Files.createTempDirectory("baton-supervision-test");
         home = new BatonHome(dir.resolve(".baton"));
-        trafficPort = ControlPlaneProcessTest.freePort();
-        String app = ProxyProcess.javaBinary() + " -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "
-                + Path.of("target/test-classes").toAbsolutePath() + " dev.baton.server.TestApp --port {port} --version {version} --tag "
-                + dir + " --crash-if " + dir.resolve("crash-{version}");
+        trafficPort = LiveHome.freePort();
+        String app = TestApp.run(dir, "--crash-if " + dir.resolve("crash-{version}"));
         Path spec = Files.writeString(dir.resolve("shop.yaml"), """
                 app: shop
                 version: v1
@@ -103,8 +103,8 @@ class SupervisionProcessTest {
                 .max(Comparator.comparing(i -> startOf(i.path("pid").asLong()))).orElseThrow();
         String victimId = victim.path("id").asText();
         Instant killedAt;
-        try (HttpLoad load = new HttpLoad(trafficPort, 40)) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> load.ok.get() >= 20);
+        try (HttpLoad load = LiveHome.steadyLoad(trafficPort)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.ended(Outcome.OK) >= 20);
             killedAt = Instant.now();
             killGroup(victim.path("pid").asLong());
 
@@ -112,12 +112,11 @@ class SupervisionProcessTest {
                 Set<String> ready = readyIds(client.status());
                 return ready.size() == 2 && !ready.contains(victimId);
             });
-            long okAfter = load.ok.get();
-            await().atMost(Duration.ofSeconds(30)).until(() -> load.ok.get() >= okAfter + 40);
-            load.close();
+            long okAfter = load.ended(Outcome.OK);
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.ended(Outcome.OK) >= okAfter + 40);
             // The TestApp answers at once, so hardly a request is on the victim when it dies; the proxy retries a
             // GET whose connection was refused or reset, so none of them may fail.
-            assertThat(load.failures).as("failed requests of %d sent", load.sent.get()).isEmpty();
+            assertThat(load.stop().notOk()).as("requests not answered OK of %d sent", load.sent()).isEmpty();
         }
 
         JsonNode after = client.status();

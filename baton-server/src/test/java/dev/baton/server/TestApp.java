@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 
@@ -16,6 +17,17 @@ import java.util.concurrent.Executors;
  * <pre>java -cp … dev.baton.server.TestApp --port N --version V [--tag anything] [--crash-if FILE]</pre>
  */
 public final class TestApp {
+
+    /**
+     * The spec's {@code run} line for a TestApp tagged with {@code tag} (so a test finds every process it started);
+     * {@code extraArgs} go after the standard ones.
+     */
+    static String run(Path tag, String extraArgs) {
+        return ProxyProcess.javaBinary() + " -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "
+                + Path.of("target/test-classes").toAbsolutePath() + " dev.baton.server.TestApp --port {port} --version {version} --tag "
+                + tag + (extraArgs.isEmpty() ? "" : " " + extraArgs);
+    }
+
     public static void main(String[] args) throws Exception {
         int port = 0;
         String version = "?";
@@ -32,6 +44,7 @@ public final class TestApp {
                 default -> { }
             }
         }
+        String v = version;
         long delay = Long.parseLong(System.getenv().getOrDefault("TEST_APP_START_DELAY_MS", "0"));
         long readyAt = System.currentTimeMillis() + delay;
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
@@ -39,6 +52,7 @@ public final class TestApp {
         byte[] body = ("hello from " + version + " " + System.getenv("BATON_PORT") + "\n").getBytes(StandardCharsets.UTF_8);
         server.createContext("/", ex -> {
             ex.getRequestBody().readAllBytes();
+            ex.getResponseHeaders().set("X-Baton-Version", v);
             ex.sendResponseHeaders(200, body.length);
             ex.getResponseBody().write(body);
             ex.close();
@@ -49,7 +63,6 @@ public final class TestApp {
             ex.close();
         });
         server.start();
-        String v = version;
         System.out.println("test app " + version + " on port " + port + " db=" + (System.getenv("BATON_DATABASE_URL") != null));
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
