@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import dev.baton.bench.BenchRun;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,15 +26,13 @@ import picocli.CommandLine.Option;
  * round after round (the order rotates) so that a noisy moment on the shared machine hits them all.
  */
 @Command(name = "proxy", mixinStandardHelpOptions = true,
-        description = "wrk against a backend directly, through HAProxy and through Baton, in interleaved rounds.")
+        description = "wrk against a backend directly, through HAProxy and through Baton, in interleaved rounds.",
+        footer = "Warm-ups: Baton until its CPU per request stops falling (16-40 s; 4-10 s with --quick), the others "
+                + "5 s (1 s with --quick).")
 public final class ProxyBench implements Callable<Integer> {
 
-    @Option(names = "--quick", description = "A run under a minute: 3 rounds of 3 s per target after the warm-ups "
-            + "(Baton until its CPU per request stops falling, 4-10 s; 1 s for the others; without it 16-40 s and 5 s).")
-    boolean quick;
-
-    @Option(names = "--json", description = "Print one JSON object on standard output and nothing else there.")
-    boolean json;
+    @Mixin
+    BenchRun run;
 
     @Option(names = "--rounds", description = "Rounds; each measures every target once (default 5; 3 with --quick).")
     Integer rounds;
@@ -62,14 +62,14 @@ public final class ProxyBench implements Callable<Integer> {
     public Integer call() throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = proxyThreads != null ? proxyThreads : cores;
-        int roundCount = rounds != null ? rounds : quick ? 3 : 5;
-        int measured = seconds != null ? seconds : quick ? 3 : 10;
+        int roundCount = rounds != null ? rounds : run.quick ? 3 : 5;
+        int measured = seconds != null ? seconds : run.quick ? 3 : 10;
         // Baton's JVM compiles its hot path during the first seconds under load (longer when the machine is
         // busy), so it warms until its CPU per request stops falling; HAProxy needs no warm-up, and the
         // backend's JVM is warmed by every warm-up. Baton warms first, so the backend is warm for the others.
-        int batonMin = quick ? 4 : 16;
-        int batonMax = quick ? 10 : 40;
-        int otherWarmUp = quick ? 1 : 5;
+        int batonMin = run.quick ? 4 : 16;
+        int batonMax = run.quick ? 10 : 40;
+        int otherWarmUp = run.quick ? 1 : 5;
         if (connections < 1 || wrkThreads < 1 || connections < wrkThreads || threads < 1 || roundCount < 1
                 || measured < 1) {
             System.err.println("--connections, --wrk-threads, --proxy-threads, --rounds and --seconds must be >= 1, "
@@ -154,7 +154,7 @@ public final class ProxyBench implements Callable<Integer> {
         double cpuVsHaproxy = baton.medianProxyCpu() / haproxy.medianProxyCpu();
         boolean aimMet = rpsVsHaproxy >= 1.0 && p99VsHaproxy <= 1.5;
         String jdk = System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version");
-        if (json) {
+        if (run.json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("benchmark", "proxy");
             out.put("cores", cores);

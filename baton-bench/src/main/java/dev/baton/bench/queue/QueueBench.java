@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import dev.baton.bench.BenchRun;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -36,11 +38,8 @@ public final class QueueBench implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--quick", description = "A run under a minute: 10,000 jobs, shorter steady run.")
-    boolean quick;
-
-    @Option(names = "--json", description = "Print one JSON object on standard output and nothing else there.")
-    boolean json;
+    @Mixin
+    BenchRun run;
 
     @Option(names = "--jobs", description = "Jobs per burn-down (default 100,000; 10,000 with --quick).")
     Integer jobs;
@@ -60,9 +59,9 @@ public final class QueueBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validate();
-        int total = jobs != null ? jobs : quick ? 10_000 : 100_000;
+        int total = jobs != null ? jobs : run.quick ? 10_000 : 100_000;
         int steadyRate = rate != null ? rate : 2_000;
-        int steadySeconds = seconds != null ? seconds : quick ? 8 : 20;
+        int steadySeconds = seconds != null ? seconds : run.quick ? 8 : 20;
         PrintWriter out = spec.commandLine().getOut();
         try (Progress progress = new Progress(System.err);
              BenchDatabase db = BenchDatabase.start(threads + 4, "bench")) {
@@ -73,14 +72,14 @@ public final class QueueBench implements Callable<Integer> {
 
             // Long enough for the JIT to finish with the JDBC driver: on two cores, compilation
             // competes with PostgreSQL and slows whichever round runs while it is still going on.
-            int warmUp = Math.min(total, quick ? 5_000 : 30_000);
+            int warmUp = Math.min(total, run.quick ? 5_000 : 30_000);
             progress.say("warm-up: %,d jobs each way", warmUp);
             burnDown("warm-up floor", warmUp, queue, db, progress, true);
             burnDown("warm-up queue", warmUp, queue, db, progress, false);
 
             // Rounds alternate which side goes first, so a machine getting busier or quieter during
             // the run does not favour one side; the report keeps the best round of each.
-            int rounds = quick ? 1 : 3;
+            int rounds = run.quick ? 1 : 3;
             for (int round = 1; round <= rounds; round++) {
                 boolean floorFirst = round % 2 == 1;
                 for (boolean floor : floorFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
@@ -94,7 +93,7 @@ public final class QueueBench implements Callable<Integer> {
             progress.say("steady: %,d jobs/s for %d s", steadyRate, steadySeconds);
             report.steady = new SteadyRun(queue, threads, batch).run(steadyRate, steadySeconds, progress);
 
-            if (json) {
+            if (run.json) {
                 out.println(BenchJson.line(report.toMap()));
             } else {
                 report.print(out);

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import dev.baton.bench.BenchRun;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -46,11 +48,8 @@ public final class WorkerBench implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--quick", description = "A run under a minute: one thread count, fewer jobs, one drain each.")
-    boolean quick;
-
-    @Option(names = "--json", description = "Print one JSON object on standard output and nothing else there.")
-    boolean json;
+    @Mixin
+    BenchRun run;
 
     @Option(names = "--jobs", description = "Jobs per burn-down (default 20,000; 5,000 with --quick).")
     Integer jobs;
@@ -67,12 +66,12 @@ public final class WorkerBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Integer> counts = threads != null ? threads : quick ? List.of(16) : List.of(4, 16);
-        int total = jobs != null ? jobs : quick ? 5_000 : 20_000;
-        int inFlight = drainJobs != null ? drainJobs : quick ? 20 : 50;
-        Duration longest = Duration.ofMillis(longestMs != null ? longestMs : quick ? 1_000 : 2_000);
+        List<Integer> counts = threads != null ? threads : run.quick ? List.of(16) : List.of(4, 16);
+        int total = jobs != null ? jobs : run.quick ? 5_000 : 20_000;
+        int inFlight = drainJobs != null ? drainJobs : run.quick ? 20 : 50;
+        Duration longest = Duration.ofMillis(longestMs != null ? longestMs : run.quick ? 1_000 : 2_000);
         validate(counts, total, inFlight);
-        int rounds = quick ? 1 : 2;
+        int rounds = run.quick ? 1 : 2;
         PrintWriter out = spec.commandLine().getOut();
         int maxThreads = counts.stream().max(Integer::compare).orElseThrow();
         try (Progress progress = new Progress(System.err);
@@ -81,7 +80,7 @@ public final class WorkerBench implements Callable<Integer> {
             JobQueue queue = new JobQueue(db.dataSource(), QueueConfig.defaults());
             WorkerBenchReport report = new WorkerBenchReport(total, Machine.describe(db.dataSource()));
 
-            int warmUp = Math.min(total, quick ? 2_000 : 10_000);
+            int warmUp = Math.min(total, run.quick ? 2_000 : 10_000);
             progress.say("warm-up: %,d jobs each way", warmUp);
             for (Side side : Side.values()) {
                 burnDown(side, "warm-up " + side.label, maxThreads, warmUp, db, queue, progress);
@@ -109,7 +108,7 @@ public final class WorkerBench implements Callable<Integer> {
 
             report.drainCases.add(DrainCase.soft(inFlight, longest));
             report.drainCases.add(DrainCase.hard(inFlight, HARD_SOFT, HARD_HARD));
-            for (int round = 1; round <= (quick ? 1 : 3); round++) {
+            for (int round = 1; round <= (run.quick ? 1 : 3); round++) {
                 try (ChildJvm idle = ChildJvm.idle(false)) {
                     report.idleJvmExitMs.add(idle.terminateAndTime(Duration.ofSeconds(30)));
                 }
@@ -123,7 +122,7 @@ public final class WorkerBench implements Callable<Integer> {
                 }
             }
 
-            if (json) {
+            if (run.json) {
                 out.println(BenchJson.line(report.toMap()));
             } else {
                 report.print(out);
