@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -145,13 +146,8 @@ final class JobsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            JsonNode r = o.client().post("/v1/jobs/retry", Map.of("ids", ids));
-            if (o.json) {
-                o.printJson(r);
-            } else {
-                o.out().println("retried " + r.path("retried").asInt() + " of " + ids.size());
-            }
-            return notChanged(o, r);
+            return notChanged(o, post(o, "/v1/jobs/retry", Map.of("ids", ids),
+                    r -> "retried " + r.path("retried").asInt() + " of " + ids.size()));
         }
     }
 
@@ -168,14 +164,20 @@ final class JobsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            JsonNode r = o.client().post("/v1/jobs/discard", Map.of("ids", ids, "reason", reason));
-            if (o.json) {
-                o.printJson(r);
-            } else {
-                o.out().println("discarded " + r.path("discarded").asInt() + " of " + ids.size());
-            }
-            return notChanged(o, r);
+            return notChanged(o, post(o, "/v1/jobs/discard", Map.of("ids", ids, "reason", reason),
+                    r -> "discarded " + r.path("discarded").asInt() + " of " + ids.size()));
         }
+    }
+
+    /** Posts {@code body} to {@code path}; prints the answer as JSON with --json, else as {@code line} says. */
+    private static JsonNode post(CommonOptions o, String path, Object body, Function<JsonNode, String> line) {
+        JsonNode r = o.client().post(path, body);
+        if (o.json) {
+            o.printJson(r);
+        } else {
+            o.out().println(line.apply(r));
+        }
+        return r;
     }
 
     /** Says why each id that was not changed was not; exits 4 when there is one. */
@@ -205,13 +207,8 @@ final class JobsCommand implements Callable<Integer> {
             if (reason != null) {
                 body.put("reason", reason);
             }
-            JsonNode r = o.client().post("/v1/jobs/pause", body);
-            if (o.json) {
-                o.printJson(r);
-            } else {
-                o.out().println(r.path("changed").asBoolean() ? "paused queue " + queue + ": workers claim nothing from it"
-                        : "queue " + queue + " was paused already");
-            }
+            post(o, "/v1/jobs/pause", body, r -> r.path("changed").asBoolean()
+                    ? "paused queue " + queue + ": workers claim nothing from it" : "queue " + queue + " was paused already");
             return 0;
         }
     }
@@ -226,13 +223,8 @@ final class JobsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            JsonNode r = o.client().post("/v1/jobs/resume", Map.of("queue", queue));
-            if (o.json) {
-                o.printJson(r);
-            } else {
-                o.out().println(r.path("changed").asBoolean() ? "resumed queue " + queue
-                        : "queue " + queue + " was not paused");
-            }
+            post(o, "/v1/jobs/resume", Map.of("queue", queue), r -> r.path("changed").asBoolean()
+                    ? "resumed queue " + queue : "queue " + queue + " was not paused");
             return 0;
         }
     }
