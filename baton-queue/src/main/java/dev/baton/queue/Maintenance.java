@@ -13,10 +13,9 @@ final class Maintenance {
     private static final int PRUNE_BATCH = 10_000;
 
     /**
-     * A dead letter whose key was taken by a newer live job stays dead: the newer job does its work.
-     * A dead job may come back only if no unfinished job holds its unique key, and only the newest
-     * dead job of a key: two dead jobs of one key retried in one statement would both see the key
-     * free and then collide on the unique index.
+     * Whether dead job {@code j} may come back: only when no unfinished job holds its unique key (a newer live
+     * job of that key does the work, so the dead letter stays dead), and only the newest dead job of a key (two
+     * dead jobs of one key retried in one statement would both see the key free, then collide on the unique index).
      */
     static final String KEY_FREE = "(j.unique_key IS NULL OR (NOT EXISTS (SELECT 1 FROM baton_jobs o "
             + "WHERE o.unique_key = j.unique_key AND o.state IN " + Sql.UNFINISHED + ") "
@@ -33,6 +32,7 @@ final class Maintenance {
         this.retention = retention;
     }
 
+    /** The dead letters among {@code ids} run again now, from attempt 0, where their key is free; returns how many. */
     int retryDiscarded(Collection<Long> ids) {
         if (ids == null || ids.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalArgumentException("ids: must not be null or contain null");
@@ -82,6 +82,7 @@ final class Maintenance {
         });
     }
 
+    /** Deletes completed jobs older than the retention, in batches; returns how many. */
     int prune() {
         OffsetDateTime now = time.now();
         int total = 0;

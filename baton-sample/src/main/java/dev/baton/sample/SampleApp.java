@@ -250,8 +250,8 @@ public final class SampleApp implements AutoCloseable {
             state = AppState.DRAINING;
         }
         long t0 = System.nanoTime();
-        log.info("draining: readiness 503; {} request(s) in flight get up to {}; the worker finishes jobs until {} "
-                + "and releases the rest by {}", http == null ? 0 : http.inFlight(), settings.drainTimeout(),
+        log.info("draining (readiness 503): {} request(s) get up to {}; jobs finish until {}, the rest are "
+                + "released by {}", http == null ? 0 : http.inFlight(), settings.drainTimeout(),
                 settings.jobsSoft(), settings.jobsHard());
         Worker w;
         synchronized (lifecycle) {

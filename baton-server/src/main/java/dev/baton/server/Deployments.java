@@ -372,8 +372,8 @@ final class Deployments {
             try {
                 supervisor.takeOver(end, stable, end.live(), List.of(), driver(stableSpec));
             } catch (RuntimeException e) {
-                log.error("supervision could not take the instances of rollout {} over; crashes are not replaced until "
-                        + "the next deploy or restart", end.id(), e);
+                log.error("supervision could not adopt the instances of rollout {}; crashes go unreplaced until the next "
+                        + "deploy or restart", end.id(), e);
             }
         }
         log.info("rollout {} of {} ended: {}{}", end.id(), end.targetVersion(), end.phase(),

@@ -72,8 +72,8 @@ final class ProxyTrafficControl implements TrafficControl {
     public synchronized void setPreview(String version) {
         if (version != null && !version.equals(preview)) {
             if (previewPort == null) {
-                log.warn("the proxy has no preview listener (the spec it was started with has no strategy.preview): "
-                        + "{} is smoke-checked on its instances directly", version);
+                log.warn("no preview port on the proxy (its spec has no strategy.preview): smoke-checking {} on its "
+                        + "instances directly", version);
             } else {
                 log.info("{} is on the preview port {}", version, previewPort);
             }

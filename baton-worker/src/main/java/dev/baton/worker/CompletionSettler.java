@@ -136,8 +136,8 @@ final class CompletionSettler implements BackgroundLoop.Body {
                 long left = deadlineNanos - System.nanoTime();
                 if (left <= 0) {
                     givenUp = true;
-                    log.warn("{} completion(s) could not be recorded before the stop deadline; their leases will "
-                            + "expire and another worker will run them again", pending.size()
+                    log.warn("{} completion(s) not recorded by the stop deadline; their leases expire and another "
+                            + "worker runs them again", pending.size()
                             + (batch == null ? 0 : batch.size()));
                     return false;
                 }

@@ -66,8 +66,8 @@ final class Heartbeat implements BackgroundLoop.Body {
         if (e.settlementTaken()) {
             return;
         }
-        log.warn("job {} ({}, claim {}): lease lost (expired and rescued, or taken over); interrupting its handler, "
-                + "its result will not be recorded", e.job().id(), e.job().kind(), e.job().fence());
+        log.warn("job {} ({}, claim {}): lease lost (rescued or taken over); interrupting its handler, result "
+                + "ignored", e.job().id(), e.job().kind(), e.job().fence());
         e.cancel(CancelReason.LEASE_LOST);
     }
 }

@@ -237,8 +237,8 @@ public final class Worker implements AutoCloseable {
 
     private void drain(Duration soft, Duration hard) {
         long start = System.nanoTime();
-        log.info("worker {} stopping: readiness 503, no new claims; {} job(s) in flight get {} to finish, then {} "
-                + "to be interrupted and released", config.id(), inFlight.size(), soft, hard);
+        log.info("worker {} stopping (readiness 503, no claims): {} job(s) get {} to finish, then {} until "
+                + "released", config.id(), inFlight.size(), soft, hard);
         removeHook();
         claiming.close(soft.plus(hard));
         closeQuietly(listener);
