@@ -27,7 +27,7 @@ public final class QueueSchema {
 
     /** In order; a new migration is a new resource and a new line here. */
     static final List<String> MIGRATIONS = List.of("V001__jobs.sql", "V002__queue_autovacuum.sql",
-            "V003__queue_pauses.sql");
+            "V003__queue_pauses.sql", "V004__leadership.sql");
 
     private static final Logger log = LoggerFactory.getLogger(QueueSchema.class);
 
