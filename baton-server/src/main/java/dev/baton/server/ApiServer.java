@@ -176,6 +176,7 @@ final class ApiServer implements AutoCloseable {
                     return Reply.json(202, cp.rollout(cp.rollback(rev)).orElseThrow());
                 }
                 case "shutdown" -> {
+                    cp.requireLeader();
                     Thread.ofPlatform().name("baton-shutdown").start(() -> {
                         cp.shutdownEverything(java.time.Duration.ofSeconds(30));
                         System.exit(0);
@@ -226,7 +227,7 @@ final class ApiServer implements AutoCloseable {
         }
         if (method.equals("GET") && path.equals("/v1/jobs/stats")) {
             return Reply.json(200, Map.of("kinds", queue.stats().kinds(), "routing", queue.routing().shares(),
-                    "paused", cp.queuePauses().paused(), "lastMinute", cp.jobCommands().lastMinute()));
+                    "paused", cp.pausedQueues(), "lastMinute", cp.jobCommands().lastMinute()));
         }
         if (method.equals("POST") && path.equals("/v1/jobs/pause")) {
             String name = text(body, "queue");
