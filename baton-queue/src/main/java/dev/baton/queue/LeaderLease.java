@@ -38,17 +38,12 @@ public final class LeaderLease {
     public String name() { return name; }
     public Duration ttl() { return ttl; }
 
-    /** Takes the lease for {@code holder} when there is none or it has expired; the new term, or empty when it is held. */
-    public Optional<LeaderTerm> acquire(String holder) {
-        return take(holder, "WHERE baton_leadership.expires_at <= now()");
-    }
-
     /**
-     * Takes the lease for {@code holder} whoever holds it, at a new term. Only for a database that no other control
-     * plane can reach (the embedded one, which belongs to one home and its one control plane).
+     * Takes the lease for {@code holder} when there is none, it has expired, or it is {@code holder}'s own (a holder
+     * that restarted: a holder name must belong to one process at a time); the new term, or empty when another holds it.
      */
-    public LeaderTerm seize(String holder) {
-        return take(holder, "").orElseThrow();
+    public Optional<LeaderTerm> acquire(String holder) {
+        return take(holder, "WHERE baton_leadership.expires_at <= now() OR baton_leadership.holder = EXCLUDED.holder");
     }
 
     private Optional<LeaderTerm> take(String holder, String condition) {

@@ -87,17 +87,27 @@ class LeaderLeaseTest extends QueueTestSupport {
     }
 
     @Test
-    void seizeTakesAHeldLeaseAtANewTerm() {
+    void aRestartedHolderRetakesItsOwnLeaseAtOnceAtANewTermThatFencesTheOldOne() {
+        LeaderLease lease = new LeaderLease(ds, election, Duration.ofSeconds(30));
+        LeaderTerm before = lease.acquire("a").orElseThrow();
+
+        LeaderTerm after = lease.acquire("a").orElseThrow();
+
+        assertThat(after.term()).isEqualTo(before.term() + 1);
+        assertThat(lease.renew(before)).isFalse();
+        assertThatThrownBy(() -> new QueuePauses(ds, clock, before).pause("q-" + election, null))
+                .isInstanceOf(NotLeaderException.class);
+    }
+
+    @Test
+    void aReleasedLeaseIsTakenAtOnce() {
         LeaderLease lease = new LeaderLease(ds, election, Duration.ofSeconds(30));
         LeaderTerm a = lease.acquire("a").orElseThrow();
 
-        LeaderTerm b = lease.seize("b");
+        assertThat(lease.release(a)).isTrue();
 
-        assertThat(b.term()).isEqualTo(a.term() + 1);
-        assertThat(lease.renew(a)).isFalse();
-        assertThat(lease.release(b)).isTrue();
-        assertThat(lease.acquire("c")).as("released: taken at once").get().extracting(LeaderTerm::term)
-                .isEqualTo(b.term() + 1);
+        assertThat(lease.acquire("b")).get().extracting(LeaderTerm::term).isEqualTo(a.term() + 1);
+        assertThat(lease.release(a)).as("a's term has ended").isFalse();
     }
 
     /** Whether a session is waiting on a lock in a statement that takes the lease for {@code holder}. */

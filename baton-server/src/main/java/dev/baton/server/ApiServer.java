@@ -10,6 +10,7 @@ import dev.baton.queue.Job;
 import dev.baton.queue.JobCommands;
 import dev.baton.queue.JobState;
 import dev.baton.queue.JobRequest;
+import dev.baton.queue.NotLeaderException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -84,6 +85,8 @@ final class ApiServer implements AutoCloseable {
             }
         } catch (ApiException e) {
             reply = Reply.error(e.status(), e.getMessage());
+        } catch (NotLeaderException e) {
+            reply = Reply.error(503, "standby: " + e.getMessage()); // deposed while answering; nothing was written
         } catch (IllegalArgumentException e) {
             reply = Reply.error(400, e.getMessage());
         } catch (RuntimeException e) {

@@ -170,13 +170,12 @@ public final class ControlPlane implements AutoCloseable {
             undo.add("stop the rollouts", () -> cp.stepDown("the start failed"));
             cp.api = new ApiServer(cp, home.apiToken(), options.apiPort()).start();
             undo.add("stop the REST API", cp.api::close);
-            BatonHome.writeAtomically(home.apiFile(), Json.write(Map.of("host", "127.0.0.1", "port", cp.api.port(),
-                    "pid", ProcessHandle.current().pid())));
             if (embedded != null) {
+                cp.writeApiFile();
                 cp.lead(null);
             } else {
                 LeaderLease lease = new LeaderLease(ds, ELECTION, LEADER_LEASE);
-                cp.election = new LeaderElection(lease, holderName(), options.clock(), LEADER_LEASE.dividedBy(5),
+                cp.election = new LeaderElection(lease, holderName(home), options.clock(), LEADER_LEASE.dividedBy(5),
                         new LeaderElection.Listener() {
                             @Override
                             public void lead(LeaderTerm term) {
@@ -190,6 +189,7 @@ public final class ControlPlane implements AutoCloseable {
                         });
                 undo.add("stop the leader election", cp.election::close);
                 cp.election.start();
+                cp.writeApiFile(); // after the first turn: a client finds a leader already leading, or a standby
             }
             log.info("control plane up as {}: API on 127.0.0.1:{}, traffic on {}:{}", cp.deployments != null ? "leader"
                     : "standby", cp.api.port(), options.listenHost(), proxy.trafficPort());
@@ -200,10 +200,26 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    /** This control plane's name in the election: host (the pod's name on Kubernetes), pid, and a random part. */
-    private static String holderName() {
-        String host = System.getenv().getOrDefault("HOSTNAME", "localhost");
-        return host + "/" + ProcessHandle.current().pid() + "-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+    /**
+     * This control plane's name in the election: its host (the pod's name on Kubernetes) and its home. One control
+     * plane runs per home ({@link HomeLock}), so a control plane restarted on its home retakes its lease at once
+     * instead of waiting for it to lapse.
+     */
+    private static String holderName(BatonHome home) {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                host = "localhost";
+            }
+        }
+        return host + ":" + home.dir().toAbsolutePath().normalize();
+    }
+
+    private void writeApiFile() {
+        BatonHome.writeAtomically(options.home().apiFile(), Json.write(Map.of("host", "127.0.0.1", "port", api.port(),
+                "pid", ProcessHandle.current().pid())));
     }
 
     /**

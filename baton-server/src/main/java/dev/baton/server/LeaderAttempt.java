@@ -14,8 +14,8 @@ sealed interface LeaderAttempt {
     /** Our lease was extended by the lease's length from the database's now; asked at {@code startedAt}. */
     record Renewed(Instant startedAt) implements LeaderAttempt {}
 
-    /** Our lease could not be renewed: it lapsed or another took it ({@code now} says who leads). */
-    record NotRenewed(String now) implements LeaderAttempt {}
+    /** Our lease could not be renewed: it lapsed, or another took it ({@code leader} says who; null: nobody leads). */
+    record NotRenewed(String leader) implements LeaderAttempt {}
 
     /** The database did not answer (asked at {@code at}). */
     record Failed(Instant at, String error) implements LeaderAttempt {}

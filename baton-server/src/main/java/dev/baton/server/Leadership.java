@@ -51,7 +51,8 @@ record Leadership(Role role, LeaderTerm term, Instant renewStartedAt, String lea
         }
         return switch (attempt) {
             case LeaderAttempt.Renewed r -> Change.stay(new Leadership(role, term, r.startedAt(), leader));
-            case LeaderAttempt.NotRenewed n -> new Change(standby(null), Action.STEP_DOWN, "lease lost: " + n.now());
+            case LeaderAttempt.NotRenewed n -> new Change(standby(n.leader()), Action.STEP_DOWN, n.leader() == null
+                    ? "the lease lapsed" : "the lease was taken over; the leader is " + n.leader());
             case LeaderAttempt.Held h -> new Change(standby(h.leader()), Action.STEP_DOWN, "lease held by " + h.leader());
             case LeaderAttempt.Fenced f -> f.term().equals(term)
                     ? new Change(standby(null), Action.STEP_DOWN, f.message())

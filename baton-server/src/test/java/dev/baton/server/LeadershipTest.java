@@ -49,11 +49,13 @@ class LeadershipTest {
 
     @Test
     void aLeaderWhoseRenewalIsRefusedStepsDown() {
-        Leadership.Change c = leading.after(new LeaderAttempt.NotRenewed("the leader is b (term 4)"), TTL);
+        Leadership.Change c = leading.after(new LeaderAttempt.NotRenewed("b (term 4)"), TTL);
 
         assertThat(c.action()).isEqualTo(Leadership.Action.STEP_DOWN);
         assertThat(c.next().leads()).isFalse();
-        assertThat(c.why()).contains("the leader is b (term 4)");
+        assertThat(c.next().leader()).isEqualTo("b (term 4)");
+        assertThat(c.why()).isEqualTo("the lease was taken over; the leader is b (term 4)");
+        assertThat(leading.after(new LeaderAttempt.NotRenewed(null), TTL).why()).isEqualTo("the lease lapsed");
     }
 
     @Test
