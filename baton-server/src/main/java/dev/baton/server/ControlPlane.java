@@ -228,6 +228,9 @@ public final class ControlPlane implements AutoCloseable {
      */
     private void lead(LeaderTerm term) {
         synchronized (terms) {
+            if (closed) {
+                return; // a takeover decided just before the control plane began to stop
+            }
             WriteFence fence = term == null ? WriteFence.NONE : election.fence(term);
             AppSpec s = spec;
             InstanceDrivers drivers = options.kubernetes() == null
@@ -296,6 +299,11 @@ public final class ControlPlane implements AutoCloseable {
         Leadership l = election.state();
         return new StatusView.Leader(l.leads() && deployments != null ? "leader" : "standby",
                 l.term() == null ? null : l.term().term(), election.holder(), l.leader());
+    }
+
+    /** Turns of the leader election that failed (the database out of reach, a takeover that threw); 0 without one. */
+    long electionFailures() {
+        return election == null ? 0 : election.failedTurns();
     }
 
     /** Starts a rollout; returns its id at once. */

@@ -20,6 +20,6 @@ sealed interface LeaderAttempt {
     /** The database did not answer (asked at {@code at}). */
     record Failed(Instant at, String error) implements LeaderAttempt {}
 
-    /** A write of {@code term} was refused by its fence. */
-    record Fenced(LeaderTerm term, String message) implements LeaderAttempt {}
+    /** {@code term} can no longer be driven: one of its writes was refused by its fence, or taking over failed. */
+    record Lost(LeaderTerm term, String why) implements LeaderAttempt {}
 }

@@ -8,6 +8,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,14 +23,17 @@ import org.slf4j.LoggerFactory;
  * take it ({@link LeaderLease}); {@link Leadership#after} decides, and this loop tells the {@link Listener} to lead
  * or to step down. A write refused by the fence ({@link #fence}) wakes the loop at once. The loop never dies: a
  * failing turn is logged (the first, then every 30s while it keeps failing), counted, and followed by the next.
+ *
+ * <p>Leading and stepping down run in order on a thread of their own, never on the loop's: taking over (adopting
+ * the instances, resuming a rollout) can take longer than a lease, and the lease must be renewed meanwhile.
  */
 final class LeaderElection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LeaderElection.class);
     private static final Duration REPEAT_WARNING = Duration.ofSeconds(30);
 
-    /** What a new leader and a deposed one do; both are called on the election's thread (lead: on start's too). */
+    /** What a new leader and a deposed one do, one at a time, in the order decided, on the election's action thread. */
     interface Listener {
-        /** Start driving: adopt the instances, resume the rollout. Throwing gives the lease back. */
+        /** Start driving: adopt the instances, resume the rollout. Throwing steps down (the next turn tries again). */
         void lead(LeaderTerm term);
 
         /** Stop driving now; the instances keep running. */
@@ -38,7 +45,9 @@ final class LeaderElection implements AutoCloseable {
     private final Clock clock;
     private final Duration every;
     private final Listener listener;
-    private final BlockingQueue<NotLeaderException> refusals = new LinkedBlockingQueue<>();
+    private final BlockingQueue<LeaderAttempt.Lost> losses = new LinkedBlockingQueue<>();
+    private final ExecutorService actions = Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().name("baton-leader-actions").daemon(true).unstarted(r));
     private final AtomicLong failedTurns = new AtomicLong();
     private volatile Leadership state = Leadership.standby(null);
     private volatile boolean closed;
@@ -54,10 +63,23 @@ final class LeaderElection implements AutoCloseable {
         this.listener = listener;
     }
 
-    /** Takes one turn on the caller's thread (so a free lease is led at once; a failing first lead throws), then loops. */
+    /**
+     * Takes one turn on the caller's thread, starts the loop, and, when that turn won the lease, waits until this
+     * control plane leads (renewing meanwhile): a start that fails to take over throws.
+     */
     LeaderElection start() {
-        turn(null);
+        Future<?> first = turn(null);
         thread = Thread.ofPlatform().name("baton-leader-election").daemon(true).start(this::loop);
+        if (first != null) {
+            try {
+                first.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while taking over", e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            }
+        }
         return this;
     }
 
@@ -71,7 +93,7 @@ final class LeaderElection implements AutoCloseable {
             try {
                 term.check(c);
             } catch (NotLeaderException e) {
-                refusals.add(e);
+                losses.add(new LeaderAttempt.Lost(term, e.getMessage()));
                 throw e;
             }
         };
@@ -80,9 +102,9 @@ final class LeaderElection implements AutoCloseable {
     private void loop() {
         while (!closed) {
             try {
-                NotLeaderException refused = refusals.poll(every.toMillis(), TimeUnit.MILLISECONDS);
+                LeaderAttempt.Lost lost = losses.poll(every.toMillis(), TimeUnit.MILLISECONDS);
                 if (!closed) {
-                    turn(refused);
+                    turn(lost);
                 }
             } catch (InterruptedException e) {
                 return;
@@ -92,28 +114,36 @@ final class LeaderElection implements AutoCloseable {
         }
     }
 
-    private void turn(NotLeaderException refused) {
+    /** One turn; the action it decided, queued on the action thread (null when none). Only the loop (or start) turns. */
+    private Future<?> turn(LeaderAttempt.Lost lost) {
         Leadership before = state;
-        LeaderAttempt attempt = refused != null ? new LeaderAttempt.Fenced(refused.term(), refused.getMessage()) : attempt(before);
+        LeaderAttempt attempt = lost != null ? lost : attempt(before);
         Leadership.Change change = before.after(attempt, lease.ttl());
         state = change.next();
-        switch (change.action()) {
+        return switch (change.action()) {
             case LEAD -> {
+                LeaderTerm term = change.next().term();
                 log.info("leading: {}", change.why());
-                try {
-                    listener.lead(change.next().term());
-                } catch (RuntimeException e) {
-                    state = Leadership.standby(null);
-                    giveBack(change.next().term());
-                    throw e;
-                }
+                yield actions.submit(() -> {
+                    if (closed) {
+                        return; // decided just before close: a stopping control plane takes nothing over
+                    }
+                    try {
+                        listener.lead(term);
+                    } catch (RuntimeException e) {
+                        failed(e);
+                        losses.add(new LeaderAttempt.Lost(term, "taking over failed: " + e.getMessage()));
+                        throw e;
+                    }
+                });
             }
             case STEP_DOWN -> {
-                log.warn("stepping down from term {}: {}", before.term().term(), change.why());
-                listener.stepDown(before.term(), change.why());
+                LeaderTerm term = before.term();
+                log.warn("stepping down from term {}: {}", term.term(), change.why());
+                yield actions.submit(() -> listener.stepDown(term, change.why()));
             }
-            case NONE -> { }
-        }
+            case NONE -> null;
+        };
     }
 
     private LeaderAttempt attempt(Leadership now) {
@@ -155,17 +185,21 @@ final class LeaderElection implements AutoCloseable {
         }
     }
 
-    /** Stops the loop; the lease stays ours until {@link #release} or its end. Idempotent. */
+    /** Stops the loop, then lets a lead or step-down under way end (bounded); the lease stays ours until {@link #release}. */
     @Override
     public void close() {
         closed = true;
-        if (thread != null) {
-            thread.interrupt();
-            try {
+        try {
+            if (thread != null) {
+                thread.interrupt();
                 thread.join(every.toMillis() * 5 + 5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
+            actions.shutdown();
+            if (!actions.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.warn("a takeover or step-down still runs after 30s; leaving it");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -37,7 +37,8 @@ record Leadership(Role role, LeaderTerm term, Instant renewStartedAt, String lea
 
     /**
      * The change after {@code attempt}, with leases {@code ttl} long. A leader steps down when its lease is lost,
-     * when one of its writes was fenced, and when it could not renew for a whole {@code ttl} (by then its lease may
+     * when one of its writes was fenced or its takeover failed (a standby that holds its own lease retakes it at the
+     * next turn, at a new term), and when it could not renew for a whole {@code ttl} (by then its lease may
      * have run out and a standby may lead: it stops driving before it can know).
      */
     Change after(LeaderAttempt attempt, Duration ttl) {
@@ -54,8 +55,8 @@ record Leadership(Role role, LeaderTerm term, Instant renewStartedAt, String lea
             case LeaderAttempt.NotRenewed n -> new Change(standby(n.leader()), Action.STEP_DOWN, n.leader() == null
                     ? "the lease lapsed" : "the lease was taken over; the leader is " + n.leader());
             case LeaderAttempt.Held h -> new Change(standby(h.leader()), Action.STEP_DOWN, "lease held by " + h.leader());
-            case LeaderAttempt.Fenced f -> f.term().equals(term)
-                    ? new Change(standby(null), Action.STEP_DOWN, f.message())
+            case LeaderAttempt.Lost l -> l.term().equals(term)
+                    ? new Change(standby(null), Action.STEP_DOWN, l.why())
                     : Change.stay(this);
             case LeaderAttempt.Failed f -> f.at().isBefore(renewStartedAt.plus(ttl))
                     ? Change.stay(this)

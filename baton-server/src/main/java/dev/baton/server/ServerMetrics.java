@@ -33,6 +33,8 @@ final class ServerMetrics {
         Gauge.builder("baton_leader", () -> cp.leadership().role().equals("leader") ? 1 : 0)
                 .description("1 while this control plane leads (drives rollouts and supervision), 0 on a standby")
                 .register(registry);
+        Gauge.builder("baton_leader_election_failures", cp::electionFailures)
+                .description("turns of the leader election that failed (logged; the next turn follows)").register(registry);
         Gauge.builder("baton_rollout_engine_restarts", () -> cp.deployments().map(d -> d.engineFailures.get()).orElse(0L))
                 .description("times a rollout thread hit an error outside a step and carried on").register(registry);
     }

@@ -68,6 +68,8 @@ class LeaderTakeoverProcessTest extends LiveHomeTest {
         assertThat(standby.path("leader").path("role").asText()).isEqualTo("standby");
         assertThat(standby.path("leader").path("leader").asText()).startsWith(aName);
         assertThat(standby.path("stableVersion").asText()).as("read from the store").isEqualTo("v1");
+        assertThat(b.client().text("/metrics")).contains("baton_leader 0");
+        assertThat(a.client().text("/metrics")).contains("baton_leader 1");
         assertThatThrownBy(() -> b.client().post("/v1/promote", Map.of()))
                 .isInstanceOfSatisfying(BatonClient.ApiError.class, e -> assertThat(e.status()).isEqualTo(503))
                 .hasMessageContaining("standby: this control plane does not lead; the leader is " + aName);

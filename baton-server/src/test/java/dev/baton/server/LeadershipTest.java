@@ -59,13 +59,13 @@ class LeadershipTest {
     }
 
     @Test
-    void aLeaderWhoseWriteWasFencedStepsDownButAnOldTermsRefusalChangesNothing() {
-        Leadership.Change fenced = leading.after(new LeaderAttempt.Fenced(term3, "not the leader any more"), TTL);
+    void aLeaderWhoseWriteWasFencedOrWhoseTakeoverFailedStepsDownButAnOldTermsLossChangesNothing() {
+        Leadership.Change fenced = leading.after(new LeaderAttempt.Lost(term3, "not the leader any more"), TTL);
         assertThat(fenced.action()).isEqualTo(Leadership.Action.STEP_DOWN);
         assertThat(fenced.why()).isEqualTo("not the leader any more");
 
         LeaderTerm earlier = new LeaderTerm("control-plane", "a", 1);
-        assertThat(leading.after(new LeaderAttempt.Fenced(earlier, "old"), TTL).action()).isEqualTo(Leadership.Action.NONE);
+        assertThat(leading.after(new LeaderAttempt.Lost(earlier, "old"), TTL).action()).isEqualTo(Leadership.Action.NONE);
     }
 
     @Test
