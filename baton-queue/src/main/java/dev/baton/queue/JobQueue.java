@@ -202,6 +202,11 @@ public final class JobQueue {
         return routing;
     }
 
+    /** The routing, its writes fenced by {@code fence} (see {@link WriteFence}): what a control plane writes through. */
+    public JobRouting routing(WriteFence fence) {
+        return routing.fencedBy(fence);
+    }
+
     /** The workers sharing this queue; routing reads which live version handles which kind from it. */
     public WorkerRegistry workers() {
         return workers;

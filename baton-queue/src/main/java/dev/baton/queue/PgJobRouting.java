@@ -32,8 +32,35 @@ final class PgJobRouting implements JobRouting {
         this.workers = workers;
     }
 
+    /**
+     * This routing with its writes fenced: each checks {@code fence} first in its transaction (a control plane's
+     * routing, written only while it leads). Reads and the claim-side cache are this one's.
+     */
+    JobRouting fencedBy(WriteFence fence) {
+        return new JobRouting() {
+            @Override
+            public void setShares(LinkedHashMap<String, Integer> percentByVersion) {
+                write(percentByVersion, fence);
+            }
+
+            @Override
+            public void clear() {
+                PgJobRouting.this.clear(fence);
+            }
+
+            @Override
+            public Map<String, Integer> shares() {
+                return PgJobRouting.this.shares();
+            }
+        };
+    }
+
     @Override
     public void setShares(LinkedHashMap<String, Integer> percentByVersion) {
+        write(percentByVersion, WriteFence.NONE);
+    }
+
+    private void write(LinkedHashMap<String, Integer> percentByVersion, WriteFence fence) {
         List<RoutingSnapshot.Share> shares = validate(percentByVersion);
         Set<String> liveVersions = workers.live().stream()
                 .map(WorkerInfo::version).filter(v -> v != null).collect(Collectors.toSet());
@@ -44,6 +71,7 @@ final class PgJobRouting implements JobRouting {
             }
         }
         Sql.inTransaction(ds, "set job routing", c -> {
+            fence.check(c);
             try (Statement s = c.createStatement()) {
                 s.executeUpdate("DELETE FROM baton_job_routing");
             }
@@ -92,7 +120,12 @@ final class PgJobRouting implements JobRouting {
 
     @Override
     public void clear() {
-        Sql.auto(ds, "clear job routing", c -> {
+        clear(WriteFence.NONE);
+    }
+
+    private void clear(WriteFence fence) {
+        Sql.inTransaction(ds, "clear job routing", c -> {
+            fence.check(c);
             try (Statement s = c.createStatement()) {
                 return s.executeUpdate("DELETE FROM baton_job_routing");
             }

@@ -22,16 +22,24 @@ public final class QueuePauses {
 
     private final DataSource ds;
     private final Clock clock;
+    private final WriteFence fence;
 
     public QueuePauses(DataSource ds, Clock clock) {
+        this(ds, clock, WriteFence.NONE);
+    }
+
+    /** Pauses whose writes check {@code fence} first (a control plane's, written only while it leads). */
+    public QueuePauses(DataSource ds, Clock clock, WriteFence fence) {
         this.ds = ds;
         this.clock = clock;
+        this.fence = fence;
     }
 
     /** Pauses {@code queue}; false when it was paused already (its first reason is kept). */
     public boolean pause(String queue, String reason) {
         requireName(queue);
-        return Sql.auto(ds, "pause queue " + queue, c -> {
+        return Sql.inTransaction(ds, "pause queue " + queue, c -> {
+            fence.check(c);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO baton_queue_pauses (queue, paused_at, reason) "
                     + "VALUES (?, ?, ?) ON CONFLICT (queue) DO NOTHING")) {
                 ps.setString(1, queue);
@@ -45,7 +53,8 @@ public final class QueuePauses {
     /** Resumes {@code queue}; false when it was not paused. */
     public boolean resume(String queue) {
         requireName(queue);
-        return Sql.auto(ds, "resume queue " + queue, c -> {
+        return Sql.inTransaction(ds, "resume queue " + queue, c -> {
+            fence.check(c);
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM baton_queue_pauses WHERE queue = ?")) {
                 ps.setString(1, queue);
                 return ps.executeUpdate() == 1;

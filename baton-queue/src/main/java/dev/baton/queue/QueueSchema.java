@@ -11,7 +11,8 @@ public final class QueueSchema {
 
     /** In order; a new migration is a new resource and a new line here. */
     public static final Migrations MIGRATIONS = new Migrations("queue", QueueSchema.class,
-            List.of("V001__jobs.sql", "V002__queue_autovacuum.sql", "V003__queue_pauses.sql"));
+            List.of("V001__jobs.sql", "V002__queue_autovacuum.sql", "V003__queue_pauses.sql",
+                    "V004__leadership.sql"));
 
     private QueueSchema() {}
 

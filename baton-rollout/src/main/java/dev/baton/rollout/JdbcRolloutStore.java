@@ -1,6 +1,7 @@
 package dev.baton.rollout;
 
 import dev.baton.queue.AdvisoryLock;
+import dev.baton.queue.WriteFence;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,6 +19,10 @@ import javax.sql.DataSource;
  * listing needs), its events, and the instances it holds (pid, port, version, state). Every write is one
  * transaction, committed before the method returns, so a controller killed at any point finds each rollout
  * as it was before or after a step. Revisions number the rollouts 1, 2, 3… in the order they began.
+ *
+ * <p>A store {@link #fencedBy fenced} by a leader's term checks the term first in every write's transaction: a
+ * deposed control plane's save, event, exit record or pause is refused with {@link dev.baton.queue.NotLeaderException}
+ * and nothing of it is written.
  */
 public final class JdbcRolloutStore implements RolloutStore {
     private static final String COLUMNS = "id, revision, paused, state::text, created_at, updated_at, generation";
@@ -31,11 +36,23 @@ public final class JdbcRolloutStore implements RolloutStore {
                               InstanceState state, Instant startedAt, Integer exitCode) {}
 
     private final DataSource ds;
+    private final WriteFence fence;
 
-    /** Migrates the rollout tables to the current schema (safe for two controllers starting at once). */
+    /** Migrates the rollout tables to the current schema (safe for two controllers starting at once). Writes unfenced. */
     public JdbcRolloutStore(DataSource ds) {
         this.ds = ds;
+        this.fence = WriteFence.NONE;
         RolloutSchema.migrate(ds);
+    }
+
+    private JdbcRolloutStore(DataSource ds, WriteFence fence) {
+        this.ds = ds;
+        this.fence = fence;
+    }
+
+    /** The same tables, every write checking {@code fence} first in its transaction. */
+    public JdbcRolloutStore fencedBy(WriteFence fence) {
+        return new JdbcRolloutStore(ds, fence);
     }
 
     /**
@@ -44,21 +61,14 @@ public final class JdbcRolloutStore implements RolloutStore {
      */
     @Override
     public RolloutState save(RolloutState st) {
-        return run("save rollout " + st.id(), c -> {
-            c.setAutoCommit(false);
-            try {
-                RolloutState saved = st.atGeneration(st.generation() + 1);
-                boolean written = st.generation() == 0 ? insert(c, saved) : update(c, saved, st.generation());
-                if (!written) {
-                    throw new StaleRolloutException(st.id(), st.generation(), storedGeneration(c, st.id()));
-                }
-                saveInstances(c, saved);
-                c.commit();
-                return saved;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+        return write("save rollout " + st.id(), c -> {
+            RolloutState saved = st.atGeneration(st.generation() + 1);
+            boolean written = st.generation() == 0 ? insert(c, saved) : update(c, saved, st.generation());
+            if (!written) {
+                throw new StaleRolloutException(st.id(), st.generation(), storedGeneration(c, st.id()));
             }
+            saveInstances(c, saved);
+            return saved;
         });
     }
 
@@ -144,7 +154,7 @@ public final class JdbcRolloutStore implements RolloutStore {
 
     @Override
     public void append(RolloutEvent e) {
-        run("append an event to rollout " + e.rolloutId(), c -> {
+        write("append an event to rollout " + e.rolloutId(), c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO baton_rollout_events (rollout_id, at, kind, step, detail) VALUES (?, ?, ?, ?, ?)")) {
                 ps.setString(1, e.rolloutId());
@@ -161,7 +171,7 @@ public final class JdbcRolloutStore implements RolloutStore {
     /** Upserts the instance's row as FAILED with its exit code; rows with an exit code outlive the rollout's state. */
     @Override
     public void recordExit(String rolloutId, Instance i, int exitCode) {
-        run("record the exit of " + i.id(), c -> {
+        write("record the exit of " + i.id(), c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO baton_instances (id, rollout_id, version, host, port, pid, state, started_at, exit_code)
                     VALUES (?, ?, ?, ?, ?, ?, 'FAILED', ?, ?)
@@ -213,7 +223,7 @@ public final class JdbcRolloutStore implements RolloutStore {
 
     /** Marks a rollout paused or not; false when there is no such rollout. */
     public boolean setPaused(String rolloutId, boolean paused) {
-        return run("pause rollout " + rolloutId, c -> {
+        return write("pause rollout " + rolloutId, c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE baton_rollouts SET paused = ?, updated_at = now() WHERE id = ?")) {
                 ps.setBoolean(1, paused);
@@ -283,6 +293,22 @@ public final class JdbcRolloutStore implements RolloutStore {
 
     private interface Work<T> {
         T apply(Connection c) throws SQLException;
+    }
+
+    /** {@code work} in one transaction that checks the fence first; committed when it returns, else rolled back. */
+    private <T> T write(String what, Work<T> work) {
+        return run(what, c -> {
+            c.setAutoCommit(false);
+            try {
+                fence.check(c);
+                T result = work.apply(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        });
     }
 
     private <T> T run(String what, Work<T> work) {

@@ -10,6 +10,7 @@ import dev.baton.queue.Job;
 import dev.baton.queue.JobCommands;
 import dev.baton.queue.JobState;
 import dev.baton.queue.JobRequest;
+import dev.baton.queue.NotLeaderException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -84,6 +85,8 @@ final class ApiServer implements AutoCloseable {
             }
         } catch (ApiException e) {
             reply = Reply.error(e.status(), e.getMessage());
+        } catch (NotLeaderException e) {
+            reply = Reply.error(503, "standby: " + e.getMessage()); // deposed while answering; nothing was written
         } catch (IllegalArgumentException e) {
             reply = Reply.error(400, e.getMessage());
         } catch (RuntimeException e) {
@@ -176,6 +179,7 @@ final class ApiServer implements AutoCloseable {
                     return Reply.json(202, cp.rollout(cp.rollback(rev)).orElseThrow());
                 }
                 case "shutdown" -> {
+                    cp.requireLeader();
                     Thread.ofPlatform().name("baton-shutdown").start(() -> {
                         cp.shutdownEverything(java.time.Duration.ofSeconds(30));
                         System.exit(0);
@@ -226,7 +230,7 @@ final class ApiServer implements AutoCloseable {
         }
         if (method.equals("GET") && path.equals("/v1/jobs/stats")) {
             return Reply.json(200, Map.of("kinds", queue.stats().kinds(), "routing", queue.routing().shares(),
-                    "paused", cp.queuePauses().paused(), "lastMinute", cp.jobCommands().lastMinute()));
+                    "paused", cp.pausedQueues(), "lastMinute", cp.jobCommands().lastMinute()));
         }
         if (method.equals("POST") && path.equals("/v1/jobs/pause")) {
             String name = text(body, "queue");

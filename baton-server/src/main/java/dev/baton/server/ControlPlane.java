@@ -7,9 +7,12 @@ import dev.baton.postgres.EmbeddedDatabase;
 import dev.baton.queue.JobCommands;
 import dev.baton.queue.JobQueue;
 import dev.baton.common.PrivateFiles;
+import dev.baton.queue.LeaderLease;
+import dev.baton.queue.LeaderTerm;
 import dev.baton.queue.QueueConfig;
 import dev.baton.queue.QueuePauses;
 import dev.baton.queue.QueueSchema;
+import dev.baton.queue.WriteFence;
 import dev.baton.rollout.AppSpec;
 import dev.baton.rollout.BlueGreenSpec;
 import dev.baton.rollout.InstanceDriver;
@@ -47,37 +50,60 @@ import org.slf4j.LoggerFactory;
  * {@link #close()} stops the control plane only: the proxy, the instances and the embedded database keep
  * running (the data plane), and a control plane started again on the same home adopts them and resumes the
  * rollout in progress. {@link #shutdownEverything(Duration)} stops the data plane too.
+ *
+ * <p>Only the leader drives rollouts and supervision. With the embedded database this control plane is the
+ * leader by construction (the database belongs to its home, and one control plane runs per home); on an external
+ * database several may run, each on its own home, and a {@link LeaderElection} picks one: the others are standbys
+ * that answer reads, refuse steering with a 503 naming the leader, and take over (adopt the instances, resume the
+ * rollout) when the leader's lease lapses. Every steering write of a leader is fenced by its term.
  */
 public final class ControlPlane implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
 
+    /** How long a leader's lease runs without renewal: a standby takes over within about this much of its death. */
+    static final Duration LEADER_LEASE = Duration.ofSeconds(5);
+    /** The name of the election in {@code baton_leadership}: one leader per database. */
+    static final String ELECTION = "control-plane";
+
     private final ControlPlaneOptions options;
     private final EmbeddedDatabase embedded;
+    private final DatabaseConfig db;
     private final HikariDataSource ds;
     private final JobQueue queue;
+    /** Unfenced: for reads. A leader writes through {@link #deployments}' store, fenced by its term. */
     private final JdbcRolloutStore store;
     private final ProxyProcess proxy;
-    private final Deployments deployments;
+    private final ProxyTrafficControl traffic;
     private final ServerMetrics metrics;
     private final JobCommands jobCommands;
-    private final QueuePauses queuePauses;
     private final HomeLock lock;
+    /** Null with the embedded database: then this control plane always leads. */
+    private LeaderElection election;
     private ApiServer api;
     private volatile boolean closed;
+    /** Lead and step down, one at a time. */
+    private final Object terms = new Object();
+    /** The spec the next term starts with (the one applied last). */
+    private volatile AppSpec spec;
+    /** While this control plane leads: what drives, and the queue pauses written under its term; else null. */
+    private volatile Deployments deployments;
+    private volatile QueuePauses queuePauses;
 
-    private ControlPlane(ControlPlaneOptions options, EmbeddedDatabase embedded, HikariDataSource ds, JobQueue queue,
-                         JdbcRolloutStore store, ProxyProcess proxy, Deployments deployments, HomeLock lock) {
+    private ControlPlane(ControlPlaneOptions options, EmbeddedDatabase embedded, DatabaseConfig db, HikariDataSource ds,
+                         JobQueue queue, JdbcRolloutStore store, ProxyProcess proxy, ProxyTrafficControl traffic,
+                         AppSpec spec, HomeLock lock) {
         this.options = options;
         this.lock = lock;
         this.embedded = embedded;
+        this.db = db;
         this.ds = ds;
         this.queue = queue;
         this.store = store;
         this.proxy = proxy;
-        this.deployments = deployments;
+        this.traffic = traffic;
+        this.spec = spec;
         this.metrics = new ServerMetrics(this);
         this.jobCommands = new JobCommands(ds, options.clock());
-        this.queuePauses = new QueuePauses(ds, options.clock());
     }
 
     /**
@@ -139,24 +165,34 @@ public final class ControlPlane implements AutoCloseable {
             }
             ProxyTrafficControl traffic = new ProxyTrafficControl(proxy.admin(), proxy.listenHost(), proxy.previewPort(),
                     spec.web().pin());
-            InstanceDrivers drivers = options.kubernetes() == null
-                    ? new LocalInstanceDrivers(spec, home, db, options.clock(), options.instancePorts())
-                    : new KubernetesInstanceDrivers(options.kubernetes().connect(), options.kubernetes().apply(spec), db,
-                            options.clock());
-            Deployments deployments = new Deployments(store, traffic, queue, options.clock(),
-                    options.kubernetes() == null ? spec : options.kubernetes().apply(spec), drivers);
-            undo.add("stop the rollouts", () -> deployments.close(Duration.ofSeconds(10)));
-            ControlPlane cp = new ControlPlane(options, embedded, ds, queue, store, proxy, deployments, lock);
+            ControlPlane cp = new ControlPlane(options, embedded, db, ds, queue, store, proxy, traffic,
+                    options.kubernetes() == null ? spec : options.kubernetes().apply(spec), lock);
+            undo.add("stop the rollouts", () -> cp.stepDown("the start failed"));
             cp.api = new ApiServer(cp, home.apiToken(), options.apiPort()).start();
             undo.add("stop the REST API", cp.api::close);
-            BatonHome.writeAtomically(home.apiFile(), Json.write(Map.of("host", "127.0.0.1", "port", cp.api.port(),
-                    "pid", ProcessHandle.current().pid())));
-            boolean deployedBefore = deployments.recover();
-            if (!deployedBefore && options.versionToStart() != null) {
-                deployments.deploy(DeployRequest.of(options.versionToStart()));
+            if (embedded != null) {
+                cp.writeApiFile();
+                cp.lead(null);
+            } else {
+                LeaderLease lease = new LeaderLease(ds, ELECTION, LEADER_LEASE);
+                cp.election = new LeaderElection(lease, holderName(home), options.clock(), LEADER_LEASE.dividedBy(5),
+                        new LeaderElection.Listener() {
+                            @Override
+                            public void lead(LeaderTerm term) {
+                                cp.lead(term);
+                            }
+
+                            @Override
+                            public void stepDown(LeaderTerm term, String why) {
+                                cp.stepDown(why);
+                            }
+                        });
+                undo.add("stop the leader election", cp.election::close);
+                cp.election.start();
+                cp.writeApiFile(); // after the first turn: a client finds a leader already leading, or a standby
             }
-            log.info("control plane up: API on 127.0.0.1:{}, traffic on {}:{}", cp.api.port(), options.listenHost(),
-                    proxy.trafficPort());
+            log.info("control plane up as {}: API on 127.0.0.1:{}, traffic on {}:{}", cp.deployments != null ? "leader"
+                    : "standby", cp.api.port(), options.listenHost(), proxy.trafficPort());
             return cp;
         } catch (RuntimeException e) {
             undo.run(e);
@@ -164,14 +200,120 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
+    /**
+     * This control plane's name in the election: its host (the pod's name on Kubernetes) and its home. One control
+     * plane runs per home ({@link HomeLock}), so a control plane restarted on its home retakes its lease at once
+     * instead of waiting for it to lapse.
+     */
+    private static String holderName(BatonHome home) {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                host = "localhost";
+            }
+        }
+        return host + ":" + home.dir().toAbsolutePath().normalize();
+    }
+
+    private void writeApiFile() {
+        BatonHome.writeAtomically(options.home().apiFile(), Json.write(Map.of("host", "127.0.0.1", "port", api.port(),
+                "pid", ProcessHandle.current().pid())));
+    }
+
+    /**
+     * Starts driving under {@code term} (null: the embedded database, no election): new drivers, rollout store and
+     * queue writes fenced by the term, then the restart path: resume the unfinished rollout or adopt the fleet.
+     */
+    private void lead(LeaderTerm term) {
+        synchronized (terms) {
+            if (closed) {
+                return; // a takeover decided just before the control plane began to stop
+            }
+            WriteFence fence = term == null ? WriteFence.NONE : election.fence(term);
+            AppSpec s = spec;
+            InstanceDrivers drivers = options.kubernetes() == null
+                    ? new LocalInstanceDrivers(s, options.home(), db, options.clock(), options.instancePorts())
+                    : new KubernetesInstanceDrivers(options.kubernetes().connect(), s, db, options.clock());
+            Deployments d = new Deployments(store.fencedBy(fence), traffic, queue, fence, options.clock(), s, drivers);
+            queuePauses = new QueuePauses(ds, options.clock(), fence);
+            deployments = d;
+            try {
+                boolean deployedBefore = d.recover();
+                if (!deployedBefore && options.versionToStart() != null) {
+                    d.deploy(DeployRequest.of(options.versionToStart()));
+                }
+            } catch (RuntimeException e) {
+                stepDown("taking over failed: " + e.getMessage());
+                throw e;
+            }
+        }
+    }
+
+    /** Stops driving (bounded); the instances keep running and the next leader adopts them. Idempotent. */
+    private void stepDown(String why) {
+        synchronized (terms) {
+            Deployments d = deployments;
+            deployments = null;
+            queuePauses = null;
+            if (d != null) {
+                spec = d.spec();
+                d.close(Duration.ofSeconds(10));
+                d.drivers().close();
+                log.info("stopped driving ({}); the instances keep running", why);
+            }
+        }
+    }
+
+    /** What drives, while this control plane leads; else a 503 naming the leader. */
+    private Deployments leading() {
+        Deployments d = deployments;
+        if (d == null) {
+            throw notLeading();
+        }
+        return d;
+    }
+
+    /** Refuses a steering request unless this control plane leads (a 503 naming the leader). */
+    void requireLeader() {
+        leading();
+    }
+
+    private ApiException notLeading() {
+        return new ApiException(503, "standby: this control plane does not lead; the leader is "
+                + Optional.ofNullable(leadership().leader()).orElse("being elected, try again in a few seconds"));
+    }
+
+    /** The rollout this control plane is carrying out, if it leads and one is. */
+    private Optional<ActiveRollout> active() {
+        Deployments d = deployments;
+        return d == null ? Optional.empty() : d.active();
+    }
+
+    /** This control plane's role in the election, its term, its name, and who leads. */
+    public StatusView.Leader leadership() {
+        if (election == null) {
+            return new StatusView.Leader(closed ? "stopped" : "leader", null, null, null);
+        }
+        Leadership l = election.state();
+        return new StatusView.Leader(l.leads() && deployments != null ? "leader" : "standby",
+                l.term() == null ? null : l.term().term(), election.holder(), l.leader());
+    }
+
+    /** Turns of the leader election that failed (the database out of reach, a takeover that threw); 0 without one. */
+    long electionFailures() {
+        return election == null ? 0 : election.failedTurns();
+    }
+
     /** Starts a rollout; returns its id at once. */
     public String deploy(DeployRequest request) {
-        return deployments.deploy(request);
+        return leading().deploy(request);
     }
 
     /** Waits for a rollout started or resumed by this control plane to end; returns its final state. */
     public RolloutState awaitOutcome(String rolloutId, Duration timeout) throws InterruptedException, TimeoutException {
-        var future = deployments.outcome(rolloutId).orElseThrow(() -> ApiException.notFound(
+        var future = leading().outcome(rolloutId).orElseThrow(() -> ApiException.notFound(
                 "rollout: " + rolloutId + " is not running in this control plane"));
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -182,38 +324,48 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Ends a canary's pause or swaps a blue-green waiting for promotion; a rolling rollout has nothing to promote. */
     public void promote() {
-        var engine = deployments.require().engine();
+        var engine = leading().require().engine();
         if (engine.current().spec().strategy().type().equals("rolling")) {
             throw ApiException.conflict("nothing to promote: a rolling rollout has no pause or swap to end");
         }
         engine.promote();
     }
 
-    public void pause() { deployments.pause(true); }
-    public void resume() { deployments.pause(false); }
-    public void abort(String reason) { deployments.require().engine().abort(reason); }
+    public void pause() { leading().pause(true); }
+    public void resume() { leading().pause(false); }
+    public void abort(String reason) { leading().require().engine().abort(reason); }
 
     /** Takes {@code spec} for the next deploys (unless {@code dryRun}); returns the changes. See {@link Deployments#apply}. */
     public List<String> apply(AppSpec spec, boolean dryRun) {
-        return deployments.apply(spec, dryRun);
+        return leading().apply(spec, dryRun);
     }
 
     /** Aborts the rollout in progress, or redeploys the version of {@code revision} (null: the previous one). */
     public String rollback(Long revision) {
-        return deployments.rollback(revision);
+        return leading().rollback(revision);
     }
 
     /** The whole picture: stable version, proxy, current or last rollout, instances. */
     public StatusView.Status status() {
+        Deployments d = deployments;
         StatusView.Rollout rollout = currentRollout().orElse(null);
-        List<InstanceView> instances = deployments.active().map(a -> a.engine().current()).map(RolloutState::instances)
-                .orElse(deployments.fleet());
-        return new StatusView.Status(deployments.spec().app(), deployments.stableVersion(),
-                new StatusView.Proxy(proxy.pid(), proxy.trafficPort(), proxy.adminPort(), proxy.previewPort(),
-                        proxy.adopted()), rollout,
+        StatusView.Proxy proxyView = new StatusView.Proxy(proxy.pid(), proxy.trafficPort(), proxy.adminPort(),
+                proxy.previewPort(), proxy.adopted());
+        List<StatusView.Event> supervisionEvents = rollout == null ? List.of() : recentSupervision(rollout.id());
+        if (d == null) {
+            // A standby: what the store says, as the leader recorded it.
+            Optional<JdbcRolloutStore.Stored> last = store.latest();
+            String stable = last.map(l -> l.state().phase() == dev.baton.rollout.RolloutPhase.SUCCEEDED
+                    ? l.state().targetVersion() : l.state().stableVersion()).orElse(null);
+            List<InstanceView> recorded = last.map(l -> l.state().live()).orElse(List.of());
+            return new StatusView.Status(spec.app(), stable, proxyView, rollout,
+                    recorded.stream().map(StatusView.Instance::of).toList(), List.of(), supervisionEvents, leadership());
+        }
+        List<InstanceView> instances = d.active().map(a -> a.engine().current()).map(RolloutState::instances)
+                .orElse(d.fleet());
+        return new StatusView.Status(d.spec().app(), d.stableVersion(), proxyView, rollout,
                 instances.stream().map(StatusView.Instance::of).toList(),
-                deployments.supervision().stream().map(StatusView.Slot::of).toList(),
-                rollout == null ? List.of() : recentSupervision(rollout.id()));
+                d.supervision().stream().map(StatusView.Slot::of).toList(), supervisionEvents, leadership());
     }
 
     /** The newest supervision events (crashes, restarts) recorded under the last rollout, oldest first. */
@@ -224,7 +376,7 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     private Optional<StatusView.Rollout> currentRollout() {
-        Optional<ActiveRollout> a = deployments.active();
+        Optional<ActiveRollout> a = active();
         if (a.isPresent() && a.get().engine().current() != null) {
             return rollout(a.get().id());
         }
@@ -238,9 +390,9 @@ public final class ControlPlane implements AutoCloseable {
             return Optional.empty();
         }
         JdbcRolloutStore.Stored s = stored.get();
-        RolloutState state = deployments.active().filter(a -> a.id().equals(id)).map(a -> a.engine().current())
+        RolloutState state = active().filter(a -> a.id().equals(id)).map(a -> a.engine().current())
                 .orElse(s.state());
-        boolean paused = deployments.active().filter(a -> a.id().equals(id)).map(a -> a.engine().paused())
+        boolean paused = active().filter(a -> a.id().equals(id)).map(a -> a.engine().paused())
                 .orElse(s.paused());
         return Optional.of(StatusView.Rollout.of(state == null ? s.state() : state, s.revision(), paused,
                 waitingFor(id), s.updatedAt()));
@@ -256,7 +408,7 @@ public final class ControlPlane implements AutoCloseable {
     /** A rollout with its instances and events. */
     public Optional<StatusView.RolloutDetail> rolloutDetail(String id) {
         return rollout(id).map(r -> {
-            RolloutState state = deployments.active().filter(a -> a.id().equals(id)).map(a -> a.engine().current())
+            RolloutState state = active().filter(a -> a.id().equals(id)).map(a -> a.engine().current())
                     .orElseGet(() -> store.load(id).orElseThrow());
             return new StatusView.RolloutDetail(r, state.instances().stream().map(StatusView.Instance::of).toList(),
                     store.events(id).stream().map(StatusView.Event::of).toList());
@@ -317,17 +469,30 @@ public final class ControlPlane implements AutoCloseable {
         if (!instanceId.matches("[A-Za-z0-9._-]{1,200}")) {
             throw ApiException.badRequest("instance: must be an instance id such as shop-v2-1, got '" + instanceId + "'");
         }
-        return deployments.drivers().logs(instanceId, lines);
+        return leading().drivers().logs(instanceId, lines);
     }
 
     public JobQueue queue() { return queue; }
     public JobCommands jobCommands() { return jobCommands; }
-    public QueuePauses queuePauses() { return queuePauses; }
+    /** The queue pauses, written under this control plane's term; a 503 naming the leader on a standby. */
+    public QueuePauses queuePauses() {
+        QueuePauses p = queuePauses;
+        if (p == null) {
+            throw notLeading();
+        }
+        return p;
+    }
+
+    /** The paused queues (a read: a standby answers it too). */
+    public List<QueuePauses.Paused> pausedQueues() {
+        return new QueuePauses(ds, options.clock()).paused();
+    }
     public BatonHome home() { return options.home(); }
     public int apiPort() { return api.port(); }
     public int trafficPort() { return proxy.trafficPort(); }
     public long proxyPid() { return proxy.pid(); }
-    Deployments deployments() { return deployments; }
+    /** What drives while this control plane leads; empty on a standby. */
+    Optional<Deployments> deployments() { return Optional.ofNullable(deployments); }
     ServerMetrics metrics() { return metrics; }
 
     /** Stops the control plane only; the data plane (proxy, instances, embedded database) keeps running. */
@@ -345,8 +510,13 @@ public final class ControlPlane implements AutoCloseable {
         if (api != null) {
             api.close();
         }
-        deployments.close(Duration.ofSeconds(10));
-        deployments.drivers().close();
+        if (election != null) {
+            election.close();
+        }
+        stepDown("the control plane is stopping");
+        if (election != null) {
+            election.release(); // after driving stopped: a standby takes over at once
+        }
         ds.close();
         log.info("control plane stopped; the proxy and the instances keep running");
     }
@@ -356,6 +526,7 @@ public final class ControlPlane implements AutoCloseable {
      * SIGTERM, SIGKILL after the grace period), the proxy, and the embedded database if it is ours.
      */
     public synchronized void shutdownEverything(Duration grace) {
+        Deployments deployments = leading();
         List<InstanceView> live = status().instances().isEmpty() ? List.of()
                 : deployments.active().map(a -> a.engine().current().live()).orElse(deployments.fleet());
         deployments.close(Duration.ofSeconds(10));

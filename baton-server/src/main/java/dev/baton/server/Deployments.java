@@ -1,6 +1,8 @@
 package dev.baton.server;
 
 import dev.baton.queue.JobQueue;
+import dev.baton.queue.NotLeaderException;
+import dev.baton.queue.WriteFence;
 import dev.baton.rollout.AppSpec;
 import dev.baton.rollout.InstanceAddress;
 import dev.baton.rollout.BlueGreenSpec;
@@ -55,6 +57,7 @@ final class Deployments {
     private final JdbcRolloutStore store;
     private final ProxyTrafficControl traffic;
     private final JobQueue queue;
+    private final WriteFence fence;
     private final Clock clock;
     private final InstanceDrivers drivers;
     private final Supervisor supervisor;
@@ -68,11 +71,13 @@ final class Deployments {
     private volatile AppSpec stableSpec;
     private volatile boolean closing;
 
-    Deployments(JdbcRolloutStore store, ProxyTrafficControl traffic, JobQueue queue, Clock clock, AppSpec spec,
-                InstanceDrivers drivers) {
+    /** @param fence what the job shares written to the queue check (the leader's term); the store is fenced too */
+    Deployments(JdbcRolloutStore store, ProxyTrafficControl traffic, JobQueue queue, WriteFence fence, Clock clock,
+                AppSpec spec, InstanceDrivers drivers) {
         this.store = store;
         this.traffic = traffic;
         this.queue = queue;
+        this.fence = fence;
         this.clock = clock;
         this.spec = spec;
         this.stableSpec = spec;
@@ -287,7 +292,7 @@ final class Deployments {
     private void launch(RolloutState state, boolean resume, boolean paused) {
         InstanceDriver driver = driver(state.spec());
         AtomicReference<RolloutEngine> engineRef = new AtomicReference<>();
-        JobShares jobs = state.spec().hasWorker() ? new QueueJobShares(queue) : JobShares.none();
+        JobShares jobs = state.spec().hasWorker() ? new QueueJobShares(queue, fence) : JobShares.none();
         RolloutPorts ports = new RolloutPorts(driver, traffic, jobs, store,
                 new PreviewSmokeCheck(traffic, new DirectSmokeCheck(
                         v -> engineRef.get().current() == null ? List.of() : engineRef.get().current().ready(v))));
@@ -304,6 +309,9 @@ final class Deployments {
                 outcome.complete(end);
             } catch (InterruptedException e) {
                 log.info("rollout {} left running: the control plane is stopping", state.id());
+                outcome.cancel(false);
+            } catch (NotLeaderException e) {
+                log.warn("rollout {} left to the leader: {}", state.id(), e.getMessage());
                 outcome.cancel(false);
             } catch (RuntimeException e) {
                 log.error("rollout {} stopped by an unexpected error", state.id(), e);
@@ -322,6 +330,8 @@ final class Deployments {
         while (true) {
             try {
                 return first && resume ? engine.resume(from) : engine.run(from);
+            } catch (NotLeaderException e) {
+                throw e; // deposed: the election steps this control plane down; the new leader resumes
             } catch (RuntimeException e) {
                 engineFailures.incrementAndGet();
                 log.warn("rollout {}: {}; carrying on in {}s", state.id(), e.toString(), RESTART_BACKOFF.toSeconds());

@@ -1,6 +1,8 @@
 package dev.baton.server;
 
 import dev.baton.queue.JobQueue;
+import dev.baton.queue.JobRouting;
+import dev.baton.queue.WriteFence;
 import dev.baton.queue.VersionJobStats;
 import dev.baton.rollout.JobShares;
 import dev.baton.rollout.JobStats;
@@ -16,19 +18,22 @@ import java.util.TreeMap;
  */
 final class QueueJobShares implements JobShares {
     private final JobQueue queue;
+    private final JobRouting routing;
 
-    QueueJobShares(JobQueue queue) {
+    /** @param fence what every routing write checks first (the leader's term) */
+    QueueJobShares(JobQueue queue, WriteFence fence) {
         this.queue = queue;
+        this.routing = queue.routing(fence);
     }
 
     @Override
     public void setShares(LinkedHashMap<String, Integer> percentByVersion) {
-        queue.routing().setShares(percentByVersion);
+        routing.setShares(percentByVersion);
     }
 
     @Override
     public void clear() {
-        queue.routing().clear();
+        routing.clear();
     }
 
     @Override

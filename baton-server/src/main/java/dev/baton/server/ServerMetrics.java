@@ -27,10 +27,15 @@ final class ServerMetrics {
                             .filter(i -> i.state().equals(state)).count())
                     .description("instances by state").tag("state", state).register(registry);
         }
-        Gauge.builder("baton_rollout_step_failures", () -> cp.deployments().active()
+        Gauge.builder("baton_rollout_step_failures", () -> cp.deployments().flatMap(Deployments::active)
                         .map(a -> a.engine().failures()).orElse(0L))
                 .description("steps of the current rollout that threw (each retried)").register(registry);
-        Gauge.builder("baton_rollout_engine_restarts", () -> cp.deployments().engineFailures.get())
+        Gauge.builder("baton_leader", () -> cp.leadership().role().equals("leader") ? 1 : 0)
+                .description("1 while this control plane leads (drives rollouts and supervision), 0 on a standby")
+                .register(registry);
+        Gauge.builder("baton_leader_election_failures", cp::electionFailures)
+                .description("turns of the leader election that failed (logged; the next turn follows)").register(registry);
+        Gauge.builder("baton_rollout_engine_restarts", () -> cp.deployments().map(d -> d.engineFailures.get()).orElse(0L))
                 .description("times a rollout thread hit an error outside a step and carried on").register(registry);
     }
 

@@ -32,6 +32,13 @@ final class StatusCommand implements Callable<Integer> {
         o.out().printf("%s: stable %s; traffic: %s; proxy pid %d on port %d%n", s.path("app").asText(),
                 Views.orNone(s.path("stableVersion")), Views.traffic(s), s.path("proxy").path("pid").asLong(),
                 s.path("proxy").path("trafficPort").asInt());
+        JsonNode leader = s.path("leader");
+        if (leader.hasNonNull("holder")) { // an election runs (external database): say this control plane's part
+            o.out().println(leader.path("role").asText().equals("leader")
+                    ? "control plane: leader, term " + leader.path("term").asLong() + " (" + leader.path("holder").asText() + ")"
+                    : "control plane: standby (" + leader.path("holder").asText() + "); the leader is "
+                            + (leader.hasNonNull("leader") ? leader.path("leader").asText() : "being elected"));
+        }
         Views.rolloutLine(o.out(), s.path("rollout"));
         Views.instances(o.out(), s.path("instances"));
         Views.supervision(o.out(), s.path("supervision"));

@@ -18,7 +18,14 @@ public final class StatusView {
 
     /** {@code GET /v1/status}. */
     public record Status(String app, String stableVersion, Proxy proxy, Rollout rollout, List<Instance> instances,
-                         List<Slot> supervision, List<Event> supervisionEvents) {}
+                         List<Slot> supervision, List<Event> supervisionEvents, Leader leader) {}
+
+    /**
+     * This control plane's part in the leader election: {@code role} is {@code leader} or {@code standby};
+     * {@code term} (the fencing token of its writes while it leads), {@code holder} (its name in the election) and
+     * {@code leader} (who leads, as far as it knows) are null with the embedded database, where there is no election.
+     */
+    public record Leader(String role, Long term, String holder, String leader) {}
 
     /**
      * A supervised slot between rollouts: how often its instance was restarted, how many crashes in a row, the

@@ -2,8 +2,13 @@ package dev.baton.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.baton.queue.AdvisoryLock;
+import dev.baton.queue.LeaderLease;
+import dev.baton.queue.LeaderTerm;
+import dev.baton.queue.NotLeaderException;
+import dev.baton.queue.QueueSchema;
 import dev.baton.queue.TestDatabase;
 import dev.baton.rollout.AnalysisVerdict;
 import dev.baton.rollout.AppSpec;
@@ -22,6 +27,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -149,5 +156,32 @@ class JdbcRolloutStoreTest {
             assertThat(row.port()).isEqualTo(7003);
         });
         assertThat(store.events("r-1")).extracting(RolloutEvent::step).containsExactly("Step0", "Step1", "Step2");
+    }
+
+    @Test
+    void aDeposedLeadersSaveEventAndPauseAreRefusedAndTheNewLeadersAreWritten() {
+        QueueSchema.migrate(ds);
+        String election = "store-test-" + UUID.randomUUID();
+        LeaderTerm a = new LeaderLease(ds, election, Duration.ofMillis(400)).acquire("cp-a").orElseThrow();
+        LeaderLease lease = new LeaderLease(ds, election, Duration.ofMinutes(5));
+        JdbcRolloutStore byA = store.fencedBy(a);
+        RolloutState saved = byA.save(RolloutState.start("r-1", CANARY, "v1", "v2", List.of(), t0));
+
+        LeaderTerm b = await().atMost(Duration.ofSeconds(10))
+                .until(() -> lease.acquire("cp-b"), Optional::isPresent).orElseThrow();
+        JdbcRolloutStore byB = store.fencedBy(b);
+
+        RolloutState next = saved.toBuilder().stepIndex(1).build();
+        assertThatThrownBy(() -> byA.save(next)).isInstanceOf(NotLeaderException.class)
+                .hasMessageContaining("term " + a.term() + " of cp-a has ended")
+                .hasMessageContaining("the leader is cp-b");
+        assertThatThrownBy(() -> byA.append(new RolloutEvent("r-1", t0, RolloutEvent.Kind.WAITING, "s", "by a")))
+                .isInstanceOf(NotLeaderException.class);
+        assertThatThrownBy(() -> byA.setPaused("r-1", true)).isInstanceOf(NotLeaderException.class);
+        assertThat(store.load("r-1").orElseThrow().generation()).as("nothing of a's written").isEqualTo(saved.generation());
+        assertThat(store.events("r-1")).isEmpty();
+
+        assertThat(byB.save(next).generation()).isEqualTo(saved.generation() + 1);
+        assertThat(byB.setPaused("r-1", true)).isTrue();
     }
 }

@@ -49,7 +49,12 @@ final class LiveHome implements AutoCloseable {
 
     /** A control plane ({@code baton up SPEC --home …}) in its own JVM, not started yet; killed by {@link #close()}. */
     ControlPlaneProcess controlPlane(Path spec) {
-        ControlPlaneProcess cp = new ControlPlaneProcess(home, spec, ControlPlaneProcessTest.testClasspath(), Map.of());
+        return controlPlane(spec, Map.of());
+    }
+
+    /** The same, with {@code env} added to its environment (e.g. {@code BATON_DATABASE_URL}). */
+    ControlPlaneProcess controlPlane(Path spec, Map<String, String> env) {
+        ControlPlaneProcess cp = new ControlPlaneProcess(home, spec, ControlPlaneProcessTest.testClasspath(), env);
         controlPlanes.add(cp);
         return cp;
     }
