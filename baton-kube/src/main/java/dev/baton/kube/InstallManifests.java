@@ -93,6 +93,13 @@ public final class InstallManifests {
                         "template", pod));
     }
 
+    /** The labels of an app's proxy pods, as the control plane's fleet finds them. */
+    public static Map<String, String> proxyLabels(String app) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Labels.installed(app, ProxyManifests.COMPONENT).forEach((k, v) -> out.put(k, (String) v));
+        return out;
+    }
+
     static Map<String, Object> meta(String name, String namespace, String app, String component) {
         return map("name", name, "namespace", namespace, "labels", Labels.installed(app, component));
     }
