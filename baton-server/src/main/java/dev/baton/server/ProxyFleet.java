@@ -74,6 +74,20 @@ final class ProxyFleet implements AutoCloseable {
                 r -> admin);
     }
 
+    /**
+     * The proxy replicas of an install ({@code baton kube install}) in {@code namespace}: its proxy pods, found by
+     * label, each reached on its pod IP at the admin port with {@code token}; the background round started.
+     */
+    static ProxyFleet inCluster(io.fabric8.kubernetes.client.KubernetesClient client, String namespace, String app,
+                                String token) {
+        int port = dev.baton.kube.InstallOptions.PROXY_ADMIN_PORT;
+        return new ProxyFleet(new KubeProxyReplicas(client, namespace, app, port),
+                r -> new ProxyAdmin(r.host(), r.adminPort(), token)).start(ROUND);
+    }
+
+    /** How often the background round looks for replicas that lack the current table. */
+    static final Duration ROUND = Duration.ofMillis(500);
+
     /** Starts the background round that brings every replica to the current table. */
     synchronized ProxyFleet start(Duration period) {
         if (loop == null) {
