@@ -11,7 +11,7 @@ import java.util.Map;
 final class DeploymentManifest {
     private DeploymentManifest() {}
 
-    static KubeYaml.Document of(AppSpec spec, KubeOptions options) {
+    static KubeYaml.Document of(AppSpec spec, KubeOptions options, KubeVersion kube) {
         Termination t = Termination.of(spec.drain(), options.preStop());
         RolloutShape shape = RolloutShape.of(spec);
         long progressDeadline = Termination.ceilSeconds(spec.progressDeadline());
@@ -20,7 +20,7 @@ final class DeploymentManifest {
                     + shape.minReadySeconds() + "s), got " + progressDeadline + "s");
         }
         int port = spec.listen();
-        Map<String, Object> container = PodTemplate.container(spec, options, port, t, PodTemplate.PreStopAction.SLEEP,
+        Map<String, Object> container = PodTemplate.container(spec, options, port, t, kube.preStopAction(),
                 List.of());
         Map<String, Object> pod = map(
                 "metadata", map("labels", Labels.podLabels(spec.app(), options)),

@@ -17,10 +17,20 @@ public final class KubeManifests {
      * @throws IllegalArgumentException naming the spec field or option that cannot be rendered
      */
     public static String render(AppSpec spec, KubeOptions options) {
+        return render(spec, options, KubeVersion.LATEST);
+    }
+
+    /**
+     * The manifests for a cluster of version {@code kube}: no field it would drop silently (the preStop
+     * {@code sleep} before 1.30, {@code policy/v1} before 1.21).
+     *
+     * @throws IllegalArgumentException naming the spec field or option that cannot be rendered
+     */
+    public static String render(AppSpec spec, KubeOptions options, KubeVersion kube) {
         return KubeYaml.write(List.of(
-                DeploymentManifest.of(spec, options),
+                DeploymentManifest.of(spec, options, kube),
                 ServiceManifest.of(spec, options),
-                DisruptionBudgetManifest.of(spec, options)));
+                DisruptionBudgetManifest.of(spec, options, kube)));
     }
 
     /** The pod's termination budget for a spec and options: preStop, phases and grace period, in seconds. */

@@ -217,17 +217,9 @@ public final class KubernetesDriver implements InstanceDriver, AutoCloseable {
         return client.getNamespace() != null ? client.getNamespace() : "default";
     }
 
-    /** The kubelet's {@code sleep} preStop action exists from 1.29 (beta, on by default from 1.30); before, exec it. */
+    /** How this cluster's pods get their preStop delay ({@link KubeVersion#preStopAction()}). */
     static PodTemplate.PreStopAction preStopAction(VersionInfo v) {
-        int major = leadingInt(v.getMajor());
-        int minor = leadingInt(v.getMinor());
-        return major > 1 || (major == 1 && minor >= 30) ? PodTemplate.PreStopAction.SLEEP
-                : PodTemplate.PreStopAction.EXEC_SLEEP;
-    }
-
-    private static int leadingInt(String s) {
-        String digits = s == null ? "" : s.replaceAll("^(\\d*).*$", "$1");
-        return digits.isEmpty() ? 0 : Integer.parseInt(digits);
+        return KubeVersion.of(v).preStopAction();
     }
 
     @Override

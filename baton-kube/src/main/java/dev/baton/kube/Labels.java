@@ -11,6 +11,8 @@ final class Labels {
     static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     static final String INSTANCE = "baton.dev/instance";
     static final String BATON = "baton";
+    static final String PART_OF = "app.kubernetes.io/part-of";
+    static final String COMPONENT = "app.kubernetes.io/component";
 
     private Labels() {}
 
@@ -20,6 +22,14 @@ final class Labels {
 
     static Map<String, Object> metadata(String app, KubeOptions options) {
         return map("name", app, "namespace", options.namespace(), "labels", map(NAME, app, MANAGED_BY, "baton"));
+    }
+
+    /**
+     * The labels of a part Baton installs for an app ({@code kube install}): named {@code baton}, part of the app, and
+     * never {@code managed-by: baton}, so the driver's informer (app name and managed-by) never takes them for instances.
+     */
+    static Map<String, Object> installed(String app, String component) {
+        return map(NAME, BATON, PART_OF, app, COMPONENT, component);
     }
 
     static Map<String, Object> podLabels(String app, KubeOptions options) {

@@ -37,9 +37,13 @@ final class PodTemplate {
                 "env", env,
                 "readinessProbe", Probes.readiness(spec.web().readiness()),
                 "livenessProbe", spec.web().liveness() == null ? null : Probes.liveness(spec.web().liveness(), t),
-                "lifecycle", t.preStopSeconds() == 0 ? null : map("preStop", preStop == PreStopAction.SLEEP
-                        ? map("sleep", map("seconds", t.preStopSeconds()))
-                        : map("exec", map("command", List.of("sleep", Long.toString(t.preStopSeconds()))))));
+                "lifecycle", t.preStopSeconds() == 0 ? null : map("preStop", preStop(preStop, t.preStopSeconds())));
+    }
+
+    /** A preStop hook that waits {@code seconds} while the container still serves. */
+    static Map<String, Object> preStop(PreStopAction action, long seconds) {
+        return action == PreStopAction.SLEEP ? map("sleep", map("seconds", seconds))
+                : map("exec", map("command", List.of("sleep", Long.toString(seconds))));
     }
 
     /** Whether the run line needs a shell (then only an {@code exec} of its last program lets SIGTERM reach it). */

@@ -30,6 +30,22 @@ class KubeGoldenTest {
         assertThat(Rendered.parse(rendered).documents()).hasSize(3);
     }
 
+    @Test
+    void theShopInstallRendersExactlyAsReviewed() throws IOException {
+        String text = resource("kube/shop-install.spec.yaml");
+
+        String rendered = InstallManifests.render(AppSpec.parse(text), text, InstallOptions.of("shop", "shop"),
+                KubeVersion.LATEST, new InstallTokens("api-token-for-the-golden-file", "proxy-token-for-the-golden-file"));
+
+        if (Boolean.getBoolean("kube.golden.update")) {
+            Files.writeString(Path.of("src/test/resources/kube/shop.install.yaml"), rendered);
+        }
+        assertThat(rendered).isEqualTo(resource("kube/shop.install.yaml"));
+        assertThat(Rendered.parse(rendered).documents()).extracting(d -> d.path("kind").asText()).containsExactly(
+                "Namespace", "ServiceAccount", "Role", "RoleBinding", "Secret", "ConfigMap", "Deployment",
+                "Deployment", "Service", "PodDisruptionBudget");
+    }
+
     private static String resource(String name) throws IOException {
         try (InputStream in = KubeGoldenTest.class.getClassLoader().getResourceAsStream(name)) {
             if (in == null) {

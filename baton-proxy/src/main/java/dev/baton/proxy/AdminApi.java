@@ -45,6 +45,15 @@ final class AdminApi {
         this.proxy = proxy;
     }
 
+    /** The path of the readiness endpoint, the one endpoint that needs no token: it tells nothing but ready or not. */
+    static final String READY_PATH = "/ready";
+
+    /** {@code GET /ready}: 200 once the proxy holds a route table and runs, 503 before and while it stops. */
+    Reply readiness() {
+        return proxy.ready() ? Reply.json(HttpResponseStatus.OK, Map.of("ready", true))
+                : Reply.json(HttpResponseStatus.SERVICE_UNAVAILABLE, Map.of("ready", false));
+    }
+
     CompletableFuture<Reply> handle(HttpMethod method, String uri, String body) {
         QueryStringDecoder q = new QueryStringDecoder(uri);
         String path = q.path();

@@ -13,11 +13,13 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin port: JSON over HTTP, every request authenticated with {@code Authorization: Bearer
- * <token>} (401 otherwise). Binds loopback unless told otherwise. The token is never logged.
+ * <token>} (401 otherwise), but {@code GET /ready}, which says only whether the proxy is ready. Binds loopback
+ * unless told otherwise. The token is never logged.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -93,6 +96,11 @@ public final class AdminServer implements AutoCloseable {
             boolean keepAlive = HttpUtil.isKeepAlive(req);
             if (!req.decoderResult().isSuccess()) {
                 write(ctx, AdminApi.Reply.error(HttpResponseStatus.BAD_REQUEST, "malformed request"), false);
+                return;
+            }
+            if (req.method().equals(HttpMethod.GET)
+                    && new QueryStringDecoder(req.uri()).path().equals(AdminApi.READY_PATH)) {
+                write(ctx, api.readiness(), keepAlive); // for the kubelet's probe, which carries no token
                 return;
             }
             String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION, "");

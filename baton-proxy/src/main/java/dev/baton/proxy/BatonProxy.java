@@ -56,6 +56,8 @@ public final class BatonProxy implements AutoCloseable {
     private Channel serverChannel;
     private Channel previewChannel;
     private volatile ProxyState state = ProxyState.NEW;
+    /** Whether a table was ever made live here (restored or pushed); the empty table a proxy starts with is none. */
+    private volatile boolean holdsRouteTable;
 
     /** Lifecycle of the proxy itself. */
     public enum ProxyState { NEW, RUNNING, STOPPED }
@@ -147,6 +149,14 @@ public final class BatonProxy implements AutoCloseable {
         return config;
     }
 
+    /**
+     * Ready to take traffic: running, and holding a route table (one restored from its state file, or pushed). A proxy
+     * that never got a table would answer every request 503; behind a Service it must not be an endpoint yet.
+     */
+    public boolean ready() {
+        return state == ProxyState.RUNNING && holdsRouteTable;
+    }
+
     /** The live route table. */
     public RouteTable routeTable() {
         return router.routes().table;
@@ -179,6 +189,7 @@ public final class BatonProxy implements AutoCloseable {
             }
         }
         List<Backend> removed = router.apply(table);
+        holdsRouteTable = true;
         for (Backend b : removed) {
             b.drain(config.drainTimeout(), scheduler()).thenRun(() -> router.forget(b));
         }

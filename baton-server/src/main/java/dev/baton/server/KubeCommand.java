@@ -3,6 +3,7 @@ package dev.baton.server;
 import dev.baton.common.Durations;
 import dev.baton.kube.KubeManifests;
 import dev.baton.kube.KubeOptions;
+import dev.baton.kube.KubeVersion;
 import dev.baton.kube.RbacManifests;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Parameters;
  * Bad options or specs go to standard error with exit code 2. Contacts no cluster.
  */
 @Command(name = "kube", mixinStandardHelpOptions = true, description = "Kubernetes manifests for the app.",
-        subcommands = KubeCommand.Render.class)
+        subcommands = {KubeCommand.Render.class, KubeInstallCommand.class})
 final class KubeCommand {
 
     @Command(name = "render", mixinStandardHelpOptions = true,
@@ -49,6 +50,11 @@ final class KubeCommand {
         @Option(names = "--pre-stop", defaultValue = "10s",
                 description = "How long a terminating pod keeps serving before SIGTERM; default ${DEFAULT-VALUE}.")
         String preStop;
+
+        @Option(names = "--kube-version", defaultValue = "1.30", description = "The cluster's Kubernetes version "
+                + "MAJOR.MINOR: fields it would drop are written the way it understands (policy/v1beta1 before 1.21, "
+                + "an exec preStop before 1.30); default ${DEFAULT-VALUE}.")
+        String kubeVersion;
 
         @Option(names = "--rbac", description = "Print instead the ServiceAccount, Role and RoleBinding that "
                 + "'baton up --kubernetes' needs in the pods' namespace.")
@@ -82,7 +88,7 @@ final class KubeCommand {
                         image != null ? image : app + ":" + (file.version() != null ? file.version() : "latest"),
                         namespace, version, databaseSecret != null ? databaseSecret : app + "-database",
                         Durations.parse(preStop));
-                manifests = KubeManifests.render(file.spec(), options);
+                manifests = KubeManifests.render(file.spec(), options, KubeVersion.parse(kubeVersion));
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cmd.commandLine(), optionName(e.getMessage()));
             }
@@ -93,7 +99,7 @@ final class KubeCommand {
 
         /** Options' own messages start with their name ({@code image: ...}); say it as typed ({@code --image}). */
         private static String optionName(String message) {
-            for (String o : new String[] {"image", "namespace", "version", "database-secret", "pre-stop"}) {
+            for (String o : new String[] {"image", "namespace", "version", "database-secret", "pre-stop", "kube-version"}) {
                 if (message.startsWith(o + ":")) {
                     return "--" + message;
                 }

@@ -21,8 +21,23 @@ final class ProxyAdmin {
     private final String token;
 
     ProxyAdmin(int adminPort, String token) {
-        this.base = "http://127.0.0.1:" + adminPort;
+        this("127.0.0.1", adminPort, token);
+    }
+
+    /** The admin API of a proxy at {@code host} (a proxy replica's pod IP, say). */
+    ProxyAdmin(String host, int adminPort, String token) {
+        this.base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + adminPort;
         this.token = token;
+    }
+
+    /** The live route table. */
+    JsonNode routes() {
+        return call(get("/v1/routes", CALL_TIMEOUT));
+    }
+
+    /** Makes {@code tableJson} live; returns the table as the proxy now holds it. */
+    JsonNode putRoutesAndRead(String tableJson) {
+        return call(request("/v1/routes", CALL_TIMEOUT).PUT(HttpRequest.BodyPublishers.ofString(tableJson)).build());
     }
 
     /** Thrown when the proxy answers with an error status, or cannot be reached. */
@@ -52,9 +67,6 @@ final class ProxyAdmin {
         return call(get("/v1/metrics", CALL_TIMEOUT));
     }
 
-    void putRoutes(String tableJson) {
-        call(request("/v1/routes", CALL_TIMEOUT).PUT(HttpRequest.BodyPublishers.ofString(tableJson)).build());
-    }
 
     void drain(String backendId, Duration timeout) {
         String body = "{\"timeoutMs\":" + Math.max(1, timeout.toMillis()) + "}";

@@ -18,17 +18,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link TrafficControl} over the proxy's admin API. It keeps the desired routes and weights and always
- * publishes the whole table (one atomic swap in the proxy), so publishing again after a control-plane
- * restart is the re-sync. After new backends are published it waits (bounded) until the proxy's own health
- * checks have made them READY, so a weight shift never lands on backends the proxy would not yet use.
+ * {@link TrafficControl} over the proxies' admin API ({@link ProxyFleet}: one local proxy, or every replica of an
+ * install). It keeps the desired routes and weights and always publishes the whole table (one atomic swap in each
+ * proxy), so publishing again after a control-plane restart is the re-sync. A step is done once every answering
+ * replica applied it. After new backends are published it waits (bounded) until every replica's own health checks
+ * have made them READY, so a weight shift never lands on backends a proxy would not yet use; a drain is over when
+ * the instance is idle on every replica.
  */
 final class ProxyTrafficControl implements TrafficControl {
     private static final Logger log = LoggerFactory.getLogger(ProxyTrafficControl.class);
     static final Duration READY_WAIT = Duration.ofSeconds(15);
     private static final Duration POLL = Duration.ofMillis(100);
 
-    private final ProxyAdmin admin;
+    private final ProxyFleet fleet;
     private final String previewHost;
     private final Integer previewPort;
     private final WebSpec.PinSpec pin;
@@ -43,8 +45,13 @@ final class ProxyTrafficControl implements TrafficControl {
      * @param pin         the spec's version pinning, or null for none
      */
     ProxyTrafficControl(ProxyAdmin admin, String previewHost, Integer previewPort, WebSpec.PinSpec pin) {
+        this(ProxyFleet.of(admin), previewHost, previewPort, pin);
+    }
+
+    /** Over several proxy replicas. */
+    ProxyTrafficControl(ProxyFleet fleet, String previewHost, Integer previewPort, WebSpec.PinSpec pin) {
         this.pin = pin;
-        this.admin = admin;
+        this.fleet = fleet;
         this.previewHost = previewHost.equals("0.0.0.0") || previewHost.equals("::") ? "127.0.0.1" : previewHost;
         this.previewPort = previewPort;
     }
@@ -96,14 +103,17 @@ final class ProxyTrafficControl implements TrafficControl {
 
     @Override
     public void drain(InstanceAddress backend) {
-        try {
-            admin.drain(address(backend), Duration.ofMinutes(5));
-        } catch (ProxyAdmin.ProxyAdminException e) {
-            if (e.status != 400 && e.status != 404) {
-                throw e;
+        fleet.onEach(admin -> {
+            try {
+                admin.drain(address(backend), Duration.ofMinutes(5));
+            } catch (ProxyAdmin.ProxyAdminException e) {
+                if (e.status != 400 && e.status != 404) {
+                    throw e;
+                }
+                log.debug("drain {}: the proxy does not know it ({})", backend.id(), e.getMessage());
             }
-            log.debug("drain {}: the proxy does not know it ({})", backend.id(), e.getMessage());
-        }
+            return null;
+        });
     }
 
     @Override
@@ -111,15 +121,9 @@ final class ProxyTrafficControl implements TrafficControl {
         Duration left = timeout;
         while (true) {
             Duration wait = left.compareTo(Duration.ofMinutes(5)) > 0 ? Duration.ofMinutes(5) : left;
-            try {
-                if (admin.awaitIdle(address(backend), wait).path("idle").asBoolean(false)) {
-                    return true;
-                }
-            } catch (ProxyAdmin.ProxyAdminException e) {
-                if (e.status == 400 || e.status == 404) {
-                    return true; // the proxy forgot it: drained and gone
-                }
-                throw e;
+            Duration w = wait;
+            if (fleet.onEach(admin -> idleOn(admin, backend, w)).stream().allMatch(Boolean::booleanValue)) {
+                return true;
             }
             left = left.minus(wait);
             if (left.isZero() || left.isNegative()) {
@@ -128,10 +132,40 @@ final class ProxyTrafficControl implements TrafficControl {
         }
     }
 
+    private static boolean idleOn(ProxyAdmin admin, InstanceAddress backend, Duration wait) {
+        try {
+            return admin.awaitIdle(address(backend), wait).path("idle").asBoolean(false);
+        } catch (ProxyAdmin.ProxyAdminException e) {
+            if (e.status == 400 || e.status == 404) {
+                return true; // the proxy forgot it: drained and gone
+            }
+            throw e;
+        }
+    }
+
+    /** Every replica's counters, summed per version: the version's traffic, whichever replica carried it. */
     @Override
     public Map<String, HttpCounters> metrics() {
         Map<String, HttpCounters> out = new TreeMap<>();
-        admin.metrics().fields().forEachRemaining(e -> {
+        for (JsonNode replica : fleet.onEach(ProxyAdmin::metrics)) {
+            counters(replica).forEach((v, c) -> out.merge(v, c, ProxyTrafficControl::sum));
+        }
+        return out;
+    }
+
+    static HttpCounters sum(HttpCounters a, HttpCounters b) {
+        List<Long> buckets = new ArrayList<>();
+        boolean sameBounds = a.bucketBounds().equals(b.bucketBounds());
+        for (int i = 0; sameBounds && i < a.buckets().size(); i++) {
+            buckets.add(a.buckets().get(i) + b.buckets().get(i));
+        }
+        return new HttpCounters(a.requests() + b.requests(), a.errors() + b.errors(),
+                sameBounds ? a.bucketBounds() : List.of(), buckets, a.responses() + b.responses());
+    }
+
+    private static Map<String, HttpCounters> counters(JsonNode metrics) {
+        Map<String, HttpCounters> out = new TreeMap<>();
+        metrics.fields().forEachRemaining(e -> {
             JsonNode m = e.getValue();
             List<Duration> bounds = new ArrayList<>();
             m.path("latencyBucketBounds").forEach(b -> bounds.add(Duration.ofNanos(Math.round(b.asDouble() * 1e9))));
@@ -191,7 +225,7 @@ final class ProxyTrafficControl implements TrafficControl {
     }
 
     private void publish() {
-        admin.putRoutes(tableJson());
+        fleet.publish(tableJson());
     }
 
     /** Until weights are published (a first deploy), traffic is split by the number of backends. */
@@ -219,12 +253,15 @@ final class ProxyTrafficControl implements TrafficControl {
         long deadline = System.nanoTime() + READY_WAIT.toNanos();
         Set<String> waiting = new HashSet<>(added);
         while (true) {
-            JsonNode state = admin.state();
-            state.path("backends").forEach(b -> {
-                if (!"STARTING".equals(b.path("state").asText())) {
-                    waiting.remove(b.path("id").asText());
-                }
-            });
+            Set<String> starting = new HashSet<>();
+            for (JsonNode state : fleet.onEach(ProxyAdmin::state)) {
+                state.path("backends").forEach(b -> {
+                    if ("STARTING".equals(b.path("state").asText())) {
+                        starting.add(b.path("id").asText());
+                    }
+                });
+            }
+            waiting.retainAll(starting);
             if (waiting.isEmpty()) {
                 return;
             }

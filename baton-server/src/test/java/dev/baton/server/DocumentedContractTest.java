@@ -129,6 +129,10 @@ class DocumentedContractTest extends LiveHomeTest {
         assertThat(run("kube", "render", live.dir.resolve("shop.yaml").toString(), "--image", "registry.example/shop:v1"))
                 .isZero();
         assertThat(lastOut).contains("kind: Deployment");
+        Path kubeSpec = Files.writeString(live.dir.resolve("shop-k8s.yaml"), Files.readString(live.dir.resolve("shop.yaml"))
+                + "\nkubernetes: { image: \"registry.example/shop:{version}\" }\n");
+        assertThat(run("kube", "install", kubeSpec.toString(), "--namespace", "shop", "--kube-version", "1.20")).isZero();
+        assertThat(lastOut).contains("kind: PodDisruptionBudget").contains("apiVersion: policy/v1beta1");
         assertThat(run("jobs")).isZero();
         assertThat(run("jobs", "stats")).isZero();
         assertThat(run("enqueue", "contract.cli", "{\"n\":2}", "--queue", "default", "--unique-key", "k-1")).isZero();

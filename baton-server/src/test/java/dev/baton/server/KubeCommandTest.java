@@ -121,4 +121,48 @@ class KubeCommandTest {
         assertThat(err.toString()).contains("SPEC: no such file");
         assertThat(out.toString()).isEmpty();
     }
+
+    @Test
+    void installPrintsTheControlPlaneAndProxiesForTheNamespaceAndTheChosenServiceType() throws IOException {
+        Path spec = spec("""
+                app: shop
+                run: "java -jar /app/shop.jar --port {port}"
+                kubernetes: { image: "registry.example.com/shop:{version}", namespace: payments }
+                """);
+
+        int code = run("kube", "install", spec.toString(), "--service-type", "NodePort", "--proxy-replicas", "3",
+                "--kube-version", "1.20");
+
+        assertThat(code).isZero();
+        assertThat(err.toString()).isEmpty();
+        List<JsonNode> docs;
+        try (MappingIterator<JsonNode> it = new YAMLMapper().readerFor(JsonNode.class).readValues(out.toString())) {
+            docs = it.readAll();
+        }
+        assertThat(docs).extracting(d -> d.path("kind").asText()).contains("Deployment", "Service",
+                "PodDisruptionBudget", "Role", "Secret").doesNotContain("ClusterRole");
+        assertThat(docs).filteredOn(d -> !d.path("kind").asText().equals("Namespace"))
+                .allSatisfy(d -> assertThat(d.path("metadata").path("namespace").asText()).isEqualTo("payments"));
+        assertThat(docs).filteredOn(d -> d.path("kind").asText().equals("Service")).singleElement()
+                .satisfies(d -> assertThat(d.path("spec").path("type").asText()).isEqualTo("NodePort"));
+        assertThat(docs).filteredOn(d -> d.path("kind").asText().equals("PodDisruptionBudget")).singleElement()
+                .satisfies(d -> assertThat(d.path("apiVersion").asText()).isEqualTo("policy/v1beta1"));
+    }
+
+    @Test
+    void installRefusesBadOptionsAndASpecWithoutKubernetesNamingThemWithExitTwo() throws IOException {
+        Path spec = spec("app: shop\nrun: \"java -jar /app/shop.jar\"\nkubernetes: { image: \"shop:{version}\" }\n");
+
+        assertThat(run("kube", "install", spec.toString(), "--service-type", "Ingress")).isEqualTo(BatonCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("--service-type: must be ClusterIP, NodePort or LoadBalancer");
+        assertThat(run("kube", "install", spec.toString(), "--proxy-replicas", "1")).isEqualTo(BatonCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("--proxy-replicas: must be 2..100");
+        assertThat(run("kube", "install", spec.toString(), "--json")).isEqualTo(BatonCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("--json: only with --apply");
+        Path bare = Files.writeString(dir.resolve("bare.yaml"), "app: shop\nrun: \"java -jar /app/shop.jar\"\n");
+        assertThat(run("kube", "install", bare.toString())).isEqualTo(BatonCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("kubernetes: the spec needs a kubernetes section");
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).doesNotContain("\tat ");
+    }
 }

@@ -13,7 +13,7 @@ class ProxyTrafficControlTest {
 
     @Test
     void theTableItPublishesCarriesTheSpecsPinningAndThePreviewVersionInTheProxysShape() throws Exception {
-        ProxyTrafficControl traffic = new ProxyTrafficControl(null, "0.0.0.0", null,
+        ProxyTrafficControl traffic = new ProxyTrafficControl((ProxyAdmin) null, "0.0.0.0", null,
                 new WebSpec.PinSpec("X-Try", List.of("10.0.0.0/8")));
 
         RouteTable table = new ObjectMapper().readValue(traffic.tableJson(), RouteTable.class);
@@ -26,7 +26,7 @@ class ProxyTrafficControlTest {
 
     @Test
     void withoutPinningInTheSpecTheTableHasNone() throws Exception {
-        ProxyTrafficControl traffic = new ProxyTrafficControl(null, "127.0.0.1", 8081, null);
+        ProxyTrafficControl traffic = new ProxyTrafficControl((ProxyAdmin) null, "127.0.0.1", 8081, null);
         assertThat(new ObjectMapper().readValue(traffic.tableJson(), RouteTable.class).pin()).isNull();
     }
 }

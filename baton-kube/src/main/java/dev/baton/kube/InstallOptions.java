@@ -1,0 +1,79 @@
+package dev.baton.kube;
+
+import java.util.Arrays;
+import java.util.regex.Pattern;
+
+/**
+ * What {@code baton kube install} needs besides the app spec. Validated here, so a bad value is refused before
+ * anything is rendered, with a message that starts with the option's name.
+ *
+ * @param namespace the namespace of the control plane, the proxies and the app's pods
+ * @param image Baton's own image (the {@code baton} command line; {@code baton proxy} runs the proxy)
+ * @param serviceType how the proxies' Service is reached
+ * @param proxyReplicas proxy replicas, at least 2: a single proxy is a single point of failure
+ * @param controlPlaneReplicas control plane replicas: one leads, the others stand by
+ * @param databaseSecret the Secret whose key {@value KubeOptions#DATABASE_SECRET_KEY} holds {@code BATON_DATABASE_URL}
+ */
+public record InstallOptions(String namespace, String image, ServiceType serviceType, int proxyReplicas,
+                             int controlPlaneReplicas, String databaseSecret) {
+    /** The image when none is given. */
+    public static final String DEFAULT_IMAGE = "baton:0.1.0";
+    /** The REST API's port, on the control plane pod's loopback only (reached through a port-forward). */
+    public static final int API_PORT = 7070;
+    /** The proxies' admin port: on the pod's address, for the control plane's pushes (bearer token) and readiness. */
+    public static final int PROXY_ADMIN_PORT = 9901;
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern DNS_SUBDOMAIN = Pattern.compile(
+            "(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+
+    /** The proxies' Service type. */
+    public enum ServiceType {
+        ClusterIP, NodePort, LoadBalancer;
+
+        /** @throws IllegalArgumentException starting with {@code service-type:} */
+        public static ServiceType parse(String text) {
+            return Arrays.stream(values()).filter(t -> t.name().equalsIgnoreCase(text)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("service-type: must be ClusterIP, NodePort or "
+                            + "LoadBalancer, got '" + text + "'"));
+        }
+    }
+
+    public InstallOptions {
+        if (namespace == null || !DNS_LABEL.matcher(namespace).matches()) {
+            throw new IllegalArgumentException("namespace: must be a DNS label (1-63 lowercase letters, digits or '-', "
+                    + "starting and ending with a letter or digit), got '" + namespace + "'");
+        }
+        ImageName.parse(image);
+        if (serviceType == null) {
+            throw new IllegalArgumentException("service-type: must be ClusterIP, NodePort or LoadBalancer");
+        }
+        if (proxyReplicas < 2 || proxyReplicas > 100) {
+            throw new IllegalArgumentException("proxy-replicas: must be 2..100 (one proxy is a single point of "
+                    + "failure), got " + proxyReplicas);
+        }
+        if (controlPlaneReplicas < 1 || controlPlaneReplicas > 5) {
+            throw new IllegalArgumentException("control-plane-replicas: must be 1..5, got " + controlPlaneReplicas);
+        }
+        if (databaseSecret == null || !DNS_SUBDOMAIN.matcher(databaseSecret).matches()) {
+            throw new IllegalArgumentException("database-secret: must be a Secret name (lowercase DNS subdomain), got '"
+                    + databaseSecret + "'");
+        }
+    }
+
+    /** The defaults for an app in a namespace: the default image, ClusterIP, 2 proxies, 2 control planes. */
+    public static InstallOptions of(String app, String namespace) {
+        return new InstallOptions(namespace, DEFAULT_IMAGE, ServiceType.ClusterIP, 2, 2, app + "-database");
+    }
+
+    public InstallOptions withImage(String i) {
+        return new InstallOptions(namespace, i, serviceType, proxyReplicas, controlPlaneReplicas, databaseSecret);
+    }
+
+    public InstallOptions withServiceType(ServiceType t) {
+        return new InstallOptions(namespace, image, t, proxyReplicas, controlPlaneReplicas, databaseSecret);
+    }
+
+    public InstallOptions withProxyReplicas(int n) {
+        return new InstallOptions(namespace, image, serviceType, n, controlPlaneReplicas, databaseSecret);
+    }
+}
