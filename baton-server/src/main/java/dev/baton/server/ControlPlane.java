@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ControlPlane implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
+    /** The step name of the events {@link #recordCommand} writes. */
+    static final String DASHBOARD_STEP = "dashboard";
 
     private final ControlPlaneOptions options;
     private final EmbeddedDatabase embedded;
@@ -246,11 +248,22 @@ public final class ControlPlane implements AutoCloseable {
                 waitingFor(id), s.updatedAt()));
     }
 
-    /** What the rollout waits for when its newest event is a wait for an operator, else null. */
+    /** What the rollout waits for when its newest event (other than a dashboard's record) is a wait for an operator, else null. */
     private String waitingFor(String rolloutId) {
-        List<RolloutEvent> events = store.events(rolloutId);
+        List<RolloutEvent> events = store.events(rolloutId).stream()
+                .filter(e -> !e.step().equals(DASHBOARD_STEP)).toList();
         RolloutEvent last = events.isEmpty() ? null : events.getLast();
         return last != null && last.kind() == RolloutEvent.Kind.WAITING ? last.detail() : null;
+    }
+
+    /**
+     * Records an operator's action and who did it as a {@code COMMAND} event of the newest rollout (step
+     * {@code dashboard}), and in the log; with no rollout yet, in the log only.
+     */
+    void recordCommand(String what, String who) {
+        log.info("{} by {}", what, who);
+        store.latest().ifPresent(s -> store.append(new RolloutEvent(s.id(), options.clock().instant(),
+                RolloutEvent.Kind.COMMAND, DASHBOARD_STEP, what + " by " + who)));
     }
 
     /** A rollout with its instances and events. */
@@ -324,6 +337,7 @@ public final class ControlPlane implements AutoCloseable {
     public JobCommands jobCommands() { return jobCommands; }
     public QueuePauses queuePauses() { return queuePauses; }
     public BatonHome home() { return options.home(); }
+    java.time.Clock clock() { return options.clock(); }
     public int apiPort() { return api.port(); }
     public int trafficPort() { return proxy.trafficPort(); }
     public long proxyPid() { return proxy.pid(); }
