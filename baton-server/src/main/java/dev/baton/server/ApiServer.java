@@ -389,6 +389,7 @@ final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        dashboard.close();
         executor.shutdownNow();
     }
 }

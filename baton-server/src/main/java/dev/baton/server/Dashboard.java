@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * session's CSRF token in {@value #CSRF_HEADER} (403 without it, and 403 for a read-only session); nothing is
  * cached ({@code Cache-Control: no-store}). Static files come from the jar, the chart library from its WebJar.
  */
-final class Dashboard implements HttpHandler {
+final class Dashboard implements HttpHandler, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dashboard.class);
     static final String COOKIE = "baton_session";
     static final String CSRF_HEADER = "X-Baton-CSRF";
@@ -32,13 +32,21 @@ final class Dashboard implements HttpHandler {
     private static final int MAX_BODY = 64 * 1024;
 
     private final DashboardSessions sessions;
+    private final DashboardSeries series;
     private final DashboardState state;
     private final DashboardActions actions;
 
     Dashboard(ControlPlane cp, DashboardSessions sessions) {
         this.sessions = sessions;
-        this.state = new DashboardState(cp);
+        this.series = new DashboardSeries(() -> cp.deployments().traffic().metrics(), cp.queue()::versionStats,
+                cp.clock()).start();
+        this.state = new DashboardState(cp, series);
         this.actions = new DashboardActions(cp);
+    }
+
+    @Override
+    public void close() {
+        series.close();
     }
 
     DashboardSessions sessions() {

@@ -11,15 +11,17 @@ import java.util.Map;
  * What the dashboard page shows, in one answer: the app (status: versions, weights, job shares, instances,
  * supervision), the rollout in progress with its events (steps, waits, analysis verdicts), the history, and the
  * jobs (depth by kind, queue and state, routing, paused queues, last minute's throughput, running jobs, dead
- * letters) with the page's filter applied.
+ * letters) with the page's filter applied, and the chart's series.
  */
 final class DashboardState {
     static final int LISTED = 200;
 
     private final ControlPlane cp;
+    private final DashboardSeries series;
 
-    DashboardState(ControlPlane cp) {
+    DashboardState(ControlPlane cp, DashboardSeries series) {
         this.cp = cp;
+        this.series = series;
     }
 
     /** The dead letters and running jobs that match a filter of kind, queue and version (null or blank: any). */
@@ -55,6 +57,7 @@ final class DashboardState {
         out.put("events", status.rollout() == null ? List.of()
                 : cp.rolloutDetail(status.rollout().id()).map(StatusView.RolloutDetail::events).orElse(List.of()));
         out.put("history", cp.history(20));
+        out.put("series", series.view());
         Map<String, Object> jobs = new LinkedHashMap<>();
         jobs.put("kinds", cp.queue().stats().kinds());
         jobs.put("routing", cp.queue().routing().shares());

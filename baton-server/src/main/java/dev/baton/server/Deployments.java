@@ -439,4 +439,9 @@ final class Deployments {
         }
         return out;
     }
+
+    /** The hold on the proxy (its per-version counters feed the dashboard's chart). */
+    ProxyTrafficControl traffic() {
+        return traffic;
+    }
 }

@@ -131,14 +131,14 @@ function drawRollout(data) {
       if (p.deadline && !r.paused) now.push("progress deadline " + when(p.deadline));
     }
     if (r.paused) now.push("held (paused)");
-    summary.replaceChildren(
+    summary.replaceChildren(...[
       el("div", {}, el("strong", { id: "rollout-title" }, "revision " + r.revision + ": "
         + (r.stableVersion || "nothing") + " → " + r.version), " · ", r.strategy, " · ",
         el("span", { id: "rollout-phase" }, r.phase), r.rollbackTo ? " · rollback to revision " + r.rollbackTo : ""),
       el("div", { id: "rollout-step" }, now.join(", ")),
       r.waiting ? el("div", { id: "rollout-waiting", class: "k-WAITING" }, "waiting: " + r.waiting) : null,
       r.verdict ? el("div", { id: "rollout-verdict" }, "analysis: " + r.verdict) : null,
-      r.reason ? el("div", {}, "reason: " + r.reason) : null);
+      r.reason ? el("div", {}, "reason: " + r.reason) : null].filter(Boolean));
     const live = r.phase !== "SUCCEEDED" && r.phase !== "ROLLED_BACK";
     actions.replaceChildren(...(live ? [
       r.strategy !== "rolling" ? el("button", { id: "promote", class: "primary", onclick: () => act("promote", "promote", {},
@@ -215,28 +215,34 @@ function matching(verb) {
   }
 }
 
-// Chart: requests/s, error rate and p99 per version, and jobs/s and job failure rate, over the rollout.
-let chart = null;
-function drawChart(series) {
-  if (!window.echarts || !series) return;
-  if (!chart) chart = echarts.init(document.getElementById("chart"), null, { renderer: "svg" });
-  const lines = [];
-  const metrics = [["rps", "requests/s", 0], ["errorRate", "error %", 1], ["p99Ms", "p99 ms", 2],
-    ["jobsPerSecond", "jobs/s", 0], ["jobFailureRate", "job failure %", 1]];
-  for (const [version, points] of Object.entries(series.versions || {})) {
-    for (const [key, label, axis] of metrics) {
-      lines.push({ name: version + " " + label, type: "line", showSymbol: false, yAxisIndex: axis,
-        data: points.filter(p => p[key] !== null && p[key] !== undefined).map(p => [p.at, p[key]]) });
+// Charts over the rollout, per version: requests/s, error rate and p99; jobs/s and job failure rate.
+const charts = {};
+const CHARTS = {
+  "chart-http": [["rps", "requests/s", 0], ["errorRate", "error %", 1], ["p99Ms", "p99 ms", 2]],
+  "chart-jobs": [["jobsPerSecond", "jobs/s", 0], ["jobFailureRate", "job failure %", 1]],
+};
+function drawCharts(series) {
+  for (const [id, metrics] of Object.entries(CHARTS)) {
+    const lines = [];
+    for (const [version, points] of Object.entries((series && series.versions) || {})) {
+      for (const [key, label, axis] of metrics) {
+        const data = points.filter(p => p[key] !== null && p[key] !== undefined).map(p => [p.at, p[key]]);
+        if (data.length) lines.push({ name: version + " " + label, type: "line", showSymbol: false, yAxisIndex: axis, data });
+      }
     }
+    const box = document.getElementById(id);
+    box.classList.toggle("empty", lines.length === 0);
+    if (!window.echarts || lines.length === 0) continue;
+    if (!charts[id]) charts[id] = echarts.init(box, null, { renderer: "svg" });
+    const yAxis = [{ type: "value", name: metrics[0][1] }, { type: "value", name: "%", position: "right" }];
+    if (metrics.length > 2) yAxis.push({ type: "value", name: "ms", position: "right", offset: 45 });
+    charts[id].setOption({
+      animation: false, tooltip: { trigger: "axis" }, legend: { top: 0 },
+      grid: { left: 50, right: metrics.length > 2 ? 95 : 50, top: 55, bottom: 25 },
+      xAxis: { type: "time" }, yAxis, series: lines,
+    }, true);
+    charts[id].resize();
   }
-  chart.setOption({
-    animation: false, tooltip: { trigger: "axis" }, legend: { type: "scroll", top: 0 },
-    grid: { left: 50, right: 90, top: 40, bottom: 30 },
-    xAxis: { type: "time" },
-    yAxis: [{ type: "value", name: "per s" }, { type: "value", name: "%", position: "right" },
-      { type: "value", name: "ms", position: "right", offset: 45 }],
-    series: lines,
-  }, true);
 }
 
 async function poll() {
@@ -259,7 +265,7 @@ async function poll() {
     once("rollout", [r, s.events, s.status.stableVersion], drawRollout);
     once("history", [s.history, s.status.stableVersion, live], drawHistory);
     once("jobs", s.jobs, drawJobs);
-    once("series", s.series, drawChart);
+    once("series", s.series, drawCharts);
   } catch (e) {
     say("cannot reach the control plane: " + e.message, true);
   }
