@@ -28,7 +28,7 @@ record DashboardSession(String id, Access access, String csrf, Instant expiresAt
 
     /** Who acts, as the recorded events say: the login token's name and a short, non-secret session tag. */
     String who() {
-        return "dashboard (" + access.token() + ", session " + Integer.toHexString(id.hashCode() & 0xffff) + ")";
+        return access.token() + " (dashboard session " + Integer.toHexString(id.hashCode() & 0xffff) + ")";
     }
 
     /** Whether {@code presented} is this session's CSRF token (compared in constant time). */

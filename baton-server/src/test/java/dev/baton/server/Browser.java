@@ -34,7 +34,7 @@ final class Browser implements AutoCloseable {
         profile = Files.createTempDirectory("baton-chromium");
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless",
                 "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1440,1100",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1440,1800",
                 "--user-data-dir=" + profile);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
@@ -74,9 +74,10 @@ final class Browser implements AutoCloseable {
                 .ignoreExceptions().until(value::get, v -> v != null);
     }
 
-    /** A PNG of the page as it is now. */
+    /** A PNG of the page as it is now, from its top. */
     void screenshot(Path file) throws IOException {
         Files.createDirectories(file.getParent());
+        driver.executeScript("window.scrollTo(0, 0)");
         File shot = driver.getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }

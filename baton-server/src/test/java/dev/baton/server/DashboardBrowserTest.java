@@ -66,7 +66,7 @@ class DashboardBrowserTest extends LiveHomeTest {
                 b.until(() -> b.text(By.id("stable")).equals("stable v2") ? true : null);
                 assertThat(b.text(By.id("rollout-phase"))).isEqualTo("SUCCEEDED");
                 assertThat(cp.client().status().path("rollout").path("phase").asText()).isEqualTo("SUCCEEDED");
-                assertThat(b.text(By.id("events"))).contains("promote by dashboard (the API token, session ");
+                assertThat(b.text(By.id("events"))).contains("promote by the API token (dashboard session ");
                 assertThat(b.text(By.id("history"))).contains("v1").contains("v2");
                 load.close();
                 assertThat(load.failures).as("requests failed during the canary").isEmpty();

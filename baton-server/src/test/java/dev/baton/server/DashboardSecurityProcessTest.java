@@ -81,7 +81,7 @@ class DashboardSecurityProcessTest extends LiveHomeTest {
         assertThat(done.headers().firstValue("Cache-Control")).contains("no-store");
         assertThat(cp.client().get("/v1/jobs/stats").path("paused").findValuesAsText("queue")).containsExactly("mail");
         assertThat(http.state(operator).path("events").findValuesAsText("detail"))
-                .anyMatch(d -> d.startsWith("pause queue mail by dashboard (the API token, session "));
+                .anyMatch(d -> d.startsWith("pause queue mail by the API token (dashboard session "));
 
         // The read-only token sees everything and can do nothing.
         String reader = DashboardHttp.cookieOf(http.login(readOnlyToken));

@@ -172,8 +172,11 @@ function drawHistory(data) {
 }
 
 function drawJobs(j) {
-  table("depth", ["kind", "queue", "available", "scheduled", "running", "dead", "oldest waiting", "done/min", "failed/min"],
-    j.kinds.map(k => {
+  // Kinds with jobs in the queue, and kinds that only finished jobs in the last minute.
+  const kinds = j.kinds.concat(j.lastMinute.filter(t => !j.kinds.some(k => k.kind === t.kind && k.queue === t.queue))
+    .map(t => ({ kind: t.kind, queue: t.queue, available: 0, scheduled: 0, running: 0, discarded: 0 })));
+  table("depth", ["kind", "queue", "available", "scheduled", "running", "dead", "oldest waiting", "done/min", "dead/min"],
+    kinds.map(k => {
       const m = j.lastMinute.find(t => t.kind === k.kind && t.queue === k.queue) || {};
       return [k.kind, k.queue, k.available, k.scheduled, k.running, k.discarded, k.oldestAvailableAge || "-",
         m.completed || 0, m.discarded || 0];
@@ -217,6 +220,7 @@ function matching(verb) {
 
 // Charts over the rollout, per version: requests/s, error rate and p99; jobs/s and job failure rate.
 const charts = {};
+const PALETTE = { v0: "#1565c0", v1: "#ef6c00", v2: "#2e7d32", v3: "#6a1b9a" };
 const CHARTS = {
   "chart-http": [["rps", "requests/s", 0], ["errorRate", "error %", 1], ["p99Ms", "p99 ms", 2]],
   "chart-jobs": [["jobsPerSecond", "jobs/s", 0], ["jobFailureRate", "job failure %", 1]],
@@ -227,7 +231,9 @@ function drawCharts(series) {
     for (const [version, points] of Object.entries((series && series.versions) || {})) {
       for (const [key, label, axis] of metrics) {
         const data = points.filter(p => p[key] !== null && p[key] !== undefined).map(p => [p.at, p[key]]);
-        if (data.length) lines.push({ name: version + " " + label, type: "line", showSymbol: false, yAxisIndex: axis, data });
+        // One colour per version (as in the traffic bars), one line style per measure.
+        if (data.length) lines.push({ name: version + " " + label, type: "line", showSymbol: false, yAxisIndex: axis, data,
+          color: PALETTE[colour(version)], lineStyle: { type: ["solid", "dashed", "dotted"][axis] } });
       }
     }
     const box = document.getElementById(id);
