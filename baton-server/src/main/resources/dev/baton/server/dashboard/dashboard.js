@@ -244,7 +244,7 @@ function drawCharts(series) {
     if (metrics.length > 2) yAxis.push({ type: "value", name: "ms", position: "right", offset: 45 });
     charts[id].setOption({
       animation: false, tooltip: { trigger: "axis" }, legend: { top: 0 },
-      grid: { left: 50, right: metrics.length > 2 ? 95 : 50, top: 55, bottom: 25 },
+      grid: { left: 50, right: metrics.length > 2 ? 95 : 50, top: 70, bottom: 25 },
       xAxis: { type: "time" }, yAxis, series: lines,
     }, true);
     charts[id].resize();
