@@ -35,14 +35,7 @@ class DashboardActionsProcessTest extends LiveHomeTest {
     @Test
     void actionsByFilterAndOnTheRolloutAreDoneAndRecordedWithWhoDidThem() throws Exception {
         live = new LiveHome("baton-dashboard-actions");
-        ControlPlaneProcess cp = live.controlPlane(live.spec("""
-                version: v1
-                instances: 1
-                drain: { timeout: 2s, jobs_soft: 1s, jobs_hard: 1s }
-                strategy: { type: rolling }
-                """)).start();
-        cp.awaitApi(START);
-        await().atMost(START).until(() -> "v1".equals(cp.client().status().path("stableVersion").asText(null)));
+        ControlPlaneProcess cp = DashboardHttp.rollingV1(live);
         http = new DashboardHttp(live.home);
         cookie = DashboardHttp.cookieOf(http.login(DashboardHttp.token(live.home.tokenFile())));
         csrf = http.state(cookie).path("csrf").asText();

@@ -56,6 +56,20 @@ final class DashboardHttp {
         return Json.MAPPER.readTree(get("/dashboard/api/state", cookie).body());
     }
 
+    /** A control plane ({@code baton up}) on {@code live} running one instance of v1, with a rolling strategy. */
+    static ControlPlaneProcess rollingV1(LiveHome live) throws IOException, InterruptedException {
+        ControlPlaneProcess cp = live.controlPlane(live.spec("""
+                version: v1
+                instances: 1
+                drain: { timeout: 2s, jobs_soft: 1s, jobs_hard: 1s }
+                strategy: { type: rolling }
+                """)).start();
+        cp.awaitApi(LiveHomeTest.START);
+        org.awaitility.Awaitility.await().atMost(LiveHomeTest.START)
+                .until(() -> "v1".equals(cp.client().status().path("stableVersion").asText(null)));
+        return cp;
+    }
+
     static String token(java.nio.file.Path file) throws IOException {
         return Files.readString(file).strip();
     }

@@ -1,7 +1,6 @@
 package dev.baton.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
@@ -21,14 +20,7 @@ class DashboardSecurityProcessTest extends LiveHomeTest {
     @Test
     void loginCookieCsrfReadOnlyAndNoStoreHoldFromOutside() throws Exception {
         live = new LiveHome("baton-dashboard-security");
-        ControlPlaneProcess cp = live.controlPlane(live.spec("""
-                version: v1
-                instances: 1
-                drain: { timeout: 2s, jobs_soft: 1s, jobs_hard: 1s }
-                strategy: { type: rolling }
-                """)).start();
-        cp.awaitApi(START);
-        await().atMost(START).until(() -> "v1".equals(cp.client().status().path("stableVersion").asText(null)));
+        ControlPlaneProcess cp = DashboardHttp.rollingV1(live);
         DashboardHttp http = new DashboardHttp(live.home);
         String apiToken = DashboardHttp.token(live.home.tokenFile());
         String readOnlyToken = DashboardHttp.token(live.home.readOnlyTokenFile());
