@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The REST API on 127.0.0.1 only; every request needs {@code Authorization: Bearer <token>} (401 otherwise).
  * JSON in and out; bad input is a 400 naming the field, a state conflict a 409. Endpoints: {@code docs/cli.md}.
+ * Nothing it answers may be cached. The {@link Dashboard} is served under {@code /dashboard}, with its own login.
  */
 final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -39,6 +40,7 @@ final class ApiServer implements AutoCloseable {
     private final byte[] expected;
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Dashboard dashboard;
 
     ApiServer(ControlPlane cp, String token, int port) {
         this.cp = cp;
@@ -50,6 +52,8 @@ final class ApiServer implements AutoCloseable {
         }
         server.setExecutor(executor);
         server.createContext("/", this::handle);
+        this.dashboard = new Dashboard(cp, new DashboardSessions(token, cp.home().readOnlyToken(), cp.clock()));
+        server.createContext("/dashboard", dashboard);
     }
 
     ApiServer start() {
@@ -104,6 +108,7 @@ final class ApiServer implements AutoCloseable {
         cp.metrics().request(reply.status());
         byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", reply.contentType());
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
         ex.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) {
             ex.getResponseBody().write(bytes);
@@ -157,6 +162,11 @@ final class ApiServer implements AutoCloseable {
             boolean dryRun = body.path("dryRun").asBoolean(false);
             List<String> changes = cp.apply(spec, dryRun);
             return Reply.json(200, Map.of("app", spec.app(), "changes", changes, "applied", !dryRun && !changes.isEmpty()));
+        }
+        if (post && path.equals("/v1/dashboard/links")) {
+            String secret = dashboard.sessions().newLink();
+            return Reply.json(201, Map.of("url", "http://127.0.0.1:" + port() + "/dashboard/link?secret=" + secret,
+                    "expiresIn", DashboardSessions.LINK_TTL));
         }
         if (get && path.equals("/v1/rollouts")) {
             return Reply.json(200, cp.history(intParam(q, "limit", 20, 1, 1000)));
@@ -220,13 +230,7 @@ final class ApiServer implements AutoCloseable {
                     intParam(q, "limit", 50, 1, 1000)).stream().map(ApiServer::jobView).toList());
         }
         if (method.equals("GET") && path.matches("/v1/jobs/\\d{1,18}")) {
-            long id = Long.parseLong(path.substring("/v1/jobs/".length()));
-            JobCommands.Detail d = cp.jobCommands().show(id)
-                    .orElseThrow(() -> ApiException.notFound("job: no job " + id + " (never enqueued, or pruned)"));
-            Map<String, Object> view = new LinkedHashMap<>(jobView(d.job()));
-            view.put("payload", d.job().payload());
-            view.put("history", d.history());
-            return Reply.json(200, view);
+            return Reply.json(200, jobDetail(cp, Long.parseLong(path.substring("/v1/jobs/".length()))));
         }
         if (method.equals("GET") && path.equals("/v1/jobs/stats")) {
             return Reply.json(200, Map.of("kinds", queue.stats().kinds(), "routing", queue.routing().shares(),
@@ -265,8 +269,18 @@ final class ApiServer implements AutoCloseable {
         return Reply.error(404, "no endpoint " + method + " " + path);
     }
 
+    /** A job as {@code jobs show} shows it: as in the list, with its payload and whole error history. */
+    static Map<String, Object> jobDetail(ControlPlane cp, long id) {
+        JobCommands.Detail d = cp.jobCommands().show(id)
+                .orElseThrow(() -> ApiException.notFound("job: no job " + id + " (never enqueued, or pruned)"));
+        Map<String, Object> view = new LinkedHashMap<>(jobView(d.job()));
+        view.put("payload", d.job().payload());
+        view.put("history", d.history());
+        return view;
+    }
+
     /** A job as {@code jobs list} shows it. */
-    private static Map<String, Object> jobView(Job j) {
+    static Map<String, Object> jobView(Job j) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("id", j.id());
         v.put("kind", j.kind());
@@ -304,14 +318,14 @@ final class ApiServer implements AutoCloseable {
         return out;
     }
 
-    private static Long revision(JsonNode n) {
+    static Long revision(JsonNode n) {
         if (!n.canConvertToLong() || n.asLong() < 1) {
             throw ApiException.badRequest("revision: must be a revision number >= 1, got " + n);
         }
         return n.asLong();
     }
 
-    private static String text(JsonNode body, String field) {
+    static String text(JsonNode body, String field) {
         JsonNode n = body.get(field);
         return n == null || n.isNull() ? null : n.asText();
     }
@@ -344,7 +358,7 @@ final class ApiServer implements AutoCloseable {
         throw ApiException.badRequest(name + ": must be 'tail' or a byte offset >= 0, got '" + q.get(name) + "'");
     }
 
-    private static Map<String, String> query(String raw) {
+    static Map<String, String> query(String raw) {
         Map<String, String> out = new LinkedHashMap<>();
         if (raw == null) {
             return out;
@@ -357,7 +371,7 @@ final class ApiServer implements AutoCloseable {
         return out;
     }
 
-    private static JsonNode body(InputStream in) throws IOException {
+    static JsonNode body(InputStream in) throws IOException {
         byte[] bytes = in.readNBytes(MAX_BODY + 1);
         if (bytes.length > MAX_BODY) {
             throw ApiException.badRequest("body: larger than " + MAX_BODY + " bytes");
@@ -379,6 +393,7 @@ final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        dashboard.close();
         executor.shutdownNow();
     }
 }

@@ -18,6 +18,7 @@ import java.util.Optional;
  *
  * <pre>
  * .baton/token            REST API bearer token (0600, generated on first start)
+ * .baton/read-only-token  the dashboard's read-only login token (0600, generated on first start)
  * .baton/control-plane.lock  locked by the running control plane (see HomeLock); holds its pid
  * .baton/api.json         where the REST API listens: {"host", "port", "pid"}
  * .baton/pg/              embedded PostgreSQL data (when BATON_DATABASE_URL is not set)
@@ -39,6 +40,7 @@ public record BatonHome(Path dir) {
     }
 
     public Path tokenFile() { return dir.resolve("token"); }
+    public Path readOnlyTokenFile() { return dir.resolve("read-only-token"); }
     public Path apiFile() { return dir.resolve("api.json"); }
     public Path pgDir() { return dir.resolve("pg"); }
     public Path proxyDir() { return dir.resolve("proxy"); }
@@ -48,6 +50,11 @@ public record BatonHome(Path dir) {
     /** The REST API token, generated (and written with mode 0600) on first use. */
     public String apiToken() {
         return ensureToken(tokenFile());
+    }
+
+    /** The dashboard's read-only login token (sees everything, can do nothing), generated like the API token. */
+    public String readOnlyToken() {
+        return ensureToken(readOnlyTokenFile());
     }
 
     /** The token the control plane presents to the proxy's admin API (a separate secret). */

@@ -59,6 +59,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ControlPlane implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
+    /** The step name of the events {@link #recordCommand} writes. */
+    static final String DASHBOARD_STEP = "dashboard";
 
     /** How long a leader's lease runs without renewal: a standby takes over within about this much of its death. */
     static final Duration LEADER_LEASE = Duration.ofSeconds(5);
@@ -398,11 +400,24 @@ public final class ControlPlane implements AutoCloseable {
                 waitingFor(id), s.updatedAt()));
     }
 
-    /** What the rollout waits for when its newest event is a wait for an operator, else null. */
+    /** What the rollout waits for when its newest event (other than a dashboard's record) is a wait for an operator, else null. */
     private String waitingFor(String rolloutId) {
-        List<RolloutEvent> events = store.events(rolloutId);
+        List<RolloutEvent> events = store.events(rolloutId).stream()
+                .filter(e -> !e.step().equals(DASHBOARD_STEP)).toList();
         RolloutEvent last = events.isEmpty() ? null : events.getLast();
         return last != null && last.kind() == RolloutEvent.Kind.WAITING ? last.detail() : null;
+    }
+
+    /**
+     * Records an operator's action and who did it as a {@code COMMAND} event of the newest rollout (step
+     * {@code dashboard}), written under this control plane's term, and in the log; with no rollout yet, in the log
+     * only. A 503 naming the leader on a standby.
+     */
+    void recordCommand(String what, String who) {
+        log.info("{} by {}", what, who);
+        JdbcRolloutStore fenced = leading().store();
+        fenced.latest().ifPresent(s -> fenced.append(new RolloutEvent(s.id(), options.clock().instant(),
+                RolloutEvent.Kind.COMMAND, DASHBOARD_STEP, what + " by " + who)));
     }
 
     /** A rollout with its instances and events. */
@@ -488,6 +503,9 @@ public final class ControlPlane implements AutoCloseable {
         return new QueuePauses(ds, options.clock()).paused();
     }
     public BatonHome home() { return options.home(); }
+    java.time.Clock clock() { return options.clock(); }
+    /** The proxy this control plane runs (a standby's carries no routes until it leads). */
+    ProxyTrafficControl traffic() { return traffic; }
     public int apiPort() { return api.port(); }
     public int trafficPort() { return proxy.trafficPort(); }
     public long proxyPid() { return proxy.pid(); }

@@ -26,7 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code baton demo}: on a clean {@code .baton/demo}, the sample app under steady HTTP traffic and jobs through
  * a rolling deploy, a blue-green deploy and a canary of a deliberately bad version that analysis must roll
- * back; then a table per deploy (or, with {@code --json}, one JSON object). Everything it started is stopped
+ * back; then a table per deploy (or, with {@code --json}, one JSON object). At the start it prints the dashboard's
+ * address with a one-time login link, so the deploys can be watched as they go. Everything it started is stopped
  * at the end. Exit 0 only when every invariant held.
  */
 @Command(name = "demo", description = "Deploy the sample app three ways under load and prove nothing failed or was lost.")
@@ -57,6 +58,9 @@ final class DemoCommand implements Callable<Integer> {
         clean(home.toAbsolutePath());
         List<ScenarioResult> results = new ArrayList<>();
         try (Stage stage = Stage.start(StageOptions.defaults(home, quick, progress))) {
+            progress.println("demo: watch it on the dashboard (this link signs in once, within "
+                    + dev.baton.common.Durations.format(DashboardSessions.LINK_TTL) + "): "
+                    + stage.client().post("/v1/dashboard/links", Map.of()).path("url").asText());
             Deploy rolling = stage.deploy("v2", "rolling", Map.of(), DEPLOY_TIMEOUT);
             Deploy blueGreen = stage.deploy("v3", "blue-green", Map.of(), DEPLOY_TIMEOUT);
             Deploy canary = stage.deploy("v4", "canary", Map.of("SAMPLE_ERROR_RATE", "0.3",

@@ -449,4 +449,10 @@ final class Deployments {
         }
         return out;
     }
+
+    /** The hold on the proxy (its per-version counters feed the dashboard's chart). */
+    /** The rollout store this term writes through (fenced by its term on an external database). */
+    JdbcRolloutStore store() {
+        return store;
+    }
 }

@@ -113,6 +113,9 @@ class DocumentedContractTest extends LiveHomeTest {
                 "dryRun", true), 200);
         assertThat(spec.path("changes")).isEmpty();
 
+        assertThat(call("POST /v1/dashboard/links", "/v1/dashboard/links", Map.of(), 201).path("url").asText())
+                .contains("/dashboard/link?secret=");
+
         JsonNode rollback = call("POST /v1/rollback", "/v1/rollback", Map.of(), 202);
         assertThat(rollback.path("version").asText()).isEqualTo("v1");
         assertThat(cp.client().awaitOutcome(rollback.path("id").asText(), DEPLOY_TIMEOUT, e -> { })
