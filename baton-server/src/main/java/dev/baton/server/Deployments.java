@@ -245,6 +245,7 @@ final class Deployments {
      * pause or analysis to wait for, and traffic moves only once every instance of it is ready.
      */
     synchronized String rollback(Long revision) {
+        active().ifPresent(this::awaitHandOverIfEnded);
         Optional<ActiveRollout> a = active();
         if (a.isPresent()) {
             if (revision != null) {
@@ -354,7 +355,7 @@ final class Deployments {
 
     /**
      * A rollout that has reached its end still hands its instances to supervision before it stops being
-     * the active one; a deploy in that moment (right after {@code status} showed the new stable version)
+     * the active one; a deploy or rollback in that moment (right after {@code status} showed the new stable version)
      * waits for the hand-over instead of being refused. Bounded; a hand-over that takes longer is refused
      * as before.
      */
