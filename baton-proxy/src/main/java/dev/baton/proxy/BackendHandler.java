@@ -2,16 +2,49 @@ package dev.baton.proxy;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.util.ReferenceCountUtil;
 
 /**
  * The end of a backend connection's pipeline: hands what the backend sends to the exchange using
- * the connection, or, for an idle pooled connection, drops the connection from its pool.
+ * the connection, or, for an idle pooled connection, drops the connection from its pool. Requests go
+ * out as the bytes the exchange wrote ({@link ForwardedHeaders#writeRequest}, then the body as it
+ * came), so the pipeline has no encoder; responses are read by {@link ResponseDecoder}.
  */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
 
+    /**
+     * Reads responses; told whether the request in flight is HEAD (whose response has no body whatever
+     * its headers say), which a client codec would have learnt from encoding the request.
+     */
+    static final class ResponseDecoder extends HttpResponseDecoder {
+        private boolean headRequest;
+
+        ResponseDecoder() {
+            super(new HttpDecoderConfig().setMaxInitialLineLength(4096).setMaxHeaderSize(64 * 1024)
+                    .setMaxChunkSize(16 * 1024));
+        }
+
+        @Override
+        protected boolean isContentAlwaysEmpty(HttpMessage msg) {
+            return headRequest || super.isContentAlwaysEmpty(msg);
+        }
+    }
+
+    private final ResponseDecoder decoder;
     private Exchange exchange;
     private Backend pooledFor;
+
+    BackendHandler(ResponseDecoder decoder) {
+        this.decoder = decoder;
+    }
+
+    /** The request about to be sent on this connection is HEAD (or not). */
+    void headRequest(boolean head) {
+        decoder.headRequest = head;
+    }
 
     /** Binds the connection to an exchange (null: it is idle). */
     void bind(Exchange e, Backend backend) {

@@ -6,18 +6,12 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.net.ConnectException;
 import java.util.ArrayDeque;
@@ -37,32 +31,34 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Whether a failed attempt is sent again is decided by {@link RetryRule} alone: never on a
  * backend already tried, and only while the body is still available (small bodies are kept for replay).
  *
- * <p>The head is checked by {@link RequestChecks} before anything is forwarded, and the body is framed
- * for the backend from what the codec read ({@link ForwardedHeaders#frame}), never from the client's
- * headers as they are.
+ * <p>The head, parsed in place by {@link HeadParser}, is checked by {@link RequestChecks} before anything
+ * is forwarded; the backend gets the original bytes of the lines the proxy keeps and the lines it owns
+ * ({@link ForwardedHeaders#writeRequest}), with the body framed as the decoder read it, never from the
+ * client's headers as they are. The body passes through as the bytes that came.
  */
 final class Exchange extends Deadline implements ChannelFutureListener {
-
-    private static final AsciiString IDEMPOTENCY_KEY = AsciiString.cached("idempotency-key");
 
     private final ProxyContext context;
     private final FrontendHandler front;
     private final Channel client;
-    private final HttpRequest request;
+    /** The client's head until {@link #start} has written what the backend gets; released there. */
+    private RequestHead request;
+    /** The head every attempt sends (built once; retries send a slice of it). */
+    private ByteBuf forwardHead;
+    private int forwardHeadLength;
     private final boolean keepAlive;
     /** Safe to run twice: an idempotent method, or an {@code Idempotency-Key} from the client. */
     private final boolean replayableMethod;
     private final boolean upgrade;
+    private final boolean declineH2c;
     private final boolean head;
     private final long startNanos = System.nanoTime();
     private final LoopTimers timers;
     private final List<Backend> tried = new ArrayList<>(2);
     /** Body parts kept for a retry (allocated with the first one; most requests have no body). */
-    private ArrayDeque<HttpContent> replay;
+    private ArrayDeque<ByteBuf> replay;
     /** Body parts not yet written to the backend (allocated when one has to wait). */
-    private ArrayDeque<HttpContent> pending;
-    /** The request ended with the shared empty last part, which is not kept in {@link #replay}. */
-    private boolean emptyEnd;
+    private ArrayDeque<ByteBuf> pending;
 
     private String pin;
     /** The client asked for {@code 100 Continue}; sent once a backend has been chosen. */
@@ -94,21 +90,21 @@ final class Exchange extends Deadline implements ChannelFutureListener {
     private ChannelFuture lastClientWrite;
     private ChannelFuture lastBackendWrite;
 
-    Exchange(ProxyContext context, FrontendHandler front, Channel client, HttpRequest request) {
+    Exchange(ProxyContext context, FrontendHandler front, Channel client, RequestHead request) {
         this.context = context;
         this.front = front;
         this.client = client;
         this.request = request;
         this.timers = front.timers();
-        this.keepAlive = HttpUtil.isKeepAlive(request);
-        HttpMethod m = request.method();
-        this.replayableMethod = m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS
-                || m == HttpMethod.PUT || m == HttpMethod.DELETE || m == HttpMethod.TRACE
-                || request.headers().contains(IDEMPOTENCY_KEY);
-        this.head = m == HttpMethod.HEAD;
-        this.upgrade = !ForwardedHeaders.declineCleartextHttp2(request.headers())
-                && request.headers().contains(HttpHeaderNames.UPGRADE)
-                && request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+        this.keepAlive = request.keepAlive();
+        RequestHead.Method m = request.method;
+        this.replayableMethod = switch (m) {
+            case GET, HEAD, OPTIONS, PUT, DELETE, TRACE -> true;
+            default -> request.idempotencyKey;
+        };
+        this.head = m == RequestHead.Method.HEAD;
+        this.declineH2c = ForwardedHeaders.offersCleartextHttp2(request);
+        this.upgrade = !declineH2c && request.upgradeLine >= 0 && request.connectionUpgrade;
         this.replayable = context.config.replayBufferBytes() > 0;
     }
 
@@ -120,70 +116,79 @@ final class Exchange extends Deadline implements ChannelFutureListener {
 
     void start() {
         context.retryBudget.requestStarted();
-        RequestChecks.Rejection refused = RequestChecks.check(request);
+        RequestHead h = request;
+        try {
+            if (admit(h)) {
+                tryNextBackend(context.router.routes());
+            }
+        } finally {
+            request = null;
+            h.release();
+        }
+    }
+
+    /** Checks the head and writes what the backend gets; false when the proxy answered instead. */
+    private boolean admit(RequestHead h) {
+        RequestChecks.Rejection refused = RequestChecks.check(h);
         if (refused != null) {
             context.rejected.increment();
             front.rejectedRequest(refused);
             reject(refused.status(), refused.reason(), false);
-            return;
+            return false;
         }
-        long length = HttpUtil.getContentLength(request, -1L);
-        boolean chunked = request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING); // exactly "chunked"
-        if (length > context.config.maxBodyBytes()) {
+        if (h.contentLength > context.config.maxBodyBytes()) {
             requestComplete = true; // we will not read the body; the connection closes after the answer
             reject(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body larger than " + context.config.maxBodyBytes()
                     + " bytes", false);
-            return;
+            return false;
         }
-        expectContinue = request.headers().contains(HttpHeaderNames.EXPECT); // exactly "100-continue"
-        request.headers().remove(HttpHeaderNames.EXPECT);
-        RequestTarget.toOriginForm(request);
+        expectContinue = h.expectContinue;
+        RequestTarget absolute = h.originOrAsteriskForm() ? null : RequestTarget.absolute(h.target());
         Routes routes = context.router.routes();
         if (front.preview()) {
             pin = routes.table.preview();
             if (pin == null) {
                 reject(HttpResponseStatus.SERVICE_UNAVAILABLE, "no version on preview", true);
-                return;
+                return false;
             }
         } else {
             PinRule pinRule = routes.table.pin();
             if (pinRule != null && pinRule.trusts(front.clientAddress())) {
-                pin = request.headers().get(pinRule.header());
+                List<String> named = h.values(pinRule.header());
+                pin = named.isEmpty() ? null : named.get(0);
             }
         }
         sticky = routes.table.sticky() && !front.preview();
         if (sticky) {
-            stickyVersion = StickyCookie.read(request);
+            stickyVersion = StickyCookie.read(h);
         }
-        ForwardedHeaders.request(request, front.clientIp(), front.trustedPeer(), upgrade);
-        ForwardedHeaders.frame(request, chunked, length);
-        tryNextBackend(routes);
+        forwardHead = client.alloc().buffer(h.bytes().readableBytes() + 256);
+        ForwardedHeaders.writeRequest(h, forwardHead, absolute == null ? null : absolute.originForm(),
+                absolute == null ? null : absolute.authority(), front.clientIp(), front.trustedPeer(), upgrade,
+                declineH2c);
+        forwardHeadLength = forwardHead.readableBytes();
+        return true;
     }
 
-    void onClientContent(HttpContent content) {
+    /** The end of the request's body (or of a request without one). */
+    void onClientEnd() {
+        if (!done) {
+            requestComplete = true;
+        }
+    }
+
+    void onClientContent(ByteBuf content) {
         if (done) {
             content.release();
             return;
         }
-        bodyBytes += content.content().readableBytes();
-        if (content instanceof LastHttpContent) {
-            requestComplete = true;
-        }
-        if (bodyBytes > context.config.maxBodyBytes()) {
-            content.release();
-            requestComplete = true;
-            reject(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body larger than " + context.config.maxBodyBytes()
-                    + " bytes", false);
-            return;
-        }
+        bodyBytes += content.readableBytes();
         if (replayable && bodyBytes > context.config.replayBufferBytes()) {
             replayable = false;
             releaseAll(replay);
         }
-        HttpContent send = content;
-        if (content == LastHttpContent.EMPTY_LAST_CONTENT) {
-            emptyEnd = true; // shared and not reference counted: nothing to keep for a replay
-        } else if (replayable) {
+        ByteBuf send = content;
+        if (replayable) {
             if (replay == null) {
                 replay = new ArrayDeque<>(4);
             }
@@ -213,9 +218,9 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         }
     }
 
-    void onClientBadInput(Throwable cause) {
+    void onClientBadInput(Malformed bad) {
         requestComplete = true;
-        reject(HttpResponseStatus.BAD_REQUEST, "malformed request body", false);
+        reject(bad.status(), bad.getMessage(), false);
     }
 
     void onClientClosed() {
@@ -312,8 +317,11 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         upstream = ch;
         upstreamHandler = ch.pipeline().get(BackendHandler.class);
         upstreamHandler.bind(this, backend);
+        upstreamHandler.headRequest(head);
         armTimeout();
-        requestWrite = ch.write(request);
+        // The first attempt sends the head itself; a retry sends it again from its start.
+        ByteBuf headBytes = attempt == 1 ? forwardHead.retain() : forwardHead.retainedSlice(0, forwardHeadLength);
+        requestWrite = ch.write(headBytes);
         lastBackendWrite = requestWrite;
         requestWrite.addListener(this);
         if (upgrade) {
@@ -330,20 +338,14 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         if (pending == null) {
             return;
         }
-        HttpContent c;
+        ByteBuf c;
         while ((c = pending.poll()) != null) {
             writeToBackend(c);
         }
     }
 
-    private void writeToBackend(HttpContent c) {
-        if (c == LastHttpContent.EMPTY_LAST_CONTENT) {
-            // Ends a request without a body: nothing waits on this write (the request is complete), and a
-            // failure still reaches BackendHandler.exceptionCaught, so it needs no promise of its own.
-            upstream.write(c, upstream.voidPromise());
-            return;
-        }
-        wroteBody |= c.content().isReadable();
+    private void writeToBackend(ByteBuf c) {
+        wroteBody |= c.isReadable();
         lastBackendWrite = upstream.write(c);
     }
 
@@ -468,13 +470,10 @@ final class Exchange extends Deadline implements ChannelFutureListener {
             if (replayable) {
                 releaseAll(pending);
                 if (replay != null) {
-                    for (HttpContent c : replay) {
+                    for (ByteBuf c : replay) {
                         pending.add(c.retainedDuplicate());
                     }
                 }
-            }
-            if (emptyEnd && !pending.contains(LastHttpContent.EMPTY_LAST_CONTENT)) {
-                pending.add(LastHttpContent.EMPTY_LAST_CONTENT); // it went to the failed attempt
             }
             tryNextBackend(context.router.routes());
         } else {
@@ -543,11 +542,11 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         cp.addLast("relay", new Relay(up, onClose));
         cp.remove(FrontendHandler.class);
         cp.remove(Codecs.ResponseEncoder.class);
-        cp.remove(Codecs.StrictRequestDecoder.class);
+        cp.remove(RequestDecoder.class);
         ChannelPipeline bp = up.pipeline();
         bp.addLast("relay", new Relay(client, onClose));
         bp.remove(BackendHandler.class);
-        bp.remove(HttpClientCodec.class);
+        bp.remove(BackendHandler.ResponseDecoder.class);
         client.flush();
         client.read();
         up.read();
@@ -612,6 +611,10 @@ final class Exchange extends Deadline implements ChannelFutureListener {
 
     private void finish() {
         cancelTimeout();
+        if (forwardHead != null) {
+            forwardHead.release();
+            forwardHead = null;
+        }
         releaseAll(replay);
         releaseAll(pending);
         if (metrics != null) {
@@ -624,11 +627,11 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         context.retryBudget.requestEnded();
     }
 
-    private static void releaseAll(ArrayDeque<HttpContent> q) {
+    private static void releaseAll(ArrayDeque<ByteBuf> q) {
         if (q == null) {
             return;
         }
-        HttpContent c;
+        ByteBuf c;
         while ((c = q.poll()) != null) {
             c.release();
         }

@@ -1,7 +1,6 @@
 package dev.baton.proxy;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.DefaultCookie;
@@ -17,8 +16,8 @@ final class StickyCookie {
     private StickyCookie() {
     }
 
-    static String read(HttpRequest req) {
-        for (String header : req.headers().getAll(HttpHeaderNames.COOKIE)) {
+    static String read(RequestHead req) {
+        for (String header : req.values(HeaderName.COOKIE)) {
             for (Cookie c : ServerCookieDecoder.LAX.decode(header)) {
                 if (NAME.equals(c.name())) {
                     return c.value();

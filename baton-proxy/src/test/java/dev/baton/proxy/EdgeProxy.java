@@ -32,6 +32,13 @@ final class EdgeProxy implements AutoCloseable {
         return b;
     }
 
+    /** A recording backend that gets all the traffic (version v1, the only one). */
+    RecordingBackend onlyBackend(String name) throws IOException {
+        RecordingBackend b = backend(name);
+        proxy.setRouteTable(RouteTable.single("v1", List.of(b.id())));
+        return b;
+    }
+
     /** A keep-alive client connection to the traffic port. */
     Conn connect() throws IOException {
         return connect(proxy.port());
