@@ -2,9 +2,6 @@ package dev.baton.proxy;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -14,24 +11,6 @@ import io.netty.util.ReferenceCountUtil;
  * came), so the pipeline has no encoder; responses are read by {@link ResponseDecoder}.
  */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
-
-    /**
-     * Reads responses; told whether the request in flight is HEAD (whose response has no body whatever
-     * its headers say), which a client codec would have learnt from encoding the request.
-     */
-    static final class ResponseDecoder extends HttpResponseDecoder {
-        private boolean headRequest;
-
-        ResponseDecoder() {
-            super(new HttpDecoderConfig().setMaxInitialLineLength(4096).setMaxHeaderSize(64 * 1024)
-                    .setMaxChunkSize(16 * 1024));
-        }
-
-        @Override
-        protected boolean isContentAlwaysEmpty(HttpMessage msg) {
-            return headRequest || super.isContentAlwaysEmpty(msg);
-        }
-    }
 
     private final ResponseDecoder decoder;
     private Exchange exchange;
@@ -43,7 +22,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     /** The request about to be sent on this connection is HEAD (or not). */
     void headRequest(boolean head) {
-        decoder.headRequest = head;
+        decoder.headRequest(head);
     }
 
     /** Binds the connection to an exchange (null: it is idle). */

@@ -1,9 +1,11 @@
 package dev.baton.proxy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -14,6 +16,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +40,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * client's headers as they are. The body passes through as the bytes that came.
  */
 final class Exchange extends Deadline implements ChannelFutureListener {
+
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final short CRLF_SHORT = ('\r' << 8) | '\n';
+    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
 
     private final ProxyContext context;
     private final FrontendHandler front;
@@ -80,6 +87,11 @@ final class Exchange extends Deadline implements ChannelFutureListener {
     private boolean wroteBody;
     private boolean responseStarted;
     private boolean switching;
+    /** The response's body is framed as chunks by the proxy (the backend delimited it by closing). */
+    private boolean rechunk;
+    /** The backend said it closes the connection after this response. */
+    private boolean closeAfter;
+    private boolean backendCloses;
     private boolean done;
     private boolean holdingRetry;
     private int attempt;
@@ -381,40 +393,76 @@ final class Exchange extends Deadline implements ChannelFutureListener {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof HttpResponse res) {
-            int code = res.status().code();
-            if (code >= 100 && code < 200 && code != 101) {
-                ReferenceCountUtil.release(msg); // we answered Expect: 100-continue ourselves
-                return;
+        if (msg instanceof ResponseHead res) {
+            try {
+                responseHead(res);
+            } finally {
+                res.release();
             }
-            cancelTimeout();
-            status = code;
-            responseStarted = true;
-            switching = code == 101 && upgrade;
-            ForwardedHeaders.response(res, keepAlive, switching);
-            if (sticky && (stickyVersion == null || !stickyVersion.equals(version.name))) {
-                StickyCookie.set(res, version.name);
-            }
-            front.headRequest(head);
-            lastClientWrite = client.write(res);
-            if (msg instanceof LastHttpContent) {
-                responseComplete();
-            }
-        } else if (msg instanceof HttpContent content) {
+        } else if (msg instanceof ByteBuf raw) {
             if (!responseStarted) {
-                content.release();
-                return;
+                raw.release();
+            } else if (rechunk) {
+                writeChunk(raw);
+            } else {
+                lastClientWrite = clientOut().write(raw);
             }
-            lastClientWrite = client.write(content);
-            if (content instanceof LastHttpContent) {
+        } else if (msg == RequestDecoder.END) {
+            if (responseStarted) {
+                if (rechunk) {
+                    lastClientWrite = clientOut().write(Unpooled.wrappedBuffer(LAST_CHUNK));
+                }
+                backendCloses |= !switching && closeAfter;
                 responseComplete();
             }
-        } else if (msg instanceof ByteBuf raw && switching) {
-            // Bytes of the upgraded protocol decoded in the same read as the 101: bypass the codec.
-            lastClientWrite = client.pipeline().firstContext().write(raw);
+        } else if (msg instanceof Malformed bad) {
+            onBackendClosed(bad);
         } else {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    private void responseHead(ResponseHead res) {
+        int code = res.status;
+        if (code >= 100 && code < 200 && code != 101) {
+            return; // we answered Expect: 100-continue ourselves
+        }
+        if (code == 101 && !upgrade) {
+            onBackendClosed(Malformed.badRequest("101 to a request that did not ask to switch protocols"));
+            return;
+        }
+        cancelTimeout();
+        status = code;
+        responseStarted = true;
+        switching = code == 101;
+        closeAfter = res.close;
+        boolean declareChunked = !switching && !res.chunked && res.contentLength < 0 && code >= 200 && code != 204
+                && code != 304;
+        rechunk = declareChunked && !res.bodiless(head);
+        String cookie = sticky && (stickyVersion == null || !stickyVersion.equals(version.name))
+                ? StickyCookie.header(version.name) : null;
+        ByteBuf out = client.alloc().buffer(res.bytes().readableBytes() + 64);
+        ForwardedHeaders.writeResponse(res, out, keepAlive, switching, declareChunked, cookie);
+        lastClientWrite = clientOut().write(out);
+    }
+
+    /** A piece of a body the backend delimited by closing, framed as one chunk for the client. */
+    private void writeChunk(ByteBuf raw) {
+        if (!raw.isReadable()) {
+            raw.release();
+            return;
+        }
+        ByteBuf size = client.alloc().buffer(12);
+        size.writeCharSequence(Integer.toHexString(raw.readableBytes()), StandardCharsets.US_ASCII);
+        size.writeShort(CRLF_SHORT);
+        clientOut().write(size, client.voidPromise());
+        clientOut().write(raw, client.voidPromise());
+        lastClientWrite = clientOut().write(Unpooled.wrappedBuffer(CRLF));
+    }
+
+    /** Writes that bypass the client's response encoder: the bytes are already HTTP/1.1. */
+    private ChannelHandlerContext clientOut() {
+        return client.pipeline().firstContext();
     }
 
     void onBackendReadComplete() {
@@ -506,7 +554,7 @@ final class Exchange extends Deadline implements ChannelFutureListener {
             switchToRelay(up, b);
         } else {
             upstreamHandler.bind(null, b);
-            if (requestComplete && reusable()) {
+            if (requestComplete && reusable() && !backendCloses) {
                 b.release(up, context.config.maxIdlePerLoop());
                 if (up.isActive()) {
                     up.read(); // notices the backend closing the idle connection
@@ -546,7 +594,7 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         ChannelPipeline bp = up.pipeline();
         bp.addLast("relay", new Relay(client, onClose));
         bp.remove(BackendHandler.class);
-        bp.remove(BackendHandler.ResponseDecoder.class);
+        bp.remove(ResponseDecoder.class);
         client.flush();
         client.read();
         up.read();

@@ -1,29 +1,19 @@
 package dev.baton.proxy;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Header rewriting at the proxy (RFC 9110 §7.6): hop-by-hop headers are removed, {@code Via},
  * {@code X-Forwarded-For/-Proto/-Host} and {@code Forwarded} (RFC 7239) are written from what the
- * proxy saw. Requests are written as bytes from the head parsed in place ({@link #writeRequest});
- * responses are still rewritten as header objects ({@link #response}). What a client says about where a request came from is not trusted: unless the peer is
+ * proxy saw. Both directions are written as bytes from heads parsed in place ({@link #writeRequest},
+ * {@link #writeResponse}): kept lines go as they came. What a client says about where a request came from is not trusted: unless the peer is
  * one of the configured trusted proxies, the client's forwarding headers (and {@code X-Real-IP},
  * {@code True-Client-IP} and the like) are dropped and written anew; from a trusted peer they are
  * kept and appended to. Framing is not left to the client either: see {@link #writeRequest}.
  */
 final class ForwardedHeaders {
 
-    private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
-    private static final String VIA = "1.1 baton";
 
     private ForwardedHeaders() {
     }
@@ -104,7 +94,7 @@ final class ForwardedHeaders {
                         ownHost |= trustedPeer;
                         yield trustedPeer;
                     }
-                    case OTHER -> h.connectionNames.isEmpty() || !listedIn(h, i);
+                    case OTHER -> h.connectionNames.isEmpty() || !h.listed(i, h.connectionNames);
                     default -> !name.clientClaim() || trustedPeer;
                 };
                 if (keep) {
@@ -167,7 +157,7 @@ final class ForwardedHeaders {
     }
 
     /** Writes the values of every {@code name} line from {@code first} on, each followed by ", ". */
-    private static void writeValues(ByteBuf out, RequestHead h, HeaderName name, int first) {
+    private static void writeValues(ByteBuf out, MessageHead h, HeaderName name, int first) {
         if (first < 0) {
             return;
         }
@@ -195,16 +185,6 @@ final class ForwardedHeaders {
         out.writeByte((int) ('0' + v % 10));
     }
 
-    /** The name of line {@code i} is one that {@code Connection} lists (hop-by-hop for this message). */
-    private static boolean listedIn(RequestHead h, int i) {
-        for (String listed : h.connectionNames) {
-            if (HeaderName.equalsIgnoreCase(h.bytes(), h.nameStart(i), h.nameEnd(i), listed)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
      * An offer to upgrade to cleartext HTTP/2 ({@code Upgrade: h2c}, RFC 7540 §3.2; dropped from
      * RFC 9113), which the proxy declines: it speaks HTTP/1.1 to backends, and a client that offers h2c
@@ -227,85 +207,66 @@ final class ForwardedHeaders {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Rewrites a response before it goes back to the client. */
-    static void response(HttpResponse res, boolean clientKeepAlive, boolean upgrade) {
-        HttpHeaders h = res.headers();
-        removeHopByHop(h, upgrade);
-        if (upgrade) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-        } else {
-            if (!clientKeepAlive) {
-                h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            }
-            // A body delimited by the backend closing its connection is re-framed as chunked.
-            if (!HttpUtil.isContentLengthSet(res) && !HttpUtil.isTransferEncodingChunked(res)
-                    && res.status().code() >= 200 && res.status().code() != 204 && res.status().code() != 304) {
-                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            }
-        }
-        appendVia(h);
-        res.setProtocolVersion(HttpVersion.HTTP_1_1);
-    }
-
-    /** Names this proxy removes or must look at before forwarding (lower case). */
-    private static final AsciiString[] HOP_BY_HOP = {HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
-            PROXY_CONNECTION, HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION,
-            HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE, HttpHeaderNames.TRANSFER_ENCODING};
-
-    /** One pass over the names: most messages carry no hop-by-hop header, and then nothing is removed. */
-    private static boolean anyHopByHop(HttpHeaders h) {
-        for (var it = h.iteratorCharSequence(); it.hasNext(); ) {
-            CharSequence name = it.next().getKey();
-            for (AsciiString hop : HOP_BY_HOP) {
-                if (name.length() == hop.length() && hop.contentEqualsIgnoreCase(name)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static void removeHopByHop(HttpHeaders h, boolean upgrade) {
-        if (!anyHopByHop(h)) {
-            return;
-        }
-        if (h.contains(HttpHeaderNames.CONNECTION)) {
-            for (String listed : h.getAll(HttpHeaderNames.CONNECTION)) {
-                for (String token : listed.split(",")) {
-                    String name = token.trim();
-                    if (!name.isEmpty() && !(upgrade && name.equalsIgnoreCase("upgrade")) && !framing(name)) {
-                        h.remove(name);
-                    }
-                }
-            }
-            h.remove(HttpHeaderNames.CONNECTION);
-        }
-        h.remove(HttpHeaderNames.KEEP_ALIVE);
-        h.remove(PROXY_CONNECTION);
-        h.remove(HttpHeaderNames.PROXY_AUTHENTICATE);
-        h.remove(HttpHeaderNames.PROXY_AUTHORIZATION);
-        h.remove(HttpHeaderNames.TE);
-        h.remove(HttpHeaderNames.TRAILER);
-        if (!upgrade) {
-            h.remove(HttpHeaderNames.UPGRADE);
-        }
-        if (h.contains(HttpHeaderNames.TRANSFER_ENCODING)
-                && !h.containsValue(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true)) {
-            h.remove(HttpHeaderNames.TRANSFER_ENCODING);
-        }
-    }
+    private static final byte[] STATUS_LINE_START = bytes("HTTP/1.1 ");
+    private static final byte[] CONNECTION_CLOSE = bytes("Connection: close\r\n");
+    private static final byte[] SET_COOKIE = bytes("Set-Cookie: ");
 
     /**
-     * Headers that say where a message ends or where it goes: never removed because {@code Connection}
-     * names them (requests that do are refused, see {@link RequestChecks}).
+     * Writes the head the client gets for a backend's response {@code r} (always HTTP/1.1) into
+     * {@code out}: the status line's code and reason and every kept line as the backend sent them,
+     * without the hop-by-hop lines, then the lines the proxy owns: {@code Connection} (Upgrade when
+     * switching protocols, close when the client's connection ends after this response), framing when
+     * the body must be re-framed as chunked (it was delimited by the backend closing), the sticky
+     * cookie, and {@code Via}.
+     *
+     * @param rechunk   the response has a body without Content-Length or chunked framing: the proxy
+     *                  declares it chunked (and frames it so, unless the response is bodiless)
+     * @param setCookie a {@code Set-Cookie} value to add, or null
      */
-    private static boolean framing(String name) {
-        return name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("transfer-encoding")
-                || name.equalsIgnoreCase("host");
-    }
-
-    private static void appendVia(HttpHeaders h) {
-        String via = h.get(HttpHeaderNames.VIA);
-        h.set(HttpHeaderNames.VIA, via == null ? VIA : via + ", " + VIA);
+    static void writeResponse(ResponseHead r, ByteBuf out, boolean clientKeepAlive, boolean switching,
+                              boolean rechunk, String setCookie) {
+        ByteBuf in = r.bytes();
+        out.writeBytes(STATUS_LINE_START);
+        out.writeBytes(in, r.statusStart, r.statusLineEnd - r.statusStart);
+        int via = -1;
+        if (r.lineCount > 0 && !r.anySpecial) {
+            out.writeBytes(in, r.nameStart(0), r.lineEnd(r.lineCount - 1) - r.nameStart(0));
+        } else {
+            for (int i = 0; i < r.lineCount; i++) {
+                HeaderName name = r.name(i);
+                boolean keep = switch (name) {
+                    case CONNECTION, KEEP_ALIVE, PROXY_CONNECTION, PROXY_AUTHENTICATE, PROXY_AUTHORIZATION, TE,
+                         TRAILER -> false;
+                    case UPGRADE -> switching;
+                    case TRANSFER_ENCODING -> r.chunked;
+                    case CONTENT_LENGTH -> r.contentLength >= 0;
+                    case VIA -> {
+                        via = via < 0 ? i : via;
+                        yield false;
+                    }
+                    default -> r.connectionNames.isEmpty() || !r.listed(i, r.connectionNames);
+                };
+                if (keep) {
+                    out.writeBytes(in, r.nameStart(i), r.lineEnd(i) - r.nameStart(i));
+                }
+            }
+        }
+        if (switching) {
+            out.writeBytes(CONNECTION_UPGRADE);
+        } else if (!clientKeepAlive) {
+            out.writeBytes(CONNECTION_CLOSE);
+        }
+        if (rechunk) {
+            out.writeBytes(CHUNKED);
+        }
+        if (setCookie != null) {
+            out.writeBytes(SET_COOKIE);
+            out.writeCharSequence(setCookie, StandardCharsets.ISO_8859_1);
+            out.writeBytes(CRLF);
+        }
+        out.writeBytes(VIA_LINE);
+        writeValues(out, r, HeaderName.VIA, via);
+        out.writeBytes(VIA_BATON);
+        out.writeBytes(CRLF);
     }
 }

@@ -62,7 +62,7 @@ final class HeadParser {
             throw new Malformed(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "header section too large");
         }
 
-        int[] lines = new int[RequestHead.STRIDE * 4];
+        int[] lines = new int[MessageHead.STRIDE * 4];
         int count = 0;
         int hostLine = -1;
         int hostCount = 0;
@@ -87,47 +87,14 @@ final class HeadParser {
                 }
                 break;
             }
-            int nameStart = i;
-            while (i < end && tchar(buf.getByte(i))) {
-                i++;
-            }
-            if (i == nameStart || i >= end || buf.getByte(i) != ':') {
-                throw Malformed.badRequest("malformed header line");
-            }
-            int nameEnd = i++;
-            while (i < end && ows(buf.getByte(i))) {
-                i++;
-            }
-            int valueStart = i;
-            int valueEnd = i;
-            while (i < end) {
-                int b = buf.getByte(i) & 0xff;
-                if (b == '\r') {
-                    break;
-                }
-                if (b < 0x20 && b != '\t' || b == 0x7f) {
-                    throw Malformed.badRequest("control character in a header value");
-                }
-                i++;
-                if (b != ' ' && b != '\t') {
-                    valueEnd = i;
-                }
-            }
-            if (i + 1 >= end || buf.getByte(i + 1) != '\n') {
-                throw Malformed.badRequest("malformed header line");
-            }
-            i += 2;
-            HeaderName name = HeaderName.of(buf, nameStart, nameEnd);
-            if (count * RequestHead.STRIDE == lines.length) {
+            if (count * MessageHead.STRIDE == lines.length) {
                 lines = java.util.Arrays.copyOf(lines, lines.length * 2);
             }
-            int o = count * RequestHead.STRIDE;
-            lines[o] = nameStart;
-            lines[o + 1] = nameEnd;
-            lines[o + 2] = valueStart;
-            lines[o + 3] = valueEnd;
-            lines[o + 4] = i;
-            lines[o + 5] = name.ordinal();
+            int o = count * MessageHead.STRIDE;
+            i = headerLine(buf, i, end, lines, o);
+            int valueStart = lines[o + 2];
+            int valueEnd = lines[o + 3];
+            HeaderName name = HeaderName.of(lines[o + 5]);
             switch (name) {
                 case HOST -> {
                     hostLine = count;
@@ -149,33 +116,15 @@ final class HeadParser {
                             && HeaderName.equalsIgnoreCase(buf, valueStart, valueEnd, "100-continue");
                 }
                 case CONNECTION -> {
-                    for (int t = valueStart; t < valueEnd; ) {
-                        int te = t;
-                        while (te < valueEnd && buf.getByte(te) != ',') {
-                            te++;
+                    int tokens = connectionTokens(buf, valueStart, valueEnd, null);
+                    close |= (tokens & CLOSE) != 0;
+                    keepAlive |= (tokens & KEEP_ALIVE) != 0;
+                    upgradeToken |= (tokens & UPGRADE) != 0;
+                    if ((tokens & OTHER) != 0) {
+                        if (named == null) {
+                            named = new ArrayList<>(2);
                         }
-                        int ts = t;
-                        int tz = te;
-                        while (ts < tz && ows(buf.getByte(ts))) {
-                            ts++;
-                        }
-                        while (tz > ts && ows(buf.getByte(tz - 1))) {
-                            tz--;
-                        }
-                        if (HeaderName.equalsIgnoreCase(buf, ts, tz, "close")) {
-                            close = true;
-                        } else if (HeaderName.equalsIgnoreCase(buf, ts, tz, "keep-alive")) {
-                            keepAlive = true;
-                        } else if (HeaderName.equalsIgnoreCase(buf, ts, tz, "upgrade")) {
-                            upgradeToken = true;
-                        } else if (tz > ts) {
-                            if (named == null) {
-                                named = new ArrayList<>(2);
-                            }
-                            named.add(buf.toString(ts, tz - ts, java.nio.charset.StandardCharsets.ISO_8859_1)
-                                    .toLowerCase(Locale.ROOT));
-                        }
-                        t = te + 1;
+                        connectionTokens(buf, valueStart, valueEnd, named);
                     }
                 }
                 case UPGRADE -> upgradeLine = count;
@@ -198,6 +147,181 @@ final class HeadParser {
         return new RequestHead(buf, method, methodEnd, targetStart, targetEnd, major, minor, lines, count, hostLine,
                 hostCount, contentLength, teCount, chunked, expectCount, expectContinue, close, keepAlive,
                 upgradeToken, named == null ? List.of() : named, upgradeLine, idempotencyKey, special);
+    }
+
+    /**
+     * Parses a complete response head filling {@code buf} (status line {@code HTTP/1.x NNN reason},
+     * header lines, empty line). A backend is trusted less than nothing: the same line rules as for
+     * requests, and one Content-Length at most.
+     */
+    static ResponseHead parseResponse(ByteBuf buf) throws Malformed {
+        int p = buf.readerIndex();
+        int end = buf.writerIndex();
+        if (end - p < 14 || buf.getByte(p) != 'H' || buf.getByte(p + 1) != 'T' || buf.getByte(p + 2) != 'T'
+                || buf.getByte(p + 3) != 'P' || buf.getByte(p + 4) != '/' || buf.getByte(p + 5) != '1'
+                || buf.getByte(p + 6) != '.' || !digit(buf.getByte(p + 7)) || buf.getByte(p + 8) != ' '
+                || !digit(buf.getByte(p + 9)) || !digit(buf.getByte(p + 10)) || !digit(buf.getByte(p + 11))) {
+            throw Malformed.badRequest("malformed status line");
+        }
+        int status = (buf.getByte(p + 9) - '0') * 100 + (buf.getByte(p + 10) - '0') * 10 + buf.getByte(p + 11) - '0';
+        int i = p + 12;
+        if (buf.getByte(i) == ' ') {
+            for (i++; i < end && buf.getByte(i) != '\r'; i++) {
+                int b = buf.getByte(i) & 0xff;
+                if (b < 0x20 && b != '\t' || b == 0x7f) {
+                    throw Malformed.badRequest("malformed status line");
+                }
+            }
+        }
+        if (i + 1 >= end || buf.getByte(i) != '\r' || buf.getByte(i + 1) != '\n') {
+            throw Malformed.badRequest("malformed status line");
+        }
+        int statusLineEnd = i + 2;
+        int minor = buf.getByte(p + 7) - '0';
+        int[] lines = new int[MessageHead.STRIDE * 4];
+        int count = 0;
+        long contentLength = -1;
+        boolean chunked = false;
+        boolean otherCoding = false;
+        boolean close = false;
+        boolean keepAlive = false;
+        List<String> named = null;
+        boolean special = false;
+        i = statusLineEnd;
+        while (!(i + 1 < end && buf.getByte(i) == '\r' && buf.getByte(i + 1) == '\n')) {
+            if (count * MessageHead.STRIDE == lines.length) {
+                lines = java.util.Arrays.copyOf(lines, lines.length * 2);
+            }
+            int o = count * MessageHead.STRIDE;
+            i = headerLine(buf, i, end, lines, o);
+            HeaderName name = HeaderName.of(lines[o + 5]);
+            switch (name) {
+                case CONTENT_LENGTH -> {
+                    if (contentLength >= 0) {
+                        throw Malformed.badRequest("more than one Content-Length");
+                    }
+                    contentLength = length(buf, lines[o + 2], lines[o + 3]);
+                }
+                case TRANSFER_ENCODING -> {
+                    int vs = lines[o + 2];
+                    int ve = lines[o + 3];
+                    chunked = ve - vs >= 7 && HeaderName.equalsIgnoreCase(buf, ve - 7, ve, "chunked")
+                            && (ve - vs == 7 || buf.getByte(ve - 8) == ',' || ows(buf.getByte(ve - 8)));
+                    otherCoding = !chunked;
+                }
+                case CONNECTION -> {
+                    int tokens = connectionTokens(buf, lines[o + 2], lines[o + 3], null);
+                    close |= (tokens & CLOSE) != 0;
+                    keepAlive |= (tokens & KEEP_ALIVE) != 0;
+                    if ((tokens & OTHER) != 0) {
+                        if (named == null) {
+                            named = new ArrayList<>(2);
+                        }
+                        connectionTokens(buf, lines[o + 2], lines[o + 3], named);
+                    }
+                }
+                default -> {
+                }
+            }
+            special |= name.hopByHop() || name == HeaderName.VIA || name == HeaderName.CONTENT_LENGTH;
+            count++;
+        }
+        if (i + 2 != end) {
+            throw Malformed.badRequest("bytes after the end of the head");
+        }
+        if (chunked || otherCoding) {
+            contentLength = -1; // Transfer-Encoding overrides Content-Length (RFC 9112 §6.3)
+        }
+        return new ResponseHead(buf, lines, count, status, minor, p + 9, statusLineEnd, contentLength, chunked,
+                otherCoding, close || minor == 0 && !keepAlive, named == null ? List.of() : named, special);
+    }
+
+    /**
+     * Parses the header line at {@code i} (name, colon, optional whitespace, value, CRLF) into
+     * {@code lines[o .. o + STRIDE)}; returns the index after its CRLF.
+     */
+    static int headerLine(ByteBuf buf, int i, int end, int[] lines, int o) throws Malformed {
+        int nameStart = i;
+        while (i < end && tchar(buf.getByte(i))) {
+            i++;
+        }
+        if (i == nameStart || i >= end || buf.getByte(i) != ':') {
+            throw Malformed.badRequest("malformed header line");
+        }
+        int nameEnd = i++;
+        while (i < end && ows(buf.getByte(i))) {
+            i++;
+        }
+        int valueStart = i;
+        int valueEnd = i;
+        while (i < end) {
+            int b = buf.getByte(i) & 0xff;
+            if (b == '\r') {
+                break;
+            }
+            if (b < 0x20 && b != '\t' || b == 0x7f) {
+                throw Malformed.badRequest("control character in a header value");
+            }
+            i++;
+            if (b != ' ' && b != '\t') {
+                valueEnd = i;
+            }
+        }
+        if (i + 1 >= end || buf.getByte(i + 1) != '\n') {
+            throw Malformed.badRequest("malformed header line");
+        }
+        i += 2;
+        lines[o] = nameStart;
+        lines[o + 1] = nameEnd;
+        lines[o + 2] = valueStart;
+        lines[o + 3] = valueEnd;
+        lines[o + 4] = i;
+        lines[o + 5] = HeaderName.of(buf, nameStart, nameEnd).ordinal();
+        return i;
+    }
+
+    /** What {@link #connectionTokens} found in a {@code Connection} value. */
+    static final int CLOSE = 1;
+    static final int KEEP_ALIVE = 2;
+    static final int UPGRADE = 4;
+    /** Some other name: a header that is hop-by-hop for this message. */
+    static final int OTHER = 8;
+
+    /**
+     * The tokens of a {@code Connection} value as bits; the other names (lower case) are added to
+     * {@code names} when it is not null.
+     */
+    static int connectionTokens(ByteBuf buf, int start, int end, List<String> names) {
+        int found = 0;
+        for (int t = start; t < end; ) {
+            int te = t;
+            while (te < end && buf.getByte(te) != ',') {
+                te++;
+            }
+            int ts = t;
+            int tz = te;
+            while (ts < tz && ows(buf.getByte(ts))) {
+                ts++;
+            }
+            while (tz > ts && ows(buf.getByte(tz - 1))) {
+                tz--;
+            }
+            if (HeaderName.equalsIgnoreCase(buf, ts, tz, "close")) {
+                found |= CLOSE;
+            } else if (HeaderName.equalsIgnoreCase(buf, ts, tz, "keep-alive")) {
+                found |= KEEP_ALIVE;
+            } else if (HeaderName.equalsIgnoreCase(buf, ts, tz, "upgrade")) {
+                found |= UPGRADE;
+            } else if (tz > ts) {
+                found |= OTHER;
+                if (names != null) {
+                    names.add(buf.toString(ts, tz - ts, java.nio.charset.StandardCharsets.ISO_8859_1)
+                            .toLowerCase(Locale.ROOT));
+                }
+            }
+            t = te + 1;
+        }
+        return found;
     }
 
     private static long length(ByteBuf buf, int start, int end) throws Malformed {

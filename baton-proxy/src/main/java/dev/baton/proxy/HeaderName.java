@@ -61,6 +61,11 @@ enum HeaderName {
         };
     }
 
+    /** The name with this ordinal. */
+    static HeaderName of(int ordinal) {
+        return VALUES[ordinal];
+    }
+
     /** The name of the bytes {@code [start, end)} of {@code buf}. */
     static HeaderName of(ByteBuf buf, int start, int end) {
         int n = end - start;

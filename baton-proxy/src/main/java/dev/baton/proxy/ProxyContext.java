@@ -44,7 +44,7 @@ final class ProxyContext {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        BackendHandler.ResponseDecoder decoder = new BackendHandler.ResponseDecoder();
+                        ResponseDecoder decoder = new ResponseDecoder();
                         ch.pipeline().addLast("http", decoder);
                         ch.pipeline().addLast("backend", new BackendHandler(decoder));
                     }

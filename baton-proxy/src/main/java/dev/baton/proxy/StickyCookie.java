@@ -1,7 +1,5 @@
 package dev.baton.proxy;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.DefaultCookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
@@ -27,10 +25,11 @@ final class StickyCookie {
         return null;
     }
 
-    static void set(HttpResponse res, String version) {
+    /** The {@code Set-Cookie} value that keeps a client on {@code version}. */
+    static String header(String version) {
         DefaultCookie c = new DefaultCookie(NAME, version);
         c.setPath("/");
         c.setHttpOnly(true);
-        res.headers().add(HttpHeaderNames.SET_COOKIE, ServerCookieEncoder.LAX.encode(c));
+        return ServerCookieEncoder.LAX.encode(c);
     }
 }

@@ -93,6 +93,16 @@ final class EdgeProxy implements AutoCloseable {
             return RawHttp.readResponse(in);
         }
 
+        /** The head of the next response, without reading any body. */
+        String head() throws IOException {
+            StringBuilder head = new StringBuilder();
+            int c;
+            while (!head.toString().endsWith("\r\n\r\n") && (c = in.read()) != -1) {
+                head.append((char) c);
+            }
+            return head.toString();
+        }
+
         @Override
         public void close() throws IOException {
             socket.close();
