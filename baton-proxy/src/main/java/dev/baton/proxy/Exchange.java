@@ -31,8 +31,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Backpressure in both directions as in Netty's HexDumpProxy: with auto-read off, a side is read
  * again only after what was last read from it has been written to the other side.
  *
- * <p>Whether a failed attempt is sent again is decided by {@link RetryRule} alone: never on a
- * backend already tried, and only while the body is still available (small bodies are kept for replay).
+ * <p>Where it is, is one {@link ExchangePhase}, changed only through {@code to(...)} along the
+ * phase's transition table. Whether a failed attempt is sent again is decided by {@link RetryRule}
+ * alone, from how far the attempt got: never on a backend already tried, and only while the body is
+ * still available (small bodies are kept for replay).
  *
  * <p>The head, parsed in place by {@link HeadParser}, is checked by {@link RequestChecks} before anything
  * is forwarded; the backend gets the original bytes of the lines the proxy keeps and the lines it owns
@@ -82,17 +84,15 @@ final class Exchange extends Deadline implements ChannelFutureListener {
     private Backend counted;
     private Channel upstream;
     private boolean reused;
-    /** The current attempt's request head was written to the backend. */
-    private boolean reached;
+    /** How far the current attempt got, for {@link RetryRule}. */
+    private RetryRule.Progress progress = RetryRule.Progress.NOT_CONNECTED;
     private boolean wroteBody;
-    private boolean responseStarted;
-    private boolean switching;
+    /** Where the exchange is; changes only in {@link #to}. */
+    private ExchangePhase phase = ExchangePhase.ROUTING;
     /** The response's body is framed as chunks by the proxy (the backend delimited it by closing). */
     private boolean rechunk;
     /** The backend said it closes the connection after this response. */
-    private boolean closeAfter;
     private boolean backendCloses;
-    private boolean done;
     private boolean holdingRetry;
     private int attempt;
     private int status;
@@ -121,7 +121,7 @@ final class Exchange extends Deadline implements ChannelFutureListener {
     }
 
     boolean acceptsRequestContent() {
-        return !requestComplete && !done;
+        return !requestComplete && !phase.terminal();
     }
 
     // ---- client side ----------------------------------------------------------------------------
@@ -184,13 +184,13 @@ final class Exchange extends Deadline implements ChannelFutureListener {
 
     /** The end of the request's body (or of a request without one). */
     void onClientEnd() {
-        if (!done) {
+        if (!phase.terminal()) {
             requestComplete = true;
         }
     }
 
     void onClientContent(ByteBuf content) {
-        if (done) {
+        if (phase.terminal()) {
             content.release();
             return;
         }
@@ -221,7 +221,7 @@ final class Exchange extends Deadline implements ChannelFutureListener {
     }
 
     void onClientReadComplete() {
-        if (done) {
+        if (phase.terminal()) {
             return;
         }
         if (upstream != null) {
@@ -236,16 +236,16 @@ final class Exchange extends Deadline implements ChannelFutureListener {
     }
 
     void onClientClosed() {
-        if (done) {
+        if (phase.terminal()) {
             return;
         }
-        done = true;
+        to(ExchangePhase.DONE);
         dropUpstream(true);
         finish();
     }
 
     private void readClientWhenWritten() {
-        if (requestComplete || done) {
+        if (requestComplete || phase.terminal()) {
             return;
         }
         if (lastBackendWrite == null || lastBackendWrite.isDone()) {
@@ -253,7 +253,7 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         } else {
             int a = attempt;
             lastBackendWrite.addListener(f -> {
-                if (f.isSuccess() && !done && a == attempt && !requestComplete) {
+                if (f.isSuccess() && !phase.terminal() && a == attempt && !requestComplete) {
                     client.read();
                 }
             });
@@ -269,7 +269,7 @@ final class Exchange extends Deadline implements ChannelFutureListener {
             if (tried.isEmpty() && waited < context.config.pauseLimit().toNanos()) {
                 // Hold the request while a switch completes (bounded by the pause limit).
                 client.eventLoop().schedule(() -> {
-                    if (!done) {
+                    if (phase == ExchangePhase.ROUTING) {
                         tryNextBackend(context.router.routes());
                     }
                 }, 20, TimeUnit.MILLISECONDS);
@@ -297,7 +297,7 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         backend = choice.backend(); // admitted: already counted in flight
         tried.add(backend);
         counted = backend;
-        reached = false;
+        progress = RetryRule.Progress.NOT_CONNECTED;
         wroteBody = false;
         Channel pooled = backend.pooled(client.eventLoop());
         if (pooled != null) {
@@ -306,10 +306,11 @@ final class Exchange extends Deadline implements ChannelFutureListener {
             return;
         }
         reused = false;
+        to(ExchangePhase.CONNECTING);
         int a = attempt;
         Backend target = backend;
         context.connect(target, client.eventLoop()).addListener((ChannelFutureListener) f -> {
-            if (done || a != attempt) {
+            if (phase != ExchangePhase.CONNECTING || a != attempt) {
                 if (f.isSuccess()) {
                     f.channel().close();
                 }
@@ -320,12 +321,14 @@ final class Exchange extends Deadline implements ChannelFutureListener {
                 useUpstream(f.channel());
             } else {
                 target.markFailed("connect: " + f.cause());
-                retryOrFail(f.cause(), true);
+                retryOrFail();
             }
         });
     }
 
     private void useUpstream(Channel ch) {
+        to(ExchangePhase.AWAITING);
+        progress = RetryRule.Progress.NOTHING_WRITTEN;
         upstream = ch;
         upstreamHandler = ch.pipeline().get(BackendHandler.class);
         upstreamHandler.bind(this, backend);
@@ -373,14 +376,14 @@ final class Exchange extends Deadline implements ChannelFutureListener {
     /** The request head was written (or not); only the current attempt's write counts. */
     @Override
     public void operationComplete(ChannelFuture f) {
-        if (f == requestWrite && f.isSuccess()) {
-            reached = true;
+        if (f == requestWrite && f.isSuccess() && progress == RetryRule.Progress.NOTHING_WRITTEN) {
+            progress = RetryRule.Progress.WRITTEN;
         }
     }
 
     @Override
     void expired() {
-        if (!done && !responseStarted) {
+        if (phase.beforeResponse()) {
             dropUpstream(true);
             fail(HttpResponseStatus.GATEWAY_TIMEOUT, "backend did not answer in time");
         }
@@ -389,7 +392,7 @@ final class Exchange extends Deadline implements ChannelFutureListener {
     // ---- backend side ---------------------------------------------------------------------------
 
     void onBackendRead(Object msg) {
-        if (done) {
+        if (phase.terminal()) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -400,7 +403,7 @@ final class Exchange extends Deadline implements ChannelFutureListener {
                 res.release();
             }
         } else if (msg instanceof ByteBuf raw) {
-            if (!responseStarted) {
+            if (phase != ExchangePhase.RESPONDING) {
                 raw.release();
             } else if (rechunk) {
                 writeChunk(raw);
@@ -408,11 +411,10 @@ final class Exchange extends Deadline implements ChannelFutureListener {
                 lastClientWrite = clientOut().write(raw);
             }
         } else if (msg == RequestDecoder.END) {
-            if (responseStarted) {
+            if (phase == ExchangePhase.RESPONDING) {
                 if (rechunk) {
                     lastClientWrite = clientOut().write(Unpooled.wrappedBuffer(LAST_CHUNK));
                 }
-                backendCloses |= !switching && closeAfter;
                 responseComplete();
             }
         } else if (msg instanceof Malformed bad) {
@@ -433,9 +435,10 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         }
         cancelTimeout();
         status = code;
-        responseStarted = true;
-        switching = code == 101;
-        closeAfter = res.close;
+        to(ExchangePhase.RESPONDING);
+        progress = RetryRule.Progress.RESPONSE_STARTED;
+        boolean switching = code == 101;
+        backendCloses = res.close;
         boolean declareChunked = !switching && !res.chunked && res.contentLength < 0 && code >= 200 && code != 204
                 && code != 304;
         rechunk = declareChunked && !res.bodiless(head);
@@ -467,7 +470,7 @@ final class Exchange extends Deadline implements ChannelFutureListener {
 
     void onBackendReadComplete() {
         client.flush();
-        if (done || upstream == null) {
+        if (phase.terminal() || upstream == null) {
             return;
         }
         Channel up = upstream;
@@ -483,13 +486,13 @@ final class Exchange extends Deadline implements ChannelFutureListener {
     }
 
     void onBackendClosed(Throwable cause) {
-        if (done) {
+        if (phase.terminal()) {
             return;
         }
         dropUpstream(true);
-        if (responseStarted) {
+        if (phase == ExchangePhase.RESPONDING) {
             // The response is cut; the client cannot be told otherwise than by closing.
-            done = true;
+            to(ExchangePhase.DONE);
             metrics.responded(502, System.nanoTime() - startNanos);
             client.flush();
             client.close();
@@ -499,19 +502,18 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         if (!reused && isReset(cause)) {
             tried.get(tried.size() - 1).markFailed("connection reset: " + cause);
         }
-        retryOrFail(cause, false);
+        retryOrFail();
     }
 
-    private void retryOrFail(Throwable cause, boolean connectFailed) {
+    private void retryOrFail() {
         cancelTimeout();
         endAttempt();
-        RetryRule.Progress progress = connectFailed ? RetryRule.Progress.NOT_CONNECTED
-                : reached ? RetryRule.Progress.WRITTEN : RetryRule.Progress.NOTHING_WRITTEN;
         RetryRule.Decision decision = RetryRule.decide(progress, replayableMethod, replayable || !wroteBody,
                 attempt < context.config.maxAttempts());
         boolean allowed = decision == RetryRule.Decision.RETRY
                 || decision == RetryRule.Decision.RETRY_IF_BUDGET && takeRetry();
         if (allowed) {
+            to(ExchangePhase.ROUTING);
             if (pending == null) {
                 pending = new ArrayDeque<>(4);
             }
@@ -543,8 +545,17 @@ final class Exchange extends Deadline implements ChannelFutureListener {
 
     // ---- endings --------------------------------------------------------------------------------
 
+    /** The one place the phase changes; a move the table does not allow is a bug, loudly. */
+    private void to(ExchangePhase next) {
+        if (!phase.canGo(next)) {
+            throw new IllegalStateException("exchange cannot go from " + phase + " to " + next);
+        }
+        phase = next;
+    }
+
     private void responseComplete() {
-        done = true;
+        boolean switching = status == 101;
+        to(switching ? ExchangePhase.SWITCHED : ExchangePhase.DONE);
         cancelTimeout();
         metrics.responded(status, System.nanoTime() - startNanos);
         Channel up = upstream;
@@ -602,11 +613,12 @@ final class Exchange extends Deadline implements ChannelFutureListener {
 
     /** The proxy answers itself before any backend response; the request was not (fully) forwarded. */
     private void reject(HttpResponseStatus s, String detail, boolean keepAliveAllowed) {
-        if (done) {
+        if (phase.terminal()) {
             return;
         }
+        boolean responseStarted = phase == ExchangePhase.RESPONDING;
         dropUpstream(true);
-        done = true;
+        to(ExchangePhase.DONE);
         cancelTimeout();
         if (metrics != null) {
             metrics.responded(s.code(), System.nanoTime() - startNanos);
