@@ -46,6 +46,8 @@ final class Exchange extends Deadline implements ChannelFutureListener {
     private static final byte[] CRLF = {'\r', '\n'};
     private static final short CRLF_SHORT = ('\r' << 8) | '\n';
     private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
+    /** Body pieces up to this size are copied behind the response head instead of written on their own. */
+    private static final int BATCH_PIECE = 1024;
 
     private final ProxyContext context;
     private final FrontendHandler front;
@@ -63,7 +65,8 @@ final class Exchange extends Deadline implements ChannelFutureListener {
     private final boolean head;
     private final long startNanos = System.nanoTime();
     private final LoopTimers timers;
-    private final List<Backend> tried = new ArrayList<>(2);
+    /** Backends this request was sent to, in order (one small immutable list for the usual single attempt). */
+    private List<Backend> tried = List.of();
     /** Body parts kept for a retry (allocated with the first one; most requests have no body). */
     private ArrayDeque<ByteBuf> replay;
     /** Body parts not yet written to the backend (allocated when one has to wait). */
@@ -100,6 +103,8 @@ final class Exchange extends Deadline implements ChannelFutureListener {
     /** The write of the request head of the current attempt; its success means the backend was reached. */
     private ChannelFuture requestWrite;
     private ChannelFuture lastClientWrite;
+    /** The response head and the small pieces after it not yet written to the client (see {@link #toClient}). */
+    private ByteBuf batch;
     private ChannelFuture lastBackendWrite;
 
     Exchange(ProxyContext context, FrontendHandler front, Channel client, RequestHead request) {
@@ -295,7 +300,13 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         }
         attempt++;
         backend = choice.backend(); // admitted: already counted in flight
-        tried.add(backend);
+        if (tried.isEmpty()) {
+            tried = List.of(backend);
+        } else {
+            List<Backend> more = new ArrayList<>(tried);
+            more.add(backend);
+            tried = more;
+        }
         counted = backend;
         progress = RetryRule.Progress.NOT_CONNECTED;
         wroteBody = false;
@@ -408,13 +419,14 @@ final class Exchange extends Deadline implements ChannelFutureListener {
             } else if (rechunk) {
                 writeChunk(raw);
             } else {
-                lastClientWrite = clientOut().write(raw);
+                toClient(raw);
             }
         } else if (msg == RequestDecoder.END) {
             if (phase == ExchangePhase.RESPONDING) {
                 if (rechunk) {
-                    lastClientWrite = clientOut().write(Unpooled.wrappedBuffer(LAST_CHUNK));
+                    toClient(Unpooled.wrappedBuffer(LAST_CHUNK));
                 }
+                writeBatch();
                 responseComplete();
             }
         } else if (msg instanceof Malformed bad) {
@@ -446,7 +458,30 @@ final class Exchange extends Deadline implements ChannelFutureListener {
                 ? StickyCookie.header(version.name) : null;
         ByteBuf out = client.alloc().buffer(res.bytes().readableBytes() + 64);
         ForwardedHeaders.writeResponse(res, out, keepAlive, switching, declareChunked, cookie);
-        lastClientWrite = clientOut().write(out);
+        batch = out; // written with what follows in this read, as one buffer when that is small
+    }
+
+    /**
+     * Bytes for the client: a small piece joins the batch that begins with the response head (one
+     * buffer, one write for a small response); anything else is written after the batch.
+     */
+    private void toClient(ByteBuf b) {
+        if (batch != null && b.readableBytes() <= BATCH_PIECE) {
+            batch.writeBytes(b);
+            b.release();
+            return;
+        }
+        writeBatch();
+        lastClientWrite = clientOut().write(b);
+    }
+
+    /** Writes the batch, if any (at the end of a read from the backend, or before a large piece). */
+    private void writeBatch() {
+        ByteBuf b = batch;
+        if (b != null) {
+            batch = null;
+            lastClientWrite = clientOut().write(b);
+        }
     }
 
     /** A piece of a body the backend delimited by closing, framed as one chunk for the client. */
@@ -458,6 +493,7 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         ByteBuf size = client.alloc().buffer(12);
         size.writeCharSequence(Integer.toHexString(raw.readableBytes()), StandardCharsets.US_ASCII);
         size.writeShort(CRLF_SHORT);
+        writeBatch();
         clientOut().write(size, client.voidPromise());
         clientOut().write(raw, client.voidPromise());
         lastClientWrite = clientOut().write(Unpooled.wrappedBuffer(CRLF));
@@ -469,6 +505,7 @@ final class Exchange extends Deadline implements ChannelFutureListener {
     }
 
     void onBackendReadComplete() {
+        writeBatch();
         client.flush();
         if (phase.terminal() || upstream == null) {
             return;
@@ -494,6 +531,7 @@ final class Exchange extends Deadline implements ChannelFutureListener {
             // The response is cut; the client cannot be told otherwise than by closing.
             to(ExchangePhase.DONE);
             metrics.responded(502, System.nanoTime() - startNanos);
+            writeBatch();
             client.flush();
             client.close();
             finish();
@@ -671,6 +709,10 @@ final class Exchange extends Deadline implements ChannelFutureListener {
 
     private void finish() {
         cancelTimeout();
+        if (batch != null) {
+            batch.release(); // a response cut before its batch was written
+            batch = null;
+        }
         if (forwardHead != null) {
             forwardHead.release();
             forwardHead = null;

@@ -62,7 +62,7 @@ final class HeadParser {
             throw new Malformed(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "header section too large");
         }
 
-        int[] lines = new int[MessageHead.STRIDE * 4];
+        int[] lines = new int[MessageHead.STRIDE * lineCount(buf, headerStart, end)];
         int count = 0;
         int hostLine = -1;
         int hostCount = 0;
@@ -88,7 +88,7 @@ final class HeadParser {
                 break;
             }
             if (count * MessageHead.STRIDE == lines.length) {
-                lines = java.util.Arrays.copyOf(lines, lines.length * 2);
+                lines = java.util.Arrays.copyOf(lines, Math.max(lines.length * 2, MessageHead.STRIDE));
             }
             int o = count * MessageHead.STRIDE;
             i = headerLine(buf, i, end, lines, o);
@@ -178,7 +178,7 @@ final class HeadParser {
         }
         int statusLineEnd = i + 2;
         int minor = buf.getByte(p + 7) - '0';
-        int[] lines = new int[MessageHead.STRIDE * 4];
+        int[] lines = new int[MessageHead.STRIDE * lineCount(buf, statusLineEnd, end)];
         int count = 0;
         long contentLength = -1;
         boolean chunked = false;
@@ -190,7 +190,7 @@ final class HeadParser {
         i = statusLineEnd;
         while (!(i + 1 < end && buf.getByte(i) == '\r' && buf.getByte(i + 1) == '\n')) {
             if (count * MessageHead.STRIDE == lines.length) {
-                lines = java.util.Arrays.copyOf(lines, lines.length * 2);
+                lines = java.util.Arrays.copyOf(lines, Math.max(lines.length * 2, MessageHead.STRIDE));
             }
             int o = count * MessageHead.STRIDE;
             i = headerLine(buf, i, end, lines, o);
@@ -322,6 +322,17 @@ final class HeadParser {
             t = te + 1;
         }
         return found;
+    }
+
+    /** How many header lines {@code [from, end)} holds (its line ends, less the empty line's): the span array's size. */
+    private static int lineCount(ByteBuf buf, int from, int end) {
+        int n = 0;
+        for (int i = from; i < end; i++) {
+            if (buf.getByte(i) == '\n') {
+                n++;
+            }
+        }
+        return Math.max(0, n - 1);
     }
 
     private static long length(ByteBuf buf, int start, int end) throws Malformed {

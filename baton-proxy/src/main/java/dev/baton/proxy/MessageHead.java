@@ -1,7 +1,7 @@
 package dev.baton.proxy;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.AbstractReferenceCounted;
+import io.netty.util.ReferenceCounted;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.List;
  * from {@link #bytes()} as it came. Reference counted through its bytes: whoever takes it from a
  * decoder releases it.
  */
-abstract class MessageHead extends AbstractReferenceCounted {
+abstract class MessageHead implements ReferenceCounted {
 
     /** Ints per header line in {@link #lines}: name start, name end, value start, value end, line end, name. */
     static final int STRIDE = 6;
@@ -93,14 +93,44 @@ abstract class MessageHead extends AbstractReferenceCounted {
         return false;
     }
 
+    // Reference counted as its bytes are: no count of its own.
+
     @Override
-    protected void deallocate() {
-        bytes.release();
+    public int refCnt() {
+        return bytes.refCnt();
+    }
+
+    @Override
+    public MessageHead retain() {
+        bytes.retain();
+        return this;
+    }
+
+    @Override
+    public MessageHead retain(int increment) {
+        bytes.retain(increment);
+        return this;
+    }
+
+    @Override
+    public MessageHead touch() {
+        bytes.touch();
+        return this;
     }
 
     @Override
     public MessageHead touch(Object hint) {
         bytes.touch(hint);
         return this;
+    }
+
+    @Override
+    public boolean release() {
+        return bytes.release();
+    }
+
+    @Override
+    public boolean release(int decrement) {
+        return bytes.release(decrement);
     }
 }

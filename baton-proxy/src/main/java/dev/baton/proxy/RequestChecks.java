@@ -35,7 +35,8 @@ final class RequestChecks {
                 req.valueEnd(req.hostLine)))) {
             return new Rejection(HttpResponseStatus.BAD_REQUEST, "invalid Host header");
         }
-        for (String name : req.connectionNames) {
+        for (int i = 0; i < req.connectionNames.size(); i++) {
+            String name = req.connectionNames.get(i);
             if (name.equals("content-length") || name.equals("transfer-encoding") || name.equals("host")) {
                 // A proxy that removed the named header would change where the message ends (smuggling).
                 return new Rejection(HttpResponseStatus.BAD_REQUEST, "Connection must not name " + name);
