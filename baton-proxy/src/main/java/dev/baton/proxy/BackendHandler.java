@@ -6,12 +6,24 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * The end of a backend connection's pipeline: hands what the backend sends to the exchange using
- * the connection, or, for an idle pooled connection, drops the connection from its pool.
+ * the connection, or, for an idle pooled connection, drops the connection from its pool. Requests go
+ * out as the bytes the exchange wrote ({@link ForwardedHeaders#writeRequest}, then the body as it
+ * came), so the pipeline has no encoder; responses are read by {@link ResponseDecoder}.
  */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
 
+    private final ResponseDecoder decoder;
     private Exchange exchange;
     private Backend pooledFor;
+
+    BackendHandler(ResponseDecoder decoder) {
+        this.decoder = decoder;
+    }
+
+    /** The request about to be sent on this connection is HEAD (or not). */
+    void headRequest(boolean head) {
+        decoder.headRequest(head);
+    }
 
     /** Binds the connection to an exchange (null: it is idle). */
     void bind(Exchange e, Backend backend) {

@@ -120,7 +120,7 @@ public final class BatonProxy implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         Codecs.ResponseEncoder encoder = new Codecs.ResponseEncoder();
                         ch.pipeline()
-                                .addLast("decoder", Codecs.requestDecoder(config))
+                                .addLast("decoder", new RequestDecoder(config))
                                 .addLast("encoder", encoder)
                                 .addLast("front", new FrontendHandler(context, encoder, kind));
                     }

@@ -1,25 +1,22 @@
 package dev.baton.proxy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,35 +31,46 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Backpressure in both directions as in Netty's HexDumpProxy: with auto-read off, a side is read
  * again only after what was last read from it has been written to the other side.
  *
- * <p>Whether a failed attempt is sent again is decided by {@link RetryRule} alone: never on a
- * backend already tried, and only while the body is still available (small bodies are kept for replay).
+ * <p>Where it is, is one {@link ExchangePhase}, changed only through {@code to(...)} along the
+ * phase's transition table. Whether a failed attempt is sent again is decided by {@link RetryRule}
+ * alone, from how far the attempt got: never on a backend already tried, and only while the body is
+ * still available (small bodies are kept for replay).
  *
- * <p>The head is checked by {@link RequestChecks} before anything is forwarded, and the body is framed
- * for the backend from what the codec read ({@link ForwardedHeaders#frame}), never from the client's
- * headers as they are.
+ * <p>The head, parsed in place by {@link HeadParser}, is checked by {@link RequestChecks} before anything
+ * is forwarded; the backend gets the original bytes of the lines the proxy keeps and the lines it owns
+ * ({@link ForwardedHeaders#writeRequest}), with the body framed as the decoder read it, never from the
+ * client's headers as they are. The body passes through as the bytes that came.
  */
 final class Exchange extends Deadline implements ChannelFutureListener {
 
-    private static final AsciiString IDEMPOTENCY_KEY = AsciiString.cached("idempotency-key");
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final short CRLF_SHORT = ('\r' << 8) | '\n';
+    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
+    /** Body pieces up to this size are copied behind the response head instead of written on their own. */
+    private static final int BATCH_PIECE = 1024;
 
     private final ProxyContext context;
     private final FrontendHandler front;
     private final Channel client;
-    private final HttpRequest request;
+    /** The client's head until {@link #start} has written what the backend gets; released there. */
+    private RequestHead request;
+    /** The head every attempt sends (built once; retries send a slice of it). */
+    private ByteBuf forwardHead;
+    private int forwardHeadLength;
     private final boolean keepAlive;
     /** Safe to run twice: an idempotent method, or an {@code Idempotency-Key} from the client. */
     private final boolean replayableMethod;
     private final boolean upgrade;
+    private final boolean declineH2c;
     private final boolean head;
     private final long startNanos = System.nanoTime();
     private final LoopTimers timers;
-    private final List<Backend> tried = new ArrayList<>(2);
+    /** Backends this request was sent to, in order (one small immutable list for the usual single attempt). */
+    private List<Backend> tried = List.of();
     /** Body parts kept for a retry (allocated with the first one; most requests have no body). */
-    private ArrayDeque<HttpContent> replay;
+    private ArrayDeque<ByteBuf> replay;
     /** Body parts not yet written to the backend (allocated when one has to wait). */
-    private ArrayDeque<HttpContent> pending;
-    /** The request ended with the shared empty last part, which is not kept in {@link #replay}. */
-    private boolean emptyEnd;
+    private ArrayDeque<ByteBuf> pending;
 
     private String pin;
     /** The client asked for {@code 100 Continue}; sent once a backend has been chosen. */
@@ -79,12 +87,15 @@ final class Exchange extends Deadline implements ChannelFutureListener {
     private Backend counted;
     private Channel upstream;
     private boolean reused;
-    /** The current attempt's request head was written to the backend. */
-    private boolean reached;
+    /** How far the current attempt got, for {@link RetryRule}. */
+    private RetryRule.Progress progress = RetryRule.Progress.NOT_CONNECTED;
     private boolean wroteBody;
-    private boolean responseStarted;
-    private boolean switching;
-    private boolean done;
+    /** Where the exchange is; changes only in {@link #to}. */
+    private ExchangePhase phase = ExchangePhase.ROUTING;
+    /** The response's body is framed as chunks by the proxy (the backend delimited it by closing). */
+    private boolean rechunk;
+    /** The backend said it closes the connection after this response. */
+    private boolean backendCloses;
     private boolean holdingRetry;
     private int attempt;
     private int status;
@@ -92,98 +103,109 @@ final class Exchange extends Deadline implements ChannelFutureListener {
     /** The write of the request head of the current attempt; its success means the backend was reached. */
     private ChannelFuture requestWrite;
     private ChannelFuture lastClientWrite;
+    /** The response head and the small pieces after it not yet written to the client (see {@link #toClient}). */
+    private ByteBuf batch;
     private ChannelFuture lastBackendWrite;
 
-    Exchange(ProxyContext context, FrontendHandler front, Channel client, HttpRequest request) {
+    Exchange(ProxyContext context, FrontendHandler front, Channel client, RequestHead request) {
         this.context = context;
         this.front = front;
         this.client = client;
         this.request = request;
         this.timers = front.timers();
-        this.keepAlive = HttpUtil.isKeepAlive(request);
-        HttpMethod m = request.method();
-        this.replayableMethod = m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS
-                || m == HttpMethod.PUT || m == HttpMethod.DELETE || m == HttpMethod.TRACE
-                || request.headers().contains(IDEMPOTENCY_KEY);
-        this.head = m == HttpMethod.HEAD;
-        this.upgrade = !ForwardedHeaders.declineCleartextHttp2(request.headers())
-                && request.headers().contains(HttpHeaderNames.UPGRADE)
-                && request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+        this.keepAlive = request.keepAlive();
+        RequestHead.Method m = request.method;
+        this.replayableMethod = switch (m) {
+            case GET, HEAD, OPTIONS, PUT, DELETE, TRACE -> true;
+            default -> request.idempotencyKey;
+        };
+        this.head = m == RequestHead.Method.HEAD;
+        this.declineH2c = ForwardedHeaders.offersCleartextHttp2(request);
+        this.upgrade = !declineH2c && request.upgradeLine >= 0 && request.connectionUpgrade;
         this.replayable = context.config.replayBufferBytes() > 0;
     }
 
     boolean acceptsRequestContent() {
-        return !requestComplete && !done;
+        return !requestComplete && !phase.terminal();
     }
 
     // ---- client side ----------------------------------------------------------------------------
 
     void start() {
         context.retryBudget.requestStarted();
-        RequestChecks.Rejection refused = RequestChecks.check(request);
+        RequestHead h = request;
+        try {
+            if (admit(h)) {
+                tryNextBackend(context.router.routes());
+            }
+        } finally {
+            request = null;
+            h.release();
+        }
+    }
+
+    /** Checks the head and writes what the backend gets; false when the proxy answered instead. */
+    private boolean admit(RequestHead h) {
+        RequestChecks.Rejection refused = RequestChecks.check(h);
         if (refused != null) {
             context.rejected.increment();
             front.rejectedRequest(refused);
             reject(refused.status(), refused.reason(), false);
-            return;
+            return false;
         }
-        long length = HttpUtil.getContentLength(request, -1L);
-        boolean chunked = request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING); // exactly "chunked"
-        if (length > context.config.maxBodyBytes()) {
+        if (h.contentLength > context.config.maxBodyBytes()) {
             requestComplete = true; // we will not read the body; the connection closes after the answer
             reject(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body larger than " + context.config.maxBodyBytes()
                     + " bytes", false);
-            return;
+            return false;
         }
-        expectContinue = request.headers().contains(HttpHeaderNames.EXPECT); // exactly "100-continue"
-        request.headers().remove(HttpHeaderNames.EXPECT);
-        RequestTarget.toOriginForm(request);
+        expectContinue = h.expectContinue;
+        RequestTarget absolute = h.originOrAsteriskForm() ? null : RequestTarget.absolute(h.target());
         Routes routes = context.router.routes();
         if (front.preview()) {
             pin = routes.table.preview();
             if (pin == null) {
                 reject(HttpResponseStatus.SERVICE_UNAVAILABLE, "no version on preview", true);
-                return;
+                return false;
             }
         } else {
             PinRule pinRule = routes.table.pin();
             if (pinRule != null && pinRule.trusts(front.clientAddress())) {
-                pin = request.headers().get(pinRule.header());
+                List<String> named = h.values(pinRule.header());
+                pin = named.isEmpty() ? null : named.get(0);
             }
         }
         sticky = routes.table.sticky() && !front.preview();
         if (sticky) {
-            stickyVersion = StickyCookie.read(request);
+            stickyVersion = StickyCookie.read(h);
         }
-        ForwardedHeaders.request(request, front.clientIp(), front.trustedPeer(), upgrade);
-        ForwardedHeaders.frame(request, chunked, length);
-        tryNextBackend(routes);
+        forwardHead = client.alloc().buffer(h.bytes().readableBytes() + 256);
+        ForwardedHeaders.writeRequest(h, forwardHead, absolute == null ? null : absolute.originForm(),
+                absolute == null ? null : absolute.authority(), front.clientIp(), front.trustedPeer(), upgrade,
+                declineH2c);
+        forwardHeadLength = forwardHead.readableBytes();
+        return true;
     }
 
-    void onClientContent(HttpContent content) {
-        if (done) {
+    /** The end of the request's body (or of a request without one). */
+    void onClientEnd() {
+        if (!phase.terminal()) {
+            requestComplete = true;
+        }
+    }
+
+    void onClientContent(ByteBuf content) {
+        if (phase.terminal()) {
             content.release();
             return;
         }
-        bodyBytes += content.content().readableBytes();
-        if (content instanceof LastHttpContent) {
-            requestComplete = true;
-        }
-        if (bodyBytes > context.config.maxBodyBytes()) {
-            content.release();
-            requestComplete = true;
-            reject(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body larger than " + context.config.maxBodyBytes()
-                    + " bytes", false);
-            return;
-        }
+        bodyBytes += content.readableBytes();
         if (replayable && bodyBytes > context.config.replayBufferBytes()) {
             replayable = false;
             releaseAll(replay);
         }
-        HttpContent send = content;
-        if (content == LastHttpContent.EMPTY_LAST_CONTENT) {
-            emptyEnd = true; // shared and not reference counted: nothing to keep for a replay
-        } else if (replayable) {
+        ByteBuf send = content;
+        if (replayable) {
             if (replay == null) {
                 replay = new ArrayDeque<>(4);
             }
@@ -204,7 +226,7 @@ final class Exchange extends Deadline implements ChannelFutureListener {
     }
 
     void onClientReadComplete() {
-        if (done) {
+        if (phase.terminal()) {
             return;
         }
         if (upstream != null) {
@@ -213,22 +235,22 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         }
     }
 
-    void onClientBadInput(Throwable cause) {
+    void onClientBadInput(Malformed bad) {
         requestComplete = true;
-        reject(HttpResponseStatus.BAD_REQUEST, "malformed request body", false);
+        reject(bad.status(), bad.getMessage(), false);
     }
 
     void onClientClosed() {
-        if (done) {
+        if (phase.terminal()) {
             return;
         }
-        done = true;
+        to(ExchangePhase.DONE);
         dropUpstream(true);
         finish();
     }
 
     private void readClientWhenWritten() {
-        if (requestComplete || done) {
+        if (requestComplete || phase.terminal()) {
             return;
         }
         if (lastBackendWrite == null || lastBackendWrite.isDone()) {
@@ -236,7 +258,7 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         } else {
             int a = attempt;
             lastBackendWrite.addListener(f -> {
-                if (f.isSuccess() && !done && a == attempt && !requestComplete) {
+                if (f.isSuccess() && !phase.terminal() && a == attempt && !requestComplete) {
                     client.read();
                 }
             });
@@ -252,7 +274,7 @@ final class Exchange extends Deadline implements ChannelFutureListener {
             if (tried.isEmpty() && waited < context.config.pauseLimit().toNanos()) {
                 // Hold the request while a switch completes (bounded by the pause limit).
                 client.eventLoop().schedule(() -> {
-                    if (!done) {
+                    if (phase == ExchangePhase.ROUTING) {
                         tryNextBackend(context.router.routes());
                     }
                 }, 20, TimeUnit.MILLISECONDS);
@@ -278,9 +300,15 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         }
         attempt++;
         backend = choice.backend(); // admitted: already counted in flight
-        tried.add(backend);
+        if (tried.isEmpty()) {
+            tried = List.of(backend);
+        } else {
+            List<Backend> more = new ArrayList<>(tried);
+            more.add(backend);
+            tried = more;
+        }
         counted = backend;
-        reached = false;
+        progress = RetryRule.Progress.NOT_CONNECTED;
         wroteBody = false;
         Channel pooled = backend.pooled(client.eventLoop());
         if (pooled != null) {
@@ -289,10 +317,11 @@ final class Exchange extends Deadline implements ChannelFutureListener {
             return;
         }
         reused = false;
+        to(ExchangePhase.CONNECTING);
         int a = attempt;
         Backend target = backend;
         context.connect(target, client.eventLoop()).addListener((ChannelFutureListener) f -> {
-            if (done || a != attempt) {
+            if (phase != ExchangePhase.CONNECTING || a != attempt) {
                 if (f.isSuccess()) {
                     f.channel().close();
                 }
@@ -303,17 +332,22 @@ final class Exchange extends Deadline implements ChannelFutureListener {
                 useUpstream(f.channel());
             } else {
                 target.markFailed("connect: " + f.cause());
-                retryOrFail(f.cause(), true);
+                retryOrFail();
             }
         });
     }
 
     private void useUpstream(Channel ch) {
+        to(ExchangePhase.AWAITING);
+        progress = RetryRule.Progress.NOTHING_WRITTEN;
         upstream = ch;
         upstreamHandler = ch.pipeline().get(BackendHandler.class);
         upstreamHandler.bind(this, backend);
+        upstreamHandler.headRequest(head);
         armTimeout();
-        requestWrite = ch.write(request);
+        // The first attempt sends the head itself; a retry sends it again from its start.
+        ByteBuf headBytes = attempt == 1 ? forwardHead.retain() : forwardHead.retainedSlice(0, forwardHeadLength);
+        requestWrite = ch.write(headBytes);
         lastBackendWrite = requestWrite;
         requestWrite.addListener(this);
         if (upgrade) {
@@ -330,20 +364,14 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         if (pending == null) {
             return;
         }
-        HttpContent c;
+        ByteBuf c;
         while ((c = pending.poll()) != null) {
             writeToBackend(c);
         }
     }
 
-    private void writeToBackend(HttpContent c) {
-        if (c == LastHttpContent.EMPTY_LAST_CONTENT) {
-            // Ends a request without a body: nothing waits on this write (the request is complete), and a
-            // failure still reaches BackendHandler.exceptionCaught, so it needs no promise of its own.
-            upstream.write(c, upstream.voidPromise());
-            return;
-        }
-        wroteBody |= c.content().isReadable();
+    private void writeToBackend(ByteBuf c) {
+        wroteBody |= c.isReadable();
         lastBackendWrite = upstream.write(c);
     }
 
@@ -359,14 +387,14 @@ final class Exchange extends Deadline implements ChannelFutureListener {
     /** The request head was written (or not); only the current attempt's write counts. */
     @Override
     public void operationComplete(ChannelFuture f) {
-        if (f == requestWrite && f.isSuccess()) {
-            reached = true;
+        if (f == requestWrite && f.isSuccess() && progress == RetryRule.Progress.NOTHING_WRITTEN) {
+            progress = RetryRule.Progress.WRITTEN;
         }
     }
 
     @Override
     void expired() {
-        if (!done && !responseStarted) {
+        if (phase.beforeResponse()) {
             dropUpstream(true);
             fail(HttpResponseStatus.GATEWAY_TIMEOUT, "backend did not answer in time");
         }
@@ -375,49 +403,111 @@ final class Exchange extends Deadline implements ChannelFutureListener {
     // ---- backend side ---------------------------------------------------------------------------
 
     void onBackendRead(Object msg) {
-        if (done) {
+        if (phase.terminal()) {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof HttpResponse res) {
-            int code = res.status().code();
-            if (code >= 100 && code < 200 && code != 101) {
-                ReferenceCountUtil.release(msg); // we answered Expect: 100-continue ourselves
-                return;
+        if (msg instanceof ResponseHead res) {
+            try {
+                responseHead(res);
+            } finally {
+                res.release();
             }
-            cancelTimeout();
-            status = code;
-            responseStarted = true;
-            switching = code == 101 && upgrade;
-            ForwardedHeaders.response(res, keepAlive, switching);
-            if (sticky && (stickyVersion == null || !stickyVersion.equals(version.name))) {
-                StickyCookie.set(res, version.name);
+        } else if (msg instanceof ByteBuf raw) {
+            if (phase != ExchangePhase.RESPONDING) {
+                raw.release();
+            } else if (rechunk) {
+                writeChunk(raw);
+            } else {
+                toClient(raw);
             }
-            front.headRequest(head);
-            lastClientWrite = client.write(res);
-            if (msg instanceof LastHttpContent) {
+        } else if (msg == RequestDecoder.END) {
+            if (phase == ExchangePhase.RESPONDING) {
+                if (rechunk) {
+                    toClient(Unpooled.wrappedBuffer(LAST_CHUNK));
+                }
+                writeBatch();
                 responseComplete();
             }
-        } else if (msg instanceof HttpContent content) {
-            if (!responseStarted) {
-                content.release();
-                return;
-            }
-            lastClientWrite = client.write(content);
-            if (content instanceof LastHttpContent) {
-                responseComplete();
-            }
-        } else if (msg instanceof ByteBuf raw && switching) {
-            // Bytes of the upgraded protocol decoded in the same read as the 101: bypass the codec.
-            lastClientWrite = client.pipeline().firstContext().write(raw);
+        } else if (msg instanceof Malformed bad) {
+            onBackendClosed(bad);
         } else {
             ReferenceCountUtil.release(msg);
         }
     }
 
+    private void responseHead(ResponseHead res) {
+        int code = res.status;
+        if (code >= 100 && code < 200 && code != 101) {
+            return; // we answered Expect: 100-continue ourselves
+        }
+        if (code == 101 && !upgrade) {
+            onBackendClosed(Malformed.badRequest("101 to a request that did not ask to switch protocols"));
+            return;
+        }
+        cancelTimeout();
+        status = code;
+        to(ExchangePhase.RESPONDING);
+        progress = RetryRule.Progress.RESPONSE_STARTED;
+        boolean switching = code == 101;
+        backendCloses = res.close;
+        boolean declareChunked = !switching && !res.chunked && res.contentLength < 0 && code >= 200 && code != 204
+                && code != 304;
+        rechunk = declareChunked && !res.bodiless(head);
+        String cookie = sticky && (stickyVersion == null || !stickyVersion.equals(version.name))
+                ? StickyCookie.header(version.name) : null;
+        ByteBuf out = client.alloc().buffer(res.bytes().readableBytes() + 64);
+        ForwardedHeaders.writeResponse(res, out, keepAlive, switching, declareChunked, cookie);
+        batch = out; // written with what follows in this read, as one buffer when that is small
+    }
+
+    /**
+     * Bytes for the client: a small piece joins the batch that begins with the response head (one
+     * buffer, one write for a small response); anything else is written after the batch.
+     */
+    private void toClient(ByteBuf b) {
+        if (batch != null && b.readableBytes() <= BATCH_PIECE) {
+            batch.writeBytes(b);
+            b.release();
+            return;
+        }
+        writeBatch();
+        lastClientWrite = clientOut().write(b);
+    }
+
+    /** Writes the batch, if any (at the end of a read from the backend, or before a large piece). */
+    private void writeBatch() {
+        ByteBuf b = batch;
+        if (b != null) {
+            batch = null;
+            lastClientWrite = clientOut().write(b);
+        }
+    }
+
+    /** A piece of a body the backend delimited by closing, framed as one chunk for the client. */
+    private void writeChunk(ByteBuf raw) {
+        if (!raw.isReadable()) {
+            raw.release();
+            return;
+        }
+        ByteBuf size = client.alloc().buffer(12);
+        size.writeCharSequence(Integer.toHexString(raw.readableBytes()), StandardCharsets.US_ASCII);
+        size.writeShort(CRLF_SHORT);
+        writeBatch();
+        clientOut().write(size, client.voidPromise());
+        clientOut().write(raw, client.voidPromise());
+        lastClientWrite = clientOut().write(Unpooled.wrappedBuffer(CRLF));
+    }
+
+    /** Writes that bypass the client's response encoder: the bytes are already HTTP/1.1. */
+    private ChannelHandlerContext clientOut() {
+        return client.pipeline().firstContext();
+    }
+
     void onBackendReadComplete() {
+        writeBatch();
         client.flush();
-        if (done || upstream == null) {
+        if (phase.terminal() || upstream == null) {
             return;
         }
         Channel up = upstream;
@@ -433,14 +523,15 @@ final class Exchange extends Deadline implements ChannelFutureListener {
     }
 
     void onBackendClosed(Throwable cause) {
-        if (done) {
+        if (phase.terminal()) {
             return;
         }
         dropUpstream(true);
-        if (responseStarted) {
+        if (phase == ExchangePhase.RESPONDING) {
             // The response is cut; the client cannot be told otherwise than by closing.
-            done = true;
+            to(ExchangePhase.DONE);
             metrics.responded(502, System.nanoTime() - startNanos);
+            writeBatch();
             client.flush();
             client.close();
             finish();
@@ -449,32 +540,28 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         if (!reused && isReset(cause)) {
             tried.get(tried.size() - 1).markFailed("connection reset: " + cause);
         }
-        retryOrFail(cause, false);
+        retryOrFail();
     }
 
-    private void retryOrFail(Throwable cause, boolean connectFailed) {
+    private void retryOrFail() {
         cancelTimeout();
         endAttempt();
-        RetryRule.Progress progress = connectFailed ? RetryRule.Progress.NOT_CONNECTED
-                : reached ? RetryRule.Progress.WRITTEN : RetryRule.Progress.NOTHING_WRITTEN;
         RetryRule.Decision decision = RetryRule.decide(progress, replayableMethod, replayable || !wroteBody,
                 attempt < context.config.maxAttempts());
         boolean allowed = decision == RetryRule.Decision.RETRY
                 || decision == RetryRule.Decision.RETRY_IF_BUDGET && takeRetry();
         if (allowed) {
+            to(ExchangePhase.ROUTING);
             if (pending == null) {
                 pending = new ArrayDeque<>(4);
             }
             if (replayable) {
                 releaseAll(pending);
                 if (replay != null) {
-                    for (HttpContent c : replay) {
+                    for (ByteBuf c : replay) {
                         pending.add(c.retainedDuplicate());
                     }
                 }
-            }
-            if (emptyEnd && !pending.contains(LastHttpContent.EMPTY_LAST_CONTENT)) {
-                pending.add(LastHttpContent.EMPTY_LAST_CONTENT); // it went to the failed attempt
             }
             tryNextBackend(context.router.routes());
         } else {
@@ -496,8 +583,17 @@ final class Exchange extends Deadline implements ChannelFutureListener {
 
     // ---- endings --------------------------------------------------------------------------------
 
+    /** The one place the phase changes; a move the table does not allow is a bug, loudly. */
+    private void to(ExchangePhase next) {
+        if (!phase.canGo(next)) {
+            throw new IllegalStateException("exchange cannot go from " + phase + " to " + next);
+        }
+        phase = next;
+    }
+
     private void responseComplete() {
-        done = true;
+        boolean switching = status == 101;
+        to(switching ? ExchangePhase.SWITCHED : ExchangePhase.DONE);
         cancelTimeout();
         metrics.responded(status, System.nanoTime() - startNanos);
         Channel up = upstream;
@@ -507,7 +603,7 @@ final class Exchange extends Deadline implements ChannelFutureListener {
             switchToRelay(up, b);
         } else {
             upstreamHandler.bind(null, b);
-            if (requestComplete && reusable()) {
+            if (requestComplete && reusable() && !backendCloses) {
                 b.release(up, context.config.maxIdlePerLoop());
                 if (up.isActive()) {
                     up.read(); // notices the backend closing the idle connection
@@ -543,11 +639,11 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         cp.addLast("relay", new Relay(up, onClose));
         cp.remove(FrontendHandler.class);
         cp.remove(Codecs.ResponseEncoder.class);
-        cp.remove(Codecs.StrictRequestDecoder.class);
+        cp.remove(RequestDecoder.class);
         ChannelPipeline bp = up.pipeline();
         bp.addLast("relay", new Relay(client, onClose));
         bp.remove(BackendHandler.class);
-        bp.remove(HttpClientCodec.class);
+        bp.remove(ResponseDecoder.class);
         client.flush();
         client.read();
         up.read();
@@ -555,11 +651,12 @@ final class Exchange extends Deadline implements ChannelFutureListener {
 
     /** The proxy answers itself before any backend response; the request was not (fully) forwarded. */
     private void reject(HttpResponseStatus s, String detail, boolean keepAliveAllowed) {
-        if (done) {
+        if (phase.terminal()) {
             return;
         }
+        boolean responseStarted = phase == ExchangePhase.RESPONDING;
         dropUpstream(true);
-        done = true;
+        to(ExchangePhase.DONE);
         cancelTimeout();
         if (metrics != null) {
             metrics.responded(s.code(), System.nanoTime() - startNanos);
@@ -612,6 +709,14 @@ final class Exchange extends Deadline implements ChannelFutureListener {
 
     private void finish() {
         cancelTimeout();
+        if (batch != null) {
+            batch.release(); // a response cut before its batch was written
+            batch = null;
+        }
+        if (forwardHead != null) {
+            forwardHead.release();
+            forwardHead = null;
+        }
         releaseAll(replay);
         releaseAll(pending);
         if (metrics != null) {
@@ -624,11 +729,11 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         context.retryBudget.requestEnded();
     }
 
-    private static void releaseAll(ArrayDeque<HttpContent> q) {
+    private static void releaseAll(ArrayDeque<ByteBuf> q) {
         if (q == null) {
             return;
         }
-        HttpContent c;
+        ByteBuf c;
         while ((c = q.poll()) != null) {
             c.release();
         }

@@ -1,210 +1,272 @@
 package dev.baton.proxy;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.AsciiString;
-import java.util.List;
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Header rewriting at the proxy (RFC 9110 §7.6): hop-by-hop headers are removed, {@code Via},
  * {@code X-Forwarded-For/-Proto/-Host} and {@code Forwarded} (RFC 7239) are written from what the
- * proxy saw. What a client says about where a request came from is not trusted: unless the peer is
+ * proxy saw. Both directions are written as bytes from heads parsed in place ({@link #writeRequest},
+ * {@link #writeResponse}): kept lines go as they came. What a client says about where a request came from is not trusted: unless the peer is
  * one of the configured trusted proxies, the client's forwarding headers (and {@code X-Real-IP},
  * {@code True-Client-IP} and the like) are dropped and written anew; from a trusted peer they are
- * kept and appended to. Framing is not left to the client either: see {@link #frame}.
+ * kept and appended to. Framing is not left to the client either: see {@link #writeRequest}.
  */
 final class ForwardedHeaders {
 
-    static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
-    static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
-    static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
-    static final AsciiString FORWARDED = AsciiString.cached("forwarded");
-    private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
-    /** Headers through which a client could claim another address or scheme; kept only from trusted peers. */
-    private static final AsciiString[] CLIENT_CLAIMS = {FORWARDED, X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_HOST,
-        AsciiString.cached("x-forwarded-port"), AsciiString.cached("x-real-ip"), AsciiString.cached("true-client-ip"),
-        AsciiString.cached("x-client-ip"), AsciiString.cached("x-cluster-client-ip")};
-    private static final String VIA = "1.1 baton";
 
     private ForwardedHeaders() {
     }
 
+    private static final byte[] VERSION_LINE = bytes(" HTTP/1.1\r\n");
+    private static final byte[] CRLF = bytes("\r\n");
+    private static final byte[] SEPARATOR = bytes(", ");
+    private static final byte[] HOST_LINE = bytes("Host: ");
+    private static final byte[] CONNECTION_UPGRADE = bytes("Connection: Upgrade\r\n");
+    private static final byte[] CHUNKED = bytes("Transfer-Encoding: chunked\r\n");
+    private static final byte[] CONTENT_LENGTH = bytes("Content-Length: ");
+    private static final byte[] XFF = bytes("X-Forwarded-For: ");
+    private static final byte[] XFP = bytes("X-Forwarded-Proto: http\r\n");
+    private static final byte[] XFH = bytes("X-Forwarded-Host: ");
+    private static final byte[] FORWARDED_FOR = bytes("Forwarded: ");
+    private static final byte[] VIA_LINE = bytes("Via: ");
+    private static final byte[] VIA_BATON = bytes("1.1 baton\r\n");
+
     /**
-     * Rewrites a request before it goes to a backend (always as HTTP/1.1 keep-alive).
+     * Writes the head a backend gets for {@code h} (always HTTP/1.1 keep-alive) into {@code out}: the
+     * original bytes of every line it keeps, none of the hop-by-hop ones, and the lines the proxy owns —
+     * the framing ({@code chunked} when the client's body was chunked, else {@code Content-Length} of the
+     * body the decoder will pass on, else none: the backend can never read a message boundary other than
+     * the one the proxy used), {@code X-Forwarded-*}, {@code Forwarded} and {@code Via}.
      *
+     * @param h           the parsed request head
+     * @param target      the target to send instead of the client's (origin form of an absolute one), or null
+     * @param authority   the Host to send instead of the client's (from an absolute target), or null
      * @param trustedPeer the client connection comes from a configured trusted proxy
+     * @param upgrade     the request asks for a protocol switch the proxy passes on
+     * @param declineH2c  the client offered {@code Upgrade: h2c}, which the proxy declines (see
+     *                    {@link #offersCleartextHttp2})
      */
-    static void request(HttpRequest req, String clientIp, boolean trustedPeer, boolean upgrade) {
-        HttpHeaders h = req.headers();
-        removeHopByHop(h, upgrade);
-        if (upgrade) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-        }
-        String host = h.get(HttpHeaderNames.HOST);
-        if (trustedPeer) {
-            List<String> xff = h.getAll(X_FORWARDED_FOR);
-            h.set(X_FORWARDED_FOR, xff.isEmpty() ? clientIp : String.join(", ", xff) + ", " + clientIp);
-            if (!h.contains(X_FORWARDED_PROTO)) {
-                h.set(X_FORWARDED_PROTO, "http");
-            }
-            if (host != null && !h.contains(X_FORWARDED_HOST)) {
-                h.set(X_FORWARDED_HOST, host);
-            }
-            List<String> fwd = h.getAll(FORWARDED);
-            String element = forwardedElement(clientIp, host);
-            h.set(FORWARDED, fwd.isEmpty() ? element : String.join(", ", fwd) + ", " + element);
+    static void writeRequest(RequestHead h, ByteBuf out, String target, String authority, String clientIp,
+                             boolean trustedPeer, boolean upgrade, boolean declineH2c) {
+        ByteBuf in = h.bytes();
+        out.writeBytes(in, in.readerIndex(), h.methodEnd + 1 - in.readerIndex());
+        if (target != null) {
+            out.writeCharSequence(target, StandardCharsets.ISO_8859_1);
         } else {
-            for (AsciiString claim : CLIENT_CLAIMS) {
-                h.remove(claim);
-            }
-            h.set(X_FORWARDED_FOR, clientIp);
-            h.set(X_FORWARDED_PROTO, "http");
-            if (host != null) {
-                h.set(X_FORWARDED_HOST, host);
-            }
-            h.set(FORWARDED, forwardedElement(clientIp, host));
+            out.writeBytes(in, h.targetStart, h.targetEnd - h.targetStart);
         }
-        appendVia(h);
-        req.setProtocolVersion(HttpVersion.HTTP_1_1);
+        out.writeBytes(VERSION_LINE);
+        int xff = -1;
+        int fwd = -1;
+        int via = -1;
+        boolean ownProto = false;
+        boolean ownHost = false;
+        if (h.lineCount > 0 && !h.anySpecial && authority == null) {
+            // The common case: nothing to remove or merge, all lines go as they came.
+            out.writeBytes(in, h.nameStart(0), h.lineEnd(h.lineCount - 1) - h.nameStart(0));
+        } else {
+            for (int i = 0; i < h.lineCount; i++) {
+                HeaderName name = h.name(i);
+                boolean keep = switch (name) {
+                    case CONTENT_LENGTH, EXPECT, CONNECTION, KEEP_ALIVE, PROXY_CONNECTION, PROXY_AUTHENTICATE,
+                         PROXY_AUTHORIZATION, TE, TRAILER, TRANSFER_ENCODING -> false;
+                    case UPGRADE -> upgrade;
+                    case HTTP2_SETTINGS -> !declineH2c;
+                    case HOST -> authority == null;
+                    case VIA -> {
+                        via = via < 0 ? i : via;
+                        yield false;
+                    }
+                    case X_FORWARDED_FOR -> {
+                        xff = xff < 0 ? i : xff;
+                        yield false;
+                    }
+                    case FORWARDED -> {
+                        fwd = fwd < 0 ? i : fwd;
+                        yield false;
+                    }
+                    case X_FORWARDED_PROTO -> {
+                        ownProto |= trustedPeer;
+                        yield trustedPeer;
+                    }
+                    case X_FORWARDED_HOST -> {
+                        ownHost |= trustedPeer;
+                        yield trustedPeer;
+                    }
+                    case OTHER -> h.connectionNames.isEmpty() || !h.listed(i, h.connectionNames);
+                    default -> !name.clientClaim() || trustedPeer;
+                };
+                if (keep) {
+                    out.writeBytes(in, h.nameStart(i), h.lineEnd(i) - h.nameStart(i));
+                }
+            }
+        }
+        if (authority != null) {
+            out.writeBytes(HOST_LINE);
+            out.writeCharSequence(authority, StandardCharsets.ISO_8859_1);
+            out.writeBytes(CRLF);
+        }
+        if (upgrade) {
+            out.writeBytes(CONNECTION_UPGRADE);
+        }
+        if (h.chunked) {
+            out.writeBytes(CHUNKED);
+        } else if (h.contentLength >= 0) {
+            out.writeBytes(CONTENT_LENGTH);
+            writeDecimal(out, h.contentLength);
+            out.writeBytes(CRLF);
+        }
+        out.writeBytes(XFF);
+        if (trustedPeer) {
+            writeValues(out, h, HeaderName.X_FORWARDED_FOR, xff);
+        }
+        out.writeCharSequence(clientIp, StandardCharsets.ISO_8859_1);
+        out.writeBytes(CRLF);
+        if (!ownProto) {
+            out.writeBytes(XFP);
+        }
+        boolean hasHost = authority != null || h.hostLine >= 0;
+        if (hasHost && !ownHost) {
+            out.writeBytes(XFH);
+            writeHost(out, h, authority);
+            out.writeBytes(CRLF);
+        }
+        out.writeBytes(FORWARDED_FOR);
+        if (trustedPeer) {
+            writeValues(out, h, HeaderName.FORWARDED, fwd);
+        }
+        out.writeCharSequence("for=", StandardCharsets.ISO_8859_1);
+        if (clientIp.indexOf(':') >= 0) {
+            out.writeCharSequence("\"[" + clientIp + "]\"", StandardCharsets.ISO_8859_1);
+        } else {
+            out.writeCharSequence(clientIp, StandardCharsets.ISO_8859_1);
+        }
+        out.writeCharSequence(";proto=http", StandardCharsets.ISO_8859_1);
+        if (hasHost) {
+            // A valid Host (RequestChecks) has no quote or backslash to escape.
+            out.writeCharSequence(";host=\"", StandardCharsets.ISO_8859_1);
+            writeHost(out, h, authority);
+            out.writeByte('"');
+        }
+        out.writeBytes(CRLF);
+        out.writeBytes(VIA_LINE);
+        writeValues(out, h, HeaderName.VIA, via);
+        out.writeBytes(VIA_BATON);
+        out.writeBytes(CRLF);
+    }
+
+    /** Writes the values of every {@code name} line from {@code first} on, each followed by ", ". */
+    private static void writeValues(ByteBuf out, MessageHead h, HeaderName name, int first) {
+        if (first < 0) {
+            return;
+        }
+        ByteBuf in = h.bytes();
+        for (int i = first; i < h.lineCount; i++) {
+            if (h.name(i) == name && h.valueEnd(i) > h.valueStart(i)) {
+                out.writeBytes(in, h.valueStart(i), h.valueEnd(i) - h.valueStart(i));
+                out.writeBytes(SEPARATOR);
+            }
+        }
+    }
+
+    private static void writeHost(ByteBuf out, RequestHead h, String authority) {
+        if (authority != null) {
+            out.writeCharSequence(authority, StandardCharsets.ISO_8859_1);
+        } else {
+            out.writeBytes(h.bytes(), h.valueStart(h.hostLine), h.valueEnd(h.hostLine) - h.valueStart(h.hostLine));
+        }
+    }
+
+    private static void writeDecimal(ByteBuf out, long v) {
+        if (v >= 10) {
+            writeDecimal(out, v / 10);
+        }
+        out.writeByte((int) ('0' + v % 10));
     }
 
     /**
-     * Frames the body for the backend from what the codec read, whatever the client's headers said:
-     * chunked when the client's body was chunked, else {@code Content-Length} of the body the codec
-     * counted, else no body. The backend can then never read a message boundary other than the one
-     * the proxy used.
-     *
-     * @param chunked       the client's body was chunked
-     * @param contentLength the client's Content-Length, or -1 when it sent none
+     * An offer to upgrade to cleartext HTTP/2 ({@code Upgrade: h2c}, RFC 7540 §3.2; dropped from
+     * RFC 9113), which the proxy declines: it speaks HTTP/1.1 to backends, and a client that offers h2c
+     * carries on in HTTP/1.1 when the answer is not 101. Forwarding the offer would make the exchange
+     * wait for a protocol switch that never comes. True when every token of {@code Upgrade} is h2c.
      */
-    static void frame(HttpRequest req, boolean chunked, long contentLength) {
-        HttpHeaders h = req.headers();
-        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
-        h.remove(HttpHeaderNames.CONTENT_LENGTH);
-        if (chunked) {
-            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        } else if (contentLength >= 0) {
-            h.set(HttpHeaderNames.CONTENT_LENGTH, contentLength);
-        }
-    }
-
-    /** One RFC 7239 element: {@code for=…;proto=http;host=…}, quoted where the syntax needs it. */
-    private static String forwardedElement(String clientIp, String host) {
-        StringBuilder sb = new StringBuilder("for=");
-        sb.append(clientIp.indexOf(':') >= 0 ? "\"[" + clientIp + "]\"" : clientIp).append(";proto=http");
-        if (host != null) {
-            sb.append(";host=\"").append(host.replace("\\", "").replace("\"", "")).append('"');
-        }
-        return sb.toString();
-    }
-
-    private static final AsciiString HTTP2_SETTINGS = AsciiString.cached("http2-settings");
-
-    /**
-     * Declines an offer to upgrade to cleartext HTTP/2 ({@code Upgrade: h2c}, RFC 7540 §3.2; dropped
-     * from RFC 9113): the proxy speaks HTTP/1.1 to backends, and a client that offers h2c carries on
-     * in HTTP/1.1 when the answer is not 101. Forwarding the offer would make the exchange wait for a
-     * protocol switch that never comes. Returns true when the offer was removed.
-     */
-    static boolean declineCleartextHttp2(HttpHeaders h) {
-        String upgrade = h.get(HttpHeaderNames.UPGRADE);
-        if (upgrade == null) {
+    static boolean offersCleartextHttp2(RequestHead h) {
+        if (h.upgradeLine < 0) {
             return false;
         }
-        for (String token : upgrade.split(",")) {
+        for (String token : h.value(h.upgradeLine).split(",")) {
             if (!token.strip().equalsIgnoreCase("h2c")) {
                 return false;
             }
         }
-        h.remove(HttpHeaderNames.UPGRADE);
-        h.remove(HTTP2_SETTINGS);
         return true;
     }
 
-    /** Rewrites a response before it goes back to the client. */
-    static void response(HttpResponse res, boolean clientKeepAlive, boolean upgrade) {
-        HttpHeaders h = res.headers();
-        removeHopByHop(h, upgrade);
-        if (upgrade) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-        } else {
-            if (!clientKeepAlive) {
-                h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            }
-            // A body delimited by the backend closing its connection is re-framed as chunked.
-            if (!HttpUtil.isContentLengthSet(res) && !HttpUtil.isTransferEncodingChunked(res)
-                    && res.status().code() >= 200 && res.status().code() != 204 && res.status().code() != 304) {
-                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            }
-        }
-        appendVia(h);
-        res.setProtocolVersion(HttpVersion.HTTP_1_1);
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Names this proxy removes or must look at before forwarding (lower case). */
-    private static final AsciiString[] HOP_BY_HOP = {HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
-            PROXY_CONNECTION, HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION,
-            HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE, HttpHeaderNames.TRANSFER_ENCODING};
-
-    /** One pass over the names: most messages carry no hop-by-hop header, and then nothing is removed. */
-    private static boolean anyHopByHop(HttpHeaders h) {
-        for (var it = h.iteratorCharSequence(); it.hasNext(); ) {
-            CharSequence name = it.next().getKey();
-            for (AsciiString hop : HOP_BY_HOP) {
-                if (name.length() == hop.length() && hop.contentEqualsIgnoreCase(name)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static void removeHopByHop(HttpHeaders h, boolean upgrade) {
-        if (!anyHopByHop(h)) {
-            return;
-        }
-        if (h.contains(HttpHeaderNames.CONNECTION)) {
-            for (String listed : h.getAll(HttpHeaderNames.CONNECTION)) {
-                for (String token : listed.split(",")) {
-                    String name = token.trim();
-                    if (!name.isEmpty() && !(upgrade && name.equalsIgnoreCase("upgrade")) && !framing(name)) {
-                        h.remove(name);
-                    }
-                }
-            }
-            h.remove(HttpHeaderNames.CONNECTION);
-        }
-        h.remove(HttpHeaderNames.KEEP_ALIVE);
-        h.remove(PROXY_CONNECTION);
-        h.remove(HttpHeaderNames.PROXY_AUTHENTICATE);
-        h.remove(HttpHeaderNames.PROXY_AUTHORIZATION);
-        h.remove(HttpHeaderNames.TE);
-        h.remove(HttpHeaderNames.TRAILER);
-        if (!upgrade) {
-            h.remove(HttpHeaderNames.UPGRADE);
-        }
-        if (h.contains(HttpHeaderNames.TRANSFER_ENCODING)
-                && !h.containsValue(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true)) {
-            h.remove(HttpHeaderNames.TRANSFER_ENCODING);
-        }
-    }
+    private static final byte[] STATUS_LINE_START = bytes("HTTP/1.1 ");
+    private static final byte[] CONNECTION_CLOSE = bytes("Connection: close\r\n");
+    private static final byte[] SET_COOKIE = bytes("Set-Cookie: ");
 
     /**
-     * Headers that say where a message ends or where it goes: never removed because {@code Connection}
-     * names them (requests that do are refused, see {@link RequestChecks}).
+     * Writes the head the client gets for a backend's response {@code r} (always HTTP/1.1) into
+     * {@code out}: the status line's code and reason and every kept line as the backend sent them,
+     * without the hop-by-hop lines, then the lines the proxy owns: {@code Connection} (Upgrade when
+     * switching protocols, close when the client's connection ends after this response), framing when
+     * the body must be re-framed as chunked (it was delimited by the backend closing), the sticky
+     * cookie, and {@code Via}.
+     *
+     * @param rechunk   the response has a body without Content-Length or chunked framing: the proxy
+     *                  declares it chunked (and frames it so, unless the response is bodiless)
+     * @param setCookie a {@code Set-Cookie} value to add, or null
      */
-    private static boolean framing(String name) {
-        return name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("transfer-encoding")
-                || name.equalsIgnoreCase("host");
-    }
-
-    private static void appendVia(HttpHeaders h) {
-        String via = h.get(HttpHeaderNames.VIA);
-        h.set(HttpHeaderNames.VIA, via == null ? VIA : via + ", " + VIA);
+    static void writeResponse(ResponseHead r, ByteBuf out, boolean clientKeepAlive, boolean switching,
+                              boolean rechunk, String setCookie) {
+        ByteBuf in = r.bytes();
+        out.writeBytes(STATUS_LINE_START);
+        out.writeBytes(in, r.statusStart, r.statusLineEnd - r.statusStart);
+        int via = -1;
+        if (r.lineCount > 0 && !r.anySpecial) {
+            out.writeBytes(in, r.nameStart(0), r.lineEnd(r.lineCount - 1) - r.nameStart(0));
+        } else {
+            for (int i = 0; i < r.lineCount; i++) {
+                HeaderName name = r.name(i);
+                boolean keep = switch (name) {
+                    case CONNECTION, KEEP_ALIVE, PROXY_CONNECTION, PROXY_AUTHENTICATE, PROXY_AUTHORIZATION, TE,
+                         TRAILER -> false;
+                    case UPGRADE -> switching;
+                    case TRANSFER_ENCODING -> r.chunked;
+                    case CONTENT_LENGTH -> r.contentLength >= 0;
+                    case VIA -> {
+                        via = via < 0 ? i : via;
+                        yield false;
+                    }
+                    default -> r.connectionNames.isEmpty() || !r.listed(i, r.connectionNames);
+                };
+                if (keep) {
+                    out.writeBytes(in, r.nameStart(i), r.lineEnd(i) - r.nameStart(i));
+                }
+            }
+        }
+        if (switching) {
+            out.writeBytes(CONNECTION_UPGRADE);
+        } else if (!clientKeepAlive) {
+            out.writeBytes(CONNECTION_CLOSE);
+        }
+        if (rechunk) {
+            out.writeBytes(CHUNKED);
+        }
+        if (setCookie != null) {
+            out.writeBytes(SET_COOKIE);
+            out.writeCharSequence(setCookie, StandardCharsets.ISO_8859_1);
+            out.writeBytes(CRLF);
+        }
+        out.writeBytes(VIA_LINE);
+        writeValues(out, r, HeaderName.VIA, via);
+        out.writeBytes(VIA_BATON);
+        out.writeBytes(CRLF);
     }
 }

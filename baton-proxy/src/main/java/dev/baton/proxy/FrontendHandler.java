@@ -1,14 +1,9 @@
 package dev.baton.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One client connection on the traffic port. Reads with auto-read off: the next request is read
  * only when the current one is answered, so at most one exchange per connection is in progress;
- * pipelined requests that were already decoded wait in a backlog.
+ * pipelined requests that were already decoded wait in a backlog. What {@link RequestDecoder} passes
+ * on: a {@link RequestHead}, body bytes, {@link RequestDecoder#END}, or {@link Malformed} input.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
@@ -75,27 +71,25 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             backlog.add(msg);
             return;
         }
-        if (msg instanceof HttpRequest req) {
-            if (req.decoderResult().isFailure()) {
-                ReferenceCountUtil.release(msg);
-                reject(req.decoderResult().cause());
-                return;
-            }
+        if (msg instanceof RequestHead head) {
             timers.idleClients.disarm(idle);
-            current = new Exchange(context, this, ctx.channel(), req);
+            current = new Exchange(context, this, ctx.channel(), head);
             current.start();
-        } else if (msg instanceof HttpContent content) {
-            if (content.decoderResult().isFailure()) {
-                content.release();
-                if (current != null) {
-                    current.onClientBadInput(content.decoderResult().cause());
-                } else {
-                    reject(content.decoderResult().cause());
-                }
-            } else if (current != null) {
-                current.onClientContent(content);
+        } else if (msg instanceof ByteBuf body) {
+            if (current != null) {
+                current.onClientContent(body);
             } else {
-                content.release();
+                body.release();
+            }
+        } else if (msg == RequestDecoder.END) {
+            if (current != null) {
+                current.onClientEnd();
+            }
+        } else if (msg instanceof Malformed bad) {
+            if (current != null) {
+                current.onClientBadInput(bad);
+            } else {
+                reject(bad);
             }
         } else {
             ReferenceCountUtil.release(msg);
@@ -131,22 +125,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         encoder.headRequest(head);
     }
 
-    private void reject(Throwable cause) {
+    private void reject(Malformed bad) {
         rejecting = true;
         context.rejected.increment();
-        HttpResponseStatus status;
-        if (cause instanceof TooLongHttpHeaderException) {
-            status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
-        } else if (cause instanceof TooLongHttpLineException) {
-            status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
-        } else if (cause instanceof TooLongFrameException) {
-            status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
-        } else {
-            status = HttpResponseStatus.BAD_REQUEST;
-        }
-        context.clientWarnings.warn("rejected a malformed request from {}: {}", clientIp, cause.toString());
+        context.clientWarnings.warn("rejected a malformed request from {}: {} {}", clientIp, bad.status().code(),
+                bad.getMessage());
         encoder.headRequest(false);
-        ctx.writeAndFlush(Responses.error(status, "malformed request", false)).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(Responses.error(bad.status(), "malformed request", false))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
     /** A request refused by {@link RequestChecks}; logged, at a bounded rate. */

@@ -127,7 +127,7 @@ public record ProxyConfig(
         private Duration pauseLimit = Duration.ZERO;
         private int retryAfterSeconds = 1;
         private Duration drainTimeout = Duration.ofSeconds(30);
-        private int maxIdlePerLoop = 256;
+        private int maxIdlePerLoop = 1024;
         private HealthCheck healthCheck = HealthCheck.defaults();
         private TrustedPeers trustedProxies = TrustedPeers.NONE;
         private InetSocketAddress preview;

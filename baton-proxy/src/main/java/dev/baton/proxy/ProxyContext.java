@@ -8,7 +8,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Duration;
 import java.util.Map;
@@ -45,8 +44,9 @@ final class ProxyContext {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast("http", new HttpClientCodec(4096, 64 * 1024, 16 * 1024));
-                        ch.pipeline().addLast("backend", new BackendHandler());
+                        ResponseDecoder decoder = new ResponseDecoder();
+                        ch.pipeline().addLast("http", decoder);
+                        ch.pipeline().addLast("backend", new BackendHandler(decoder));
                     }
                 });
     }

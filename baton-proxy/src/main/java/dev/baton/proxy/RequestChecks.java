@@ -1,18 +1,12 @@
 package dev.baton.proxy;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * What a strict edge proxy refuses in a request head that the codec accepted (RFC 9110, RFC 9112).
  * A pure function of the head: {@link #check} returns {@code null} for a request that may be
- * forwarded, or the {@link Rejection} to answer with. The codec itself already refuses malformed
- * lines, conflicting lengths and CL+TE; these are the checks it leaves to the application.
+ * forwarded, or the {@link Rejection} to answer with. {@link HeadParser} itself already refuses
+ * malformed lines, conflicting lengths and CL+TE; these are the checks of a well-formed head.
  */
 final class RequestChecks {
 
@@ -23,48 +17,66 @@ final class RequestChecks {
     private RequestChecks() {
     }
 
-    static Rejection check(HttpRequest req) {
-        if (req.protocolVersion().majorVersion() != 1) {
+    static Rejection check(RequestHead req) {
+        if (req.majorVersion != 1) {
             return new Rejection(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
-                    "only HTTP/1.x is accepted here, got " + req.protocolVersion().text());
+                    "only HTTP/1.x is accepted here, got HTTP/" + req.majorVersion + "." + req.minorVersion);
         }
-        if (req.method().equals(HttpMethod.CONNECT)) {
+        if (req.method == RequestHead.Method.CONNECT) {
             return new Rejection(HttpResponseStatus.METHOD_NOT_ALLOWED, "CONNECT is not supported");
         }
-        HttpHeaders h = req.headers();
-        List<String> hosts = h.getAll(HttpHeaderNames.HOST);
-        if (hosts.size() > 1) {
+        if (req.hostCount > 1) {
             return new Rejection(HttpResponseStatus.BAD_REQUEST, "more than one Host header");
         }
-        if (hosts.isEmpty() && req.protocolVersion().minorVersion() >= 1) {
+        if (req.hostCount == 0 && req.minorVersion >= 1) {
             return new Rejection(HttpResponseStatus.BAD_REQUEST, "an HTTP/1.1 request needs a Host header");
         }
-        if (!hosts.isEmpty() && !validHost(hosts.get(0))) {
+        if (req.hostCount == 1 && !validHost(new AsciiView(req.bytes(), req.valueStart(req.hostLine),
+                req.valueEnd(req.hostLine)))) {
             return new Rejection(HttpResponseStatus.BAD_REQUEST, "invalid Host header");
         }
-        for (String listed : h.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String token : listed.split(",")) {
-                String name = token.strip().toLowerCase(Locale.ROOT);
-                if (name.equals("content-length") || name.equals("transfer-encoding") || name.equals("host")) {
-                    // A proxy that removed the named header would change where the message ends (smuggling).
-                    return new Rejection(HttpResponseStatus.BAD_REQUEST, "Connection must not name " + name);
-                }
+        for (int i = 0; i < req.connectionNames.size(); i++) {
+            String name = req.connectionNames.get(i);
+            if (name.equals("content-length") || name.equals("transfer-encoding") || name.equals("host")) {
+                // A proxy that removed the named header would change where the message ends (smuggling).
+                return new Rejection(HttpResponseStatus.BAD_REQUEST, "Connection must not name " + name);
             }
         }
-        List<String> codings = h.getAll(HttpHeaderNames.TRANSFER_ENCODING);
-        if (!codings.isEmpty() && (codings.size() > 1 || !codings.get(0).strip().equalsIgnoreCase("chunked"))) {
+        if (req.transferEncodingCount > 0 && !req.chunked) {
             return new Rejection(HttpResponseStatus.NOT_IMPLEMENTED,
-                    "Transfer-Encoding must be exactly 'chunked', got '" + String.join(", ", codings) + "'");
+                    "Transfer-Encoding must be exactly 'chunked', got '"
+                            + String.join(", ", req.values(HeaderName.TRANSFER_ENCODING)) + "'");
         }
-        List<String> expect = h.getAll(HttpHeaderNames.EXPECT);
-        if (!expect.isEmpty() && (expect.size() > 1 || !expect.get(0).strip().equalsIgnoreCase("100-continue"))) {
+        if (req.expectCount > 0 && !req.expectContinue) {
             return new Rejection(HttpResponseStatus.EXPECTATION_FAILED, "only 'Expect: 100-continue' is supported");
         }
-        String target = req.uri();
-        if (!target.startsWith("/") && !target.equals("*") && RequestTarget.absolute(target) == null) {
+        if (!req.originOrAsteriskForm() && RequestTarget.absolute(req.target()) == null) {
             return new Rejection(HttpResponseStatus.BAD_REQUEST, "request target must be a path or an http(s) URL");
         }
         return null;
+    }
+
+    /** ASCII bytes of a buffer seen as characters, without copying them. */
+    private record AsciiView(io.netty.buffer.ByteBuf buf, int start, int end) implements CharSequence {
+        @Override
+        public int length() {
+            return end - start;
+        }
+
+        @Override
+        public char charAt(int index) {
+            return (char) (buf.getByte(start + index) & 0xff);
+        }
+
+        @Override
+        public CharSequence subSequence(int from, int to) {
+            return new AsciiView(buf, start + from, start + to);
+        }
+
+        @Override
+        public String toString() {
+            return buf.toString(start, end - start, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
     }
 
     /**
@@ -72,15 +84,20 @@ final class RequestChecks {
      * (RFC 3986 §3.2.2): no space, comma, slash, '@' or other character that could make two parties
      * read two different hosts.
      */
-    static boolean validHost(String value) {
-        String v = value.strip();
+    static boolean validHost(CharSequence v) {
         int n = v.length();
         if (n == 0 || n > 255) {
             return false;
         }
         int i = 0;
         if (v.charAt(0) == '[') {
-            int close = v.indexOf(']');
+            int close = -1;
+            for (int k = 1; k < n; k++) {
+                if (v.charAt(k) == ']') {
+                    close = k;
+                    break;
+                }
+            }
             if (close < 2) {
                 return false;
             }

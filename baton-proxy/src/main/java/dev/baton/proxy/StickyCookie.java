@@ -1,8 +1,5 @@
 package dev.baton.proxy;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.DefaultCookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
@@ -17,8 +14,8 @@ final class StickyCookie {
     private StickyCookie() {
     }
 
-    static String read(HttpRequest req) {
-        for (String header : req.headers().getAll(HttpHeaderNames.COOKIE)) {
+    static String read(RequestHead req) {
+        for (String header : req.values(HeaderName.COOKIE)) {
             for (Cookie c : ServerCookieDecoder.LAX.decode(header)) {
                 if (NAME.equals(c.name())) {
                     return c.value();
@@ -28,10 +25,11 @@ final class StickyCookie {
         return null;
     }
 
-    static void set(HttpResponse res, String version) {
+    /** The {@code Set-Cookie} value that keeps a client on {@code version}. */
+    static String header(String version) {
         DefaultCookie c = new DefaultCookie(NAME, version);
         c.setPath("/");
         c.setHttpOnly(true);
-        res.headers().add(HttpHeaderNames.SET_COOKIE, ServerCookieEncoder.LAX.encode(c));
+        return ServerCookieEncoder.LAX.encode(c);
     }
 }

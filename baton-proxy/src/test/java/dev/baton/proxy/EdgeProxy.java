@@ -32,6 +32,13 @@ final class EdgeProxy implements AutoCloseable {
         return b;
     }
 
+    /** A recording backend that gets all the traffic (version v1, the only one). */
+    RecordingBackend onlyBackend(String name) throws IOException {
+        RecordingBackend b = backend(name);
+        proxy.setRouteTable(RouteTable.single("v1", List.of(b.id())));
+        return b;
+    }
+
     /** A keep-alive client connection to the traffic port. */
     Conn connect() throws IOException {
         return connect(proxy.port());
@@ -84,6 +91,16 @@ final class EdgeProxy implements AutoCloseable {
         /** The next response, head and body; an interim 1xx response counts as one. Empty when the connection closed. */
         String response() throws IOException {
             return RawHttp.readResponse(in);
+        }
+
+        /** The head of the next response, without reading any body. */
+        String head() throws IOException {
+            StringBuilder head = new StringBuilder();
+            int c;
+            while (!head.toString().endsWith("\r\n\r\n") && (c = in.read()) != -1) {
+                head.append((char) c);
+            }
+            return head.toString();
         }
 
         @Override

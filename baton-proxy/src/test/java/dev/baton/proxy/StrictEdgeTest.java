@@ -16,8 +16,7 @@ class StrictEdgeTest {
     @BeforeEach
     void setUp() throws Exception {
         edge = new EdgeProxy();
-        backend = edge.backend("b");
-        edge.proxy.setRouteTable(RouteTable.single("v1", List.of(backend.id())));
+        backend = edge.onlyBackend("b");
     }
 
     @AfterEach

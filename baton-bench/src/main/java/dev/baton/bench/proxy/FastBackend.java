@@ -25,13 +25,14 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The benchmark's backend: answers every request with the same 13-byte body, keep-alive, as fast as
- * it can. Runs as its own process ({@link #main}), so it competes for the cores like the proxies do.
+ * it can, once the request's body (if any) has been read. Runs as its own process ({@link #main}), so it competes for the cores like the proxies do.
  */
 final class FastBackend implements AutoCloseable {
 
@@ -79,15 +80,21 @@ final class FastBackend implements AutoCloseable {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
+    /** Answers once the whole request has arrived, so a request body is read before the response goes out. */
     private static final class Answer extends SimpleChannelInboundHandler<HttpObject> {
+        private boolean keepAlive;
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
             if (msg instanceof HttpRequest req) {
+                keepAlive = HttpUtil.isKeepAlive(req);
+            }
+            if (msg instanceof LastHttpContent) {
                 FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                         BODY.duplicate());
                 res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain")
                         .setInt(HttpHeaderNames.CONTENT_LENGTH, BODY.readableBytes());
-                if (HttpUtil.isKeepAlive(req)) {
+                if (keepAlive) {
                     ctx.write(res);
                 } else {
                     ctx.write(res).addListener(ChannelFutureListener.CLOSE);

@@ -11,10 +11,12 @@ import java.util.function.ToDoubleFunction;
 record TargetRuns(String target, List<Round> rounds) {
 
     /**
-     * One wrk run, and the CPU the proxy and the backend used per request during it (microseconds;
-     * the direct target has no proxy: 0).
+     * One wrk run, the CPU the proxy and the backend used per request during it (microseconds; the
+     * direct target has no proxy: 0), and the bytes the proxy's event loops allocated per request
+     * (Baton only; NaN for the others).
      */
-    record Round(Wrk.Result wrk, double proxyCpuMicrosPerRequest, double backendCpuMicrosPerRequest) {
+    record Round(Wrk.Result wrk, double proxyCpuMicrosPerRequest, double backendCpuMicrosPerRequest,
+                 double proxyAllocatedBytesPerRequest) {
     }
 
     TargetRuns(String target) {
@@ -39,6 +41,10 @@ record TargetRuns(String target, List<Round> rounds) {
 
     double medianBackendCpu() {
         return median(Round::backendCpuMicrosPerRequest);
+    }
+
+    double medianAllocated() {
+        return median(Round::proxyAllocatedBytesPerRequest);
     }
 
     long errors() {

@@ -2,6 +2,9 @@ package dev.baton.bench.proxy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,14 +25,35 @@ final class Wrk {
     }
 
     static Result run(int port, int threads, int connections, int seconds) throws IOException, InterruptedException {
-        List<String> cmd = List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--latency",
-                "http://127.0.0.1:" + port + "/");
+        return run(port, threads, connections, seconds, null);
+    }
+
+    /** A run with a wrk Lua script (e.g. {@link #postScript}), or none when {@code script} is null. */
+    static Result run(int port, int threads, int connections, int seconds, Path script)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s",
+                "--latency"));
+        if (script != null) {
+            cmd.addAll(List.of("-s", script.toString()));
+        }
+        cmd.add("http://127.0.0.1:" + port + "/");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new IOException("wrk failed: " + out);
         }
         return parse(out);
+    }
+
+    /** A temporary wrk script that makes every request a POST with a body of {@code bytes} bytes. */
+    static Path postScript(int bytes) throws IOException {
+        Path script = Files.createTempFile("baton-bench-post", ".lua");
+        Files.writeString(script, """
+                wrk.method = "POST"
+                wrk.body = string.rep("b", %d)
+                wrk.headers["Content-Type"] = "application/octet-stream"
+                """.formatted(bytes));
+        return script;
     }
 
     /** The first line of {@code wrk -v}, e.g. {@code wrk debian/4.1.0-3+b2 [epoll]}. */
