@@ -40,7 +40,7 @@ public record ScenarioResult(String name, String strategy, String version, boole
         return new Builder(name);
     }
 
-    /** Gathers the measurements, then {@link #build()} judges them against the invariants of issue 6. */
+    /** Gathers the measurements, then {@link #build()} judges them against the invariants of docs/proof.md. */
     public static final class Builder {
 
         private final String name;

@@ -9,7 +9,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * What a user deploys: the app spec of issue 5, parsed from YAML by {@link #parse(String)}.
+ * What a user deploys: the app spec (docs/rollouts.md), parsed from YAML by {@link #parse(String)}.
  *
  * @param app the app's name (lowercase letters, digits and dashes)
  * @param listen the proxy's public port
