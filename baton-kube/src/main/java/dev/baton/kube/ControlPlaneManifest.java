@@ -10,7 +10,8 @@ import java.util.Map;
  * The control plane's Deployment: {@code baton up} with the spec from its ConfigMap and the instances as pods in the
  * same namespace, under its own ServiceAccount. Its REST API listens on the pod's loopback only: the command line
  * reaches it through a port-forward, so no admin port is exposed. {@code BATON_DATABASE_URL} comes from the database
- * Secret and the tokens from the tokens Secret, mounted where {@code baton up} reads them in its home.
+ * Secret and the tokens from the tokens Secret, mounted where {@code baton up} reads them in its home. It starts no
+ * proxy of its own ({@code --proxy-fleet kubernetes}): the leader pushes its tables to the install's proxy pods.
  */
 final class ControlPlaneManifest {
     static final String COMPONENT = "control-plane";
@@ -28,7 +29,7 @@ final class ControlPlaneManifest {
                 "imagePullPolicy", "IfNotPresent",
                 "command", List.of("baton", "up", SPEC_DIR + "/" + InstallManifests.SPEC_KEY, "--kubernetes",
                         "--namespace", options.namespace(), "--api-port", Integer.toString(InstallOptions.API_PORT),
-                        "--home", HOME),
+                        "--home", HOME, "--proxy-fleet", "kubernetes"),
                 "env", List.of(map("name", "BATON_DATABASE_URL", "valueFrom", map("secretKeyRef",
                         map("name", options.databaseSecret(), "key", KubeOptions.DATABASE_SECRET_KEY)))),
                 "volumeMounts", List.of(

@@ -538,6 +538,11 @@ public final class NodeAgent implements AutoCloseable {
         }
     }
 
+    /** Its Node's name: a pod bound to it ({@code spec.nodeName}) runs here, whichever other agents are up. */
+    public String nodeName() {
+        return node;
+    }
+
     /**
      * Kills every process it runs (as a node that dies would), stops, and deletes its Node, so the scheduler binds
      * nothing more to it.

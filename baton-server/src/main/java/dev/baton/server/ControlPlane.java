@@ -74,7 +74,10 @@ public final class ControlPlane implements AutoCloseable {
     private final JobQueue queue;
     /** Unfenced: for reads. A leader writes through {@link #deployments}' store, fenced by its term. */
     private final JdbcRolloutStore store;
+    /** The proxy process beside this control plane; null with {@link ProxyFleetMode#KUBERNETES}. */
     private final ProxyProcess proxy;
+    /** The install's proxy pods; null with {@link ProxyFleetMode#LOCAL}. */
+    private final InClusterProxies proxyPods;
     private final ProxyTrafficControl traffic;
     private final ServerMetrics metrics;
     private final JobCommands jobCommands;
@@ -92,8 +95,8 @@ public final class ControlPlane implements AutoCloseable {
     private volatile QueuePauses queuePauses;
 
     private ControlPlane(ControlPlaneOptions options, EmbeddedDatabase embedded, DatabaseConfig db, HikariDataSource ds,
-                         JobQueue queue, JdbcRolloutStore store, ProxyProcess proxy, ProxyTrafficControl traffic,
-                         AppSpec spec, HomeLock lock) {
+                         JobQueue queue, JdbcRolloutStore store, ProxyProcess proxy, InClusterProxies proxyPods,
+                         ProxyTrafficControl traffic, AppSpec spec, HomeLock lock) {
         this.options = options;
         this.lock = lock;
         this.embedded = embedded;
@@ -102,6 +105,7 @@ public final class ControlPlane implements AutoCloseable {
         this.queue = queue;
         this.store = store;
         this.proxy = proxy;
+        this.proxyPods = proxyPods;
         this.traffic = traffic;
         this.spec = spec;
         this.metrics = new ServerMetrics(this);
@@ -129,7 +133,8 @@ public final class ControlPlane implements AutoCloseable {
         undo.add("release " + HomeLock.file(home), lock::close);
         try {
             home.apiToken();
-            if (options.spec() != null && !ProxyProcess.runningFor(home)) {
+            boolean localProxy = options.proxyFleet() == ProxyFleetMode.LOCAL;
+            if (localProxy && options.spec() != null && !ProxyProcess.runningFor(home)) {
                 AppSpec given = options.spec().spec();
                 Ports.requireFree("listen", options.listenHost(), given.listen());
                 if (given.strategy() instanceof BlueGreenSpec bg && bg.preview() != null) {
@@ -158,17 +163,31 @@ public final class ControlPlane implements AutoCloseable {
             AppSpec spec = options.spec() != null ? options.spec().spec()
                     : store.latest().map(s -> s.state().spec()).orElseThrow(() -> new IllegalStateException(
                             "no app spec: the first 'baton up' needs one (baton up spec.yaml)"));
-            Integer previewPort = spec.strategy() instanceof BlueGreenSpec bg ? bg.preview() : null;
-            ProxyProcess proxy = ProxyProcess.startOrAdopt(home, options.listenHost(), spec.listen(), previewPort,
-                    spec.web().trustedProxies(), spec.drain().timeout(),
-                    spec.web().readiness());
-            if (!proxy.adopted()) {
-                undo.add("stop the proxy", () -> proxy.stop(Duration.ofSeconds(10)));
+            AppSpec driven = options.kubernetes() == null ? spec : options.kubernetes().apply(spec);
+            ProxyProcess proxy = null;
+            InClusterProxies proxyPods = null;
+            ProxyTrafficControl traffic;
+            if (localProxy) {
+                Integer previewPort = spec.strategy() instanceof BlueGreenSpec bg ? bg.preview() : null;
+                ProxyProcess started = ProxyProcess.startOrAdopt(home, options.listenHost(), spec.listen(), previewPort,
+                        spec.web().trustedProxies(), spec.drain().timeout(),
+                        spec.web().readiness());
+                if (!started.adopted()) {
+                    undo.add("stop the proxy", () -> started.stop(Duration.ofSeconds(10)));
+                }
+                proxy = started;
+                traffic = new ProxyTrafficControl(started.admin(), started.listenHost(), started.previewPort(),
+                        spec.web().pin());
+            } else {
+                // No proxy here: the install's proxy pods, which get tables only from the leader. Their preview
+                // listeners are not driven yet: a preview version is smoke-checked on its pods directly.
+                InClusterProxies pods = InClusterProxies.connect(options.kubernetes(), driven, home);
+                undo.add("stop watching the proxy pods", pods::close);
+                proxyPods = pods;
+                traffic = new ProxyTrafficControl(pods.fleet(), options.listenHost(), null, spec.web().pin());
             }
-            ProxyTrafficControl traffic = new ProxyTrafficControl(proxy.admin(), proxy.listenHost(), proxy.previewPort(),
-                    spec.web().pin());
-            ControlPlane cp = new ControlPlane(options, embedded, db, ds, queue, store, proxy, traffic,
-                    options.kubernetes() == null ? spec : options.kubernetes().apply(spec), lock);
+            ControlPlane cp = new ControlPlane(options, embedded, db, ds, queue, store, proxy, proxyPods, traffic,
+                    driven, lock);
             undo.add("stop the rollouts", () -> cp.stepDown("the start failed"));
             cp.api = new ApiServer(cp, home.apiToken(), options.apiPort()).start();
             undo.add("stop the REST API", cp.api::close);
@@ -193,8 +212,9 @@ public final class ControlPlane implements AutoCloseable {
                 cp.election.start();
                 cp.writeApiFile(); // after the first turn: a client finds a leader already leading, or a standby
             }
-            log.info("control plane up as {}: API on 127.0.0.1:{}, traffic on {}:{}", cp.deployments != null ? "leader"
-                    : "standby", cp.api.port(), options.listenHost(), proxy.trafficPort());
+            log.info("control plane up as {}: API on 127.0.0.1:{}, traffic on {}", cp.deployments != null ? "leader"
+                    : "standby", cp.api.port(), proxyPods == null ? options.listenHost() + ":" + proxy.trafficPort()
+                    : "the proxy pods of namespace " + proxyPods.namespace() + ", port " + proxyPods.trafficPort());
             return cp;
         } catch (RuntimeException e) {
             undo.run(e);
@@ -263,6 +283,9 @@ public final class ControlPlane implements AutoCloseable {
                 spec = d.spec();
                 d.close(Duration.ofSeconds(10));
                 d.drivers().close();
+                if (proxyPods != null) {
+                    proxyPods.forget(); // a standby's fleet holds no table and pushes nothing
+                }
                 log.info("stopped driving ({}); the instances keep running", why);
             }
         }
@@ -351,8 +374,12 @@ public final class ControlPlane implements AutoCloseable {
     public StatusView.Status status() {
         Deployments d = deployments;
         StatusView.Rollout rollout = currentRollout().orElse(null);
-        StatusView.Proxy proxyView = new StatusView.Proxy(proxy.pid(), proxy.trafficPort(), proxy.adminPort(),
-                proxy.previewPort(), proxy.adopted());
+        StatusView.Proxy proxyView = proxyPods == null
+                ? new StatusView.Proxy(proxy.pid(), proxy.trafficPort(), proxy.adminPort(), proxy.previewPort(),
+                        proxy.adopted(), null)
+                : new StatusView.Proxy(0, proxyPods.trafficPort(), proxyPods.adminPort(), null, false,
+                        proxyPods.fleet().states().entrySet().stream().map(e -> new StatusView.ProxyReplica(e.getKey(),
+                                e.getValue().name())).toList());
         List<StatusView.Event> supervisionEvents = rollout == null ? List.of() : recentSupervision(rollout.id());
         if (d == null) {
             // A standby: what the store says, as the leader recorded it.
@@ -504,11 +531,13 @@ public final class ControlPlane implements AutoCloseable {
     }
     public BatonHome home() { return options.home(); }
     java.time.Clock clock() { return options.clock(); }
-    /** The proxy this control plane runs (a standby's carries no routes until it leads). */
+    /** The proxies this control plane drives (a standby's carry no routes of its own until it leads). */
     ProxyTrafficControl traffic() { return traffic; }
     public int apiPort() { return api.port(); }
-    public int trafficPort() { return proxy.trafficPort(); }
-    public long proxyPid() { return proxy.pid(); }
+    /** The port the proxy serves traffic on: the local proxy's, or the one every proxy pod listens on (its pod IP). */
+    public int trafficPort() { return proxyPods == null ? proxy.trafficPort() : proxyPods.trafficPort(); }
+    /** The local proxy's pid; 0 when this control plane drives proxy pods and runs no proxy process. */
+    public long proxyPid() { return proxy == null ? 0 : proxy.pid(); }
     /** What drives while this control plane leads; empty on a standby. */
     Optional<Deployments> deployments() { return Optional.ofNullable(deployments); }
     ServerMetrics metrics() { return metrics; }
@@ -534,6 +563,9 @@ public final class ControlPlane implements AutoCloseable {
         stepDown("the control plane is stopping");
         if (election != null) {
             election.release(); // after driving stopped: a standby takes over at once
+        }
+        if (proxyPods != null) {
+            proxyPods.close(); // the pods keep serving the last table; the next leader drives them
         }
         ds.close();
         log.info("control plane stopped; the proxy and the instances keep running");
@@ -569,7 +601,9 @@ public final class ControlPlane implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        proxy.stop(grace);
+        if (proxy != null) {
+            proxy.stop(grace); // proxy pods belong to the install's Deployment: they stay
+        }
         stopControlPlane();
         if (embedded != null) {
             embedded.close();

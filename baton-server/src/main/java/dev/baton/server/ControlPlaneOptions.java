@@ -16,10 +16,12 @@ import java.time.Clock;
  * @param apiPort the REST API's port on 127.0.0.1; 0 lets the OS choose (see {@code .baton/api.json})
  * @param kubernetes the cluster whose Pods are the instances, or null for local processes
  * @param instancePorts the ports instances may get ({@link PortRange#ANY} unless a firewall wants a range)
+ * @param proxyFleet the proxies to drive: the local proxy process (null means this), or the proxy pods of an install
+ *     on {@code kubernetes} (then no proxy process runs beside the control plane)
  */
 public record ControlPlaneOptions(BatonHome home, SpecFile spec, String initialVersion, DatabaseConfig database,
                                   String listenHost, int apiPort, Clock clock, KubeTarget kubernetes,
-                                  PortRange instancePorts) {
+                                  PortRange instancePorts, ProxyFleetMode proxyFleet) {
     public ControlPlaneOptions {
         if (home == null) {
             throw new IllegalArgumentException("home: required");
@@ -30,12 +32,17 @@ public record ControlPlaneOptions(BatonHome home, SpecFile spec, String initialV
         listenHost = listenHost == null || listenHost.isBlank() ? "127.0.0.1" : listenHost;
         clock = clock == null ? Clock.systemUTC() : clock;
         instancePorts = instancePorts == null ? PortRange.ANY : instancePorts;
+        proxyFleet = proxyFleet == null ? ProxyFleetMode.LOCAL : proxyFleet;
+        if (proxyFleet == ProxyFleetMode.KUBERNETES && kubernetes == null) {
+            throw new IllegalArgumentException("--proxy-fleet kubernetes: only with --kubernetes (the proxy pods are "
+                    + "found in the namespace of the app's pods)");
+        }
     }
 
     /** Defaults for {@code home}: spec given, database from {@code BATON_DATABASE_URL} or embedded. */
     public static ControlPlaneOptions of(BatonHome home, SpecFile spec) {
         return new ControlPlaneOptions(home, spec, null, DatabaseConfig.fromEnvironment(System.getenv()),
-                "127.0.0.1", 0, Clock.systemUTC(), null, PortRange.ANY);
+                "127.0.0.1", 0, Clock.systemUTC(), null, PortRange.ANY, ProxyFleetMode.LOCAL);
     }
 
     /** The version to deploy on a fresh start, if any. */
@@ -46,6 +53,12 @@ public record ControlPlaneOptions(BatonHome home, SpecFile spec, String initialV
     /** The same options with instances as Pods on {@code target}. */
     public ControlPlaneOptions onKubernetes(KubeTarget target) {
         return new ControlPlaneOptions(home, spec, initialVersion, database, listenHost, apiPort, clock, target,
-                instancePorts);
+                instancePorts, proxyFleet);
+    }
+
+    /** The same options driving {@code mode}'s proxies. */
+    public ControlPlaneOptions withProxyFleet(ProxyFleetMode mode) {
+        return new ControlPlaneOptions(home, spec, initialVersion, database, listenHost, apiPort, clock, kubernetes,
+                instancePorts, mode);
     }
 }

@@ -140,6 +140,19 @@ final class ProxyFleet implements AutoCloseable {
         }
     }
 
+    /**
+     * Drops the current table (a control plane that stops leading): the replicas keep what they hold, and the
+     * background round pushes nothing until the next {@link #publish}.
+     */
+    synchronized void forget() {
+        current = null;
+    }
+
+    /** Whether there is a current table to bring the replicas to (none before the first publish or after forget). */
+    boolean holdsTable() {
+        return current != null;
+    }
+
     /** Runs {@code call} on every replica that answers, in parallel; one answering with an error status fails it. */
     <T> List<T> onEach(Function<ProxyAdmin, T> call) {
         List<T> out = new ArrayList<>();
@@ -260,6 +273,9 @@ final class ProxyFleet implements AutoCloseable {
             }
         }
         Current latest = current;
+        if (latest == null) {
+            return; // forgotten meanwhile: this control plane stopped leading
+        }
         push(m, latest.table(), latest.generation());
     }
 

@@ -29,9 +29,12 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private void print(JsonNode s) {
-        o.out().printf("%s: stable %s; traffic: %s; proxy pid %d on port %d%n", s.path("app").asText(),
-                Views.orNone(s.path("stableVersion")), Views.traffic(s), s.path("proxy").path("pid").asLong(),
-                s.path("proxy").path("trafficPort").asInt());
+        JsonNode proxy = s.path("proxy");
+        String proxies = proxy.hasNonNull("replicas") ? proxy.path("replicas").size() + " proxy pod(s) on port "
+                + proxy.path("trafficPort").asInt() + proxyPods(proxy.path("replicas"))
+                : "proxy pid " + proxy.path("pid").asLong() + " on port " + proxy.path("trafficPort").asInt();
+        o.out().printf("%s: stable %s; traffic: %s; %s%n", s.path("app").asText(),
+                Views.orNone(s.path("stableVersion")), Views.traffic(s), proxies);
         JsonNode leader = s.path("leader");
         if (leader.hasNonNull("holder")) { // an election runs (external database): say this control plane's part
             o.out().println(leader.path("role").asText().equals("leader")
@@ -43,5 +46,12 @@ final class StatusCommand implements Callable<Integer> {
         Views.instances(o.out(), s.path("instances"));
         Views.supervision(o.out(), s.path("supervision"));
         s.path("supervisionEvents").forEach(e -> Views.event(o.out(), e));
+    }
+
+    /** " (shop-baton-proxy-a SYNCED, …)", or nothing when there are none. */
+    private static String proxyPods(JsonNode replicas) {
+        java.util.List<String> each = new java.util.ArrayList<>();
+        replicas.forEach(r -> each.add(r.path("id").asText() + " " + r.path("state").asText()));
+        return each.isEmpty() ? "" : " (" + String.join(", ", each) + ")";
     }
 }

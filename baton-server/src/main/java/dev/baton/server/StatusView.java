@@ -39,8 +39,15 @@ public final class StatusView {
         }
     }
 
-    /** The proxy process; {@code previewPort} is null when it has no preview listener. */
-    public record Proxy(long pid, int trafficPort, int adminPort, Integer previewPort, boolean adopted) {}
+    /**
+     * The proxy: the local process, or ({@code replicas} not null, {@code pid} 0) the install's proxy pods, each
+     * serving {@code trafficPort} on its pod IP; {@code previewPort} is null when it has no preview listener.
+     */
+    public record Proxy(long pid, int trafficPort, int adminPort, Integer previewPort, boolean adopted,
+                        List<ProxyReplica> replicas) {}
+
+    /** A proxy pod as the control plane's fleet sees it: {@code state} SYNCING, SYNCED or UNREACHABLE. */
+    public record ProxyReplica(String id, String state) {}
 
     /**
      * A rollout, live when it is in progress; {@code waiting} says what it waits for when only an operator can

@@ -56,6 +56,12 @@ final class UpCommand implements Callable<Integer> {
             + "(e.g. 20000-20999, for a host whose firewall opens only those; default: any free port).")
     String instancePorts;
 
+    @Option(names = "--proxy-fleet", paramLabel = "MODE", defaultValue = "${env:BATON_PROXY_FLEET:-local}",
+            description = "The proxies to drive: local (a proxy process started here, the default) or kubernetes (with "
+                    + "--kubernetes: the proxy pods of 'baton kube install' in the namespace, no proxy here; only the "
+                    + "leader pushes them tables). Default: $BATON_PROXY_FLEET, else local.")
+    String proxyFleet;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -74,6 +80,15 @@ final class UpCommand implements Callable<Integer> {
         }
         BatonHome h = home != null ? new BatonHome(home) : BatonHome.fromEnvironment();
         KubeTarget kube = kubeTarget(spec);
+        ProxyFleetMode fleet;
+        try {
+            fleet = ProxyFleetMode.parse("--proxy-fleet", proxyFleet);
+            if (fleet == ProxyFleetMode.KUBERNETES && kube == null) {
+                throw new IllegalArgumentException("--proxy-fleet kubernetes: only with --kubernetes");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(this.spec.commandLine(), e.getMessage());
+        }
         DatabaseConfig db;
         try {
             db = DatabaseConfig.fromEnvironment(System.getenv());
@@ -81,15 +96,17 @@ final class UpCommand implements Callable<Integer> {
             throw ApiException.badRequest(e.getMessage() + " (in " + DatabaseConfig.URL_ENV + ")");
         }
         ControlPlane cp = ControlPlane.start(new ControlPlaneOptions(h, spec, version, db, listenHost, apiPort,
-                Clock.systemUTC(), kube, ports));
+                Clock.systemUTC(), kube, ports, fleet));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cp.close();
             stopped.countDown();
         }, "baton-up-shutdown"));
         var err = this.spec.commandLine().getErr();
-        err.printf("baton: control plane up. traffic: http://%s:%d  API: 127.0.0.1:%d (token in %s)%n", listenHost,
-                cp.trafficPort(), cp.apiPort(), h.tokenFile());
+        String traffic = fleet == ProxyFleetMode.KUBERNETES ? "the proxy pods, port " + cp.trafficPort()
+                : "http://" + listenHost + ":" + cp.trafficPort();
+        err.printf("baton: control plane up. traffic: %s  API: 127.0.0.1:%d (token in %s)%n", traffic,
+                cp.apiPort(), h.tokenFile());
         err.println("baton: Ctrl-C stops the control plane only; the proxy and instances keep serving. "
                 + "'baton down' stops everything.");
         err.flush();

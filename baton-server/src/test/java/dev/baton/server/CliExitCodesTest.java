@@ -54,6 +54,19 @@ class CliExitCodesTest {
     }
 
     @Test
+    void aProxyFleetOtherThanLocalOrKubernetesOrWithoutKubernetesIsAUsageErrorNamingIt() {
+        int code = run("up", "--proxy-fleet", "cloud", "--home", dir.resolve(".baton").toString());
+
+        assertThat(code).isEqualTo(BatonCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("--proxy-fleet: must be local or kubernetes, got 'cloud'")
+                .doesNotContain("\tat ");
+
+        code = run("up", "--proxy-fleet", "kubernetes", "--home", dir.resolve(".baton").toString());
+        assertThat(code).isEqualTo(BatonCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("--proxy-fleet kubernetes: only with --kubernetes").doesNotContain("\tat ");
+    }
+
+    @Test
     void upOnKubernetesWithASpecWithoutAKubernetesSectionSaysWhatItNeeds() throws Exception {
         Path spec = java.nio.file.Files.writeString(dir.resolve("shop.yaml"), "app: shop\nrun: ./shop --port {port}\n");
 

@@ -3,12 +3,9 @@ package dev.baton.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.baton.kube.InstallManifests;
 import dev.baton.kube.KubeTestCluster;
 import dev.baton.rollout.InstanceAddress;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.readiness.Readiness;
 import java.io.IOException;
@@ -106,16 +103,6 @@ class ProxyFleetOnKubernetesTest {
         String command = "exec " + ProxyProcess.javaBinary() + " -cp " + System.getProperty("java.class.path")
                 + " dev.baton.proxy.ProxyMain --listen $POD_IP:8080 --admin $POD_IP:" + ADMIN_PORT
                 + " --token-file " + token;
-        Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(ns)
-                .withLabels(InstallManifests.proxyLabels("shop")).endMetadata()
-                .withNewSpec().withRestartPolicy("Never").withTerminationGracePeriodSeconds(5L)
-                .addNewContainer().withName("proxy").withImage("baton:0.1.0").withCommand("sh", "-c", command)
-                .addNewEnv().withName("POD_IP").withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP")
-                .endFieldRef().endValueFrom().endEnv()
-                .addNewPort().withName("admin").withContainerPort(ADMIN_PORT).endPort()
-                .withNewReadinessProbe().withNewHttpGet().withPath("/ready").withPort(new IntOrString("admin"))
-                .endHttpGet().withPeriodSeconds(1).endReadinessProbe()
-                .endContainer().endSpec().build();
-        k8s.pods().inNamespace(ns).resource(pod).create();
+        ProxyPods.create(k8s, ns, "shop", name, null, ADMIN_PORT, command);
     }
 }

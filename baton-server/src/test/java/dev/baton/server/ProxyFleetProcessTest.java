@@ -129,6 +129,28 @@ class ProxyFleetProcessTest {
         assertThat(traffic.awaitIdle(v1, Duration.ofSeconds(10))).isTrue();
     }
 
+    @Test
+    void aFleetThatForgotItsTableAsAStandbyDoesPushesNothingToAReplicaThatRestartsEmpty() throws Exception {
+        InstanceAddress v1 = backend("v1");
+        ports.put("a", new int[] {freePort(), freePort()});
+        startProxy("a");
+        ProxyTrafficControl traffic = fleet();
+        traffic.setRoutes(Map.of("v1", List.of(v1)));
+        traffic.setWeights(Map.of("v1", 100));
+        assertThat(fleet.holdsTable()).isTrue();
+
+        fleet.forget(); // the control plane stepped down
+        proxies.get("a").destroyForcibly().waitFor();
+        startProxy("a");
+        fleet.syncOnce();
+        fleet.syncOnce();
+
+        assertThat(fleet.holdsTable()).isFalse();
+        assertThat(status(ports.get("a")[1], "/ready")).as("no table pushed: not ready").isEqualTo(503);
+        traffic.setWeights(Map.of("v1", 100)); // leading again: the next publish reaches it
+        assertThat(weightsOn("a")).isEqualTo(Map.of("v1", 100));
+    }
+
     private ProxyTrafficControl fleet() {
         List<ProxyReplicas.Replica> replicas = new ArrayList<>();
         ports.forEach((id, p) -> replicas.add(new ProxyReplicas.Replica(id, "127.0.0.1", p[1])));
