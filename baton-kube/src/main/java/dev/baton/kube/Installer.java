@@ -88,7 +88,8 @@ public final class Installer {
 
     /**
      * Whether only bookkeeping changed: a server may bump the resource version of an apply that changes nothing but
-     * the managed fields (1.20 does, on the first apply of an object it created without one).
+     * the managed fields (1.20 does, on the first apply of an object it created without one), and a controller may
+     * write an object's status between the read and the apply (the Deployment controller does, while pods start).
      */
     private static boolean sameContent(KubernetesClient client, HasMetadata before, HasMetadata after) {
         if (Objects.equals(before.getMetadata().getResourceVersion(), after.getMetadata().getResourceVersion())) {
@@ -105,6 +106,7 @@ public final class Installer {
         Map<String, Object> meta = (Map<String, Object>) map.get("metadata");
         meta.remove("managedFields");
         meta.remove("resourceVersion");
+        map.remove("status");
         return map;
     }
 }

@@ -35,6 +35,8 @@ class ProxyFleetOnKubernetesTest {
     private static final int ADMIN_PORT = 9901;
     private final KubernetesClient k8s = KubeTestCluster.client();
     private String ns;
+    /** This JVM's node agent: the proxy pods are bound to it, since another agent on the cluster may stop while they run. */
+    private String node;
     private ProxyFleet fleet;
 
     @TempDir
@@ -52,7 +54,7 @@ class ProxyFleetOnKubernetesTest {
 
     @Test
     void proxyPodsFoundByLabelAreReadyOnlyOnceTheFleetPushedThemTheCurrentTable() throws Exception {
-        KubeTestCluster.agent(dir.resolve("pods"));
+        node = KubeTestCluster.agent(dir.resolve("pods")).nodeName();
         ns = KubeTestCluster.namespace();
         Path token = Files.writeString(dir.resolve("token"), TOKEN + "\n");
         createProxyPod("shop-baton-proxy-a", token);
@@ -103,6 +105,6 @@ class ProxyFleetOnKubernetesTest {
         String command = "exec " + ProxyProcess.javaBinary() + " -cp " + System.getProperty("java.class.path")
                 + " dev.baton.proxy.ProxyMain --listen $POD_IP:8080 --admin $POD_IP:" + ADMIN_PORT
                 + " --token-file " + token;
-        ProxyPods.create(k8s, ns, "shop", name, null, ADMIN_PORT, command);
+        ProxyPods.create(k8s, ns, "shop", name, node, ADMIN_PORT, command);
     }
 }
