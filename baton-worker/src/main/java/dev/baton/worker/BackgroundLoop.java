@@ -61,10 +61,15 @@ final class BackgroundLoop implements AutoCloseable {
         return closed.getCount() == 0;
     }
 
-    /** Stops after the current iteration, waiting for it at most {@code timeout}. */
-    void close(Duration timeout) {
+    /** Asks the loop to stop after its current iteration, and returns at once. */
+    void stop() {
         closed.countDown();
         wakeUp.run();
+    }
+
+    /** Stops after the current iteration, waiting for it at most {@code timeout}. */
+    void close(Duration timeout) {
+        stop();
         if (thread.isAlive() && Thread.currentThread() != thread) {
             try {
                 thread.join(timeout);

@@ -6,12 +6,15 @@ import dev.baton.queue.JobQueue;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One pass of the claim loop: take the free slots, claim at most that many jobs of our kinds, start
  * them, then wait for a notification, a freed slot or the poll interval.
  */
 final class ClaimLoop implements BackgroundLoop.Body {
+    private static final Logger log = LoggerFactory.getLogger(ClaimLoop.class);
 
     private final JobQueue queue;
     private final JobRunner runner;
@@ -76,6 +79,13 @@ final class ClaimLoop implements BackgroundLoop.Body {
             throw e;
         }
         database.reachable();
+        if (!claiming.getAsBoolean()) {
+            // The worker began to stop while this claim waited on the database: the stop sequence no longer
+            // watches for new jobs, so they go straight back, their attempt not counted.
+            inFlight.unreserve(free);
+            handBack(jobs);
+            return;
+        }
         inFlight.unreserve(free - jobs.size());
         for (Job job : jobs) {
             runner.launch(job);
@@ -83,6 +93,17 @@ final class ClaimLoop implements BackgroundLoop.Body {
         backlog = jobs.size() == limit;
         if (!backlog) {
             wake.await(config.pollInterval());
+        }
+    }
+
+    private void handBack(List<Job> jobs) {
+        for (Job job : jobs) {
+            try {
+                queue.release(job);
+            } catch (RuntimeException e) {
+                log.warn("job {} claimed as the worker stopped could not be handed back ({}); its lease will expire",
+                        job.id(), Failures.summary(e));
+            }
         }
     }
 }

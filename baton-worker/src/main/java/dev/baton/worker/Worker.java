@@ -38,6 +38,8 @@ public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     /** At least this long, even past the hard deadline, for pending completions to be written at a stop. */
     private static final Duration SETTLE_GRACE = Duration.ofSeconds(1);
+    /** At most this long, from the start of a stop, for the job listener to close (it may be reconnecting). */
+    private static final Duration LISTENER_CLOSE = Duration.ofMillis(500);
 
     private final WorkerConfig config;
     private final Map<String, JobHandler> handlers;
@@ -240,9 +242,16 @@ public final class Worker implements AutoCloseable {
         log.info("worker {} stopping (readiness 503, no claims): {} job(s) get {} to finish, then {} until "
                 + "released", config.id(), inFlight.size(), soft, hard);
         removeHook();
-        claiming.close(soft.plus(hard));
-        closeQuietly(listener);
-        rescue.close(Duration.ofSeconds(1));
+        // Nothing waits here: with PostgreSQL away a claim or a rescue may be stuck in a database call for the
+        // pool's connection timeout, and waiting for it would eat the jobs' soft deadline.
+        claiming.stop();
+        rescue.stop();
+        long listenerBy = start + Math.min(soft.plus(hard).toNanos(), LISTENER_CLOSE.toNanos());
+        try {
+            Bounded.within("close the job listener", listenerBy, () -> closeQuietly(listener));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         StopSequence.Report report;
         try {
             report = new StopSequence(inFlight, runner).drain(start, soft, hard);
@@ -259,6 +268,8 @@ public final class Worker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        claiming.close(until(finishBy));
+        rescue.close(until(finishBy));
         settling.close(until(finishBy));
         runner.giveUp();
         heartbeat.close(until(finishBy));

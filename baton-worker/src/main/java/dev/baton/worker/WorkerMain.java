@@ -26,6 +26,7 @@ public final class WorkerMain {
     }
 
     private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
+    private static final Duration POOL_CLOSE = Duration.ofSeconds(1);
 
     private WorkerMain() {}
 
@@ -54,7 +55,7 @@ public final class WorkerMain {
             // One hook, so the pool closes only after the worker has released its jobs.
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("baton-worker-sigterm").unstarted(() -> {
                 worker.stop();
-                pool.close();
+                closePool(pool);
             }));
             worker.start();
         } catch (RuntimeException e) {
@@ -83,6 +84,19 @@ public final class WorkerMain {
             return (HandlerProvider) type.getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException e) {
             throw new IllegalArgumentException("handlers: cannot create " + className + " (" + e + ")", e);
+        }
+    }
+
+    /**
+     * Closes the pool, but for one second at most: with PostgreSQL away, closing waits for the connections still
+     * being attempted, and the process must end within its stop deadlines (its jobs are already released or left to
+     * their leases).
+     */
+    private static void closePool(HikariDataSource pool) {
+        try {
+            Bounded.within("close the database pool", System.nanoTime() + POOL_CLOSE.toNanos(), pool::close);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
