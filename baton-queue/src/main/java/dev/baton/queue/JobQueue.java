@@ -166,7 +166,15 @@ public final class JobQueue {
      * {@code since} become runnable now, and the attempts that version burned are given back.
      */
     public int retryFailedBy(String version, Instant since) {
-        return maintenance.retryFailedBy(version, since);
+        return maintenance.retryFailedBy(version, since, WriteFence.NONE);
+    }
+
+    /**
+     * {@link #retryFailedBy(String, Instant)} for a control plane: nothing is retried unless {@code fence} still
+     * holds (a deposed leader's retry throws {@link NotLeaderException}).
+     */
+    public int retryFailedBy(String version, Instant since, WriteFence fence) {
+        return maintenance.retryFailedBy(version, since, fence);
     }
 
     /** Deletes completed jobs finished longer than the configured retention ago; returns how many. */

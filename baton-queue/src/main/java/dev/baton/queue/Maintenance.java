@@ -54,9 +54,10 @@ final class Maintenance {
 
     /**
      * Jobs that {@code version} failed (waiting for a retry) or discarded since {@code since} run again
-     * now, and the attempts that version burned are given back: its failures were its own fault.
+     * now, and the attempts that version burned are given back: its failures were its own fault. The update runs
+     * after {@code fence}'s check, in its transaction.
      */
-    int retryFailedBy(String version, Instant since) {
+    int retryFailedBy(String version, Instant since, WriteFence fence) {
         if (version == null || version.isBlank()) {
             throw new IllegalArgumentException("version: must not be empty");
         }
@@ -64,7 +65,8 @@ final class Maintenance {
             throw new IllegalArgumentException("since: must not be null");
         }
         OffsetDateTime now = time.now();
-        return Sql.auto(ds, "retry jobs failed by " + version, c -> {
+        return Sql.inTransaction(ds, "retry jobs failed by " + version, c -> {
+            fence.check(c);
             try (PreparedStatement ps = c.prepareStatement("UPDATE baton_jobs j SET state = 'AVAILABLE', "
                     + "run_at = " + QueueTime.NOW + ", finished_at = NULL, attempt = greatest(0, j.attempt - f.burned) "
                     + "FROM (SELECT b.id, count(*) AS burned FROM baton_jobs b, jsonb_array_elements(b.errors) e "

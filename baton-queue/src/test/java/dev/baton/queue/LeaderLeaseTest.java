@@ -67,6 +67,24 @@ class LeaderLeaseTest extends QueueTestSupport {
     }
 
     @Test
+    void aDeposedLeaderCannotRetryTheJobsACanaryFailedWhileTheNewLeaderCan() {
+        LeaderLease lease = new LeaderLease(ds, election, SHORT);
+        LeaderTerm a = lease.acquire("a").orElseThrow();
+        String kind = "canary-" + election;
+        long id = queue.enqueue(JobRequest.of(kind, "{}")).id();
+        java.time.Instant since = clock.instant();
+        queue.fail(queue.claim(new ClaimRequest("canary", "v2", java.util.Set.of(kind), java.util.Set.of(), 1))
+                .getFirst(), "canary bug");
+        LeaderTerm b = await().atMost(Duration.ofSeconds(10)).until(() -> lease.acquire("b"), Optional::isPresent)
+                .orElseThrow();
+
+        assertThatThrownBy(() -> queue.retryFailedBy("v2", since, a)).isInstanceOf(NotLeaderException.class);
+        assertThat(queue.find(id).orElseThrow().attempt()).as("the deposed leader's retry changed nothing").isEqualTo(1);
+        assertThat(queue.retryFailedBy("v2", since, b)).as("the leader's retry").isEqualTo(1);
+        assertThat(queue.find(id).orElseThrow().attempt()).isZero();
+    }
+
+    @Test
     void theFencedWriteOfATermHoldsTheTermUntilItCommits() throws Exception {
         LeaderLease lease = new LeaderLease(ds, election, SHORT);
         LeaderTerm a = lease.acquire("a").orElseThrow();

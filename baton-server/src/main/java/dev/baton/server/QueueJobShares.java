@@ -19,11 +19,13 @@ import java.util.TreeMap;
 final class QueueJobShares implements JobShares {
     private final JobQueue queue;
     private final JobRouting routing;
+    private final WriteFence fence;
 
-    /** @param fence what every routing write checks first (the leader's term) */
+    /** @param fence what every routing write and retry checks first (the leader's term) */
     QueueJobShares(JobQueue queue, WriteFence fence) {
         this.queue = queue;
         this.routing = queue.routing(fence);
+        this.fence = fence;
     }
 
     @Override
@@ -38,7 +40,7 @@ final class QueueJobShares implements JobShares {
 
     @Override
     public int retryFailedBy(String version, Instant since) {
-        return queue.retryFailedBy(version, since);
+        return queue.retryFailedBy(version, since, fence);
     }
 
     @Override
