@@ -40,6 +40,7 @@ final class AdminApi {
     }
 
     private final BatonProxy proxy;
+    private final SteeringTerm steering = new SteeringTerm();
 
     AdminApi(BatonProxy proxy) {
         this.proxy = proxy;
@@ -69,6 +70,7 @@ final class AdminApi {
                 state.put("backends", proxy.backends());
                 state.put("metrics", proxy.metrics());
                 state.put("pinnedMetrics", proxy.pinnedMetrics());
+                state.put("term", steering.highest());
                 return done(Reply.json(HttpResponseStatus.OK, state));
             }
             if (method.equals(HttpMethod.GET) && path.equals("/v1/metrics")) {
@@ -80,13 +82,15 @@ final class AdminApi {
                 }
                 if (method.equals(HttpMethod.PUT)) {
                     RouteTable table = JSON.readValue(requireBody(body), RouteTable.class);
-                    proxy.setRouteTable(table);
-                    return done(Reply.json(HttpResponseStatus.OK, proxy.routeTable()));
+                    return done(steered(q, () -> {
+                        proxy.setRouteTable(table);
+                        return Reply.json(HttpResponseStatus.OK, proxy.routeTable());
+                    }));
                 }
             }
             if (path.equals("/v1/weights") && method.equals(HttpMethod.PUT)) {
                 Map<String, Integer> weights = JSON.readValue(requireBody(body), new TypeReference<>() { });
-                return done(Reply.json(HttpResponseStatus.OK, proxy.setWeights(weights)));
+                return done(steered(q, () -> Reply.json(HttpResponseStatus.OK, proxy.setWeights(weights))));
             }
             if (parts.size() >= 3 && parts.get(0).equals("v1") && parts.get(1).equals("backends")) {
                 return backend(method, parts, q, body);
@@ -96,6 +100,8 @@ final class AdminApi {
             return done(Reply.error(HttpResponseStatus.BAD_REQUEST, jsonMessage(e)));
         } catch (IllegalArgumentException e) {
             return done(Reply.error(HttpResponseStatus.BAD_REQUEST, e.getMessage()));
+        } catch (SteeringTerm.StaleTermException e) {
+            return done(Reply.error(HttpResponseStatus.CONFLICT, e.getMessage()));
         } catch (UncheckedIOException e) {
             return done(Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, e.getMessage()));
         }
@@ -119,8 +125,11 @@ final class AdminApi {
             if (timeoutMs <= 0 || timeoutMs > 3_600_000) {
                 throw new IllegalArgumentException("timeoutMs: must be between 1 and 3600000, was " + timeoutMs);
             }
-            proxy.drain(id, Duration.ofMillis(timeoutMs));
-            return done(Reply.json(HttpResponseStatus.ACCEPTED, proxy.backend(id).orElseThrow()));
+            long drainMs = timeoutMs;
+            return done(steered(q, () -> {
+                proxy.drain(id, Duration.ofMillis(drainMs));
+                return Reply.json(HttpResponseStatus.ACCEPTED, proxy.backend(id).orElseThrow());
+            }));
         }
         if (parts.size() == 4 && parts.get(3).equals("idle") && method.equals(HttpMethod.GET)) {
             long waitMs = 0;
@@ -141,6 +150,21 @@ final class AdminApi {
             return idle.thenApply(i -> Reply.json(HttpResponseStatus.OK, proxy.backend(id).orElseThrow()));
         }
         return done(Reply.error(HttpResponseStatus.NOT_FOUND, "no endpoint " + method + " " + q.path()));
+    }
+
+    /**
+     * Runs a steering call if its {@code term} (when it has one) is not older than the newest seen; the check and the
+     * change happen under the proxy's lock, so a stale call cannot land between a newer call's check and its change.
+     */
+    private Reply steered(QueryStringDecoder q, java.util.function.Supplier<Reply> change) {
+        List<String> t = q.parameters().get("term");
+        Long term = SteeringTerm.parse(t == null ? null : t.getFirst());
+        synchronized (proxy) {
+            if (term != null) {
+                steering.admit(term);
+            }
+            return change.get();
+        }
     }
 
     /** Body of {@code POST /v1/backends/{id}/drain}. */

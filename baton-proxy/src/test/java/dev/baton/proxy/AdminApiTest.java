@@ -65,6 +65,24 @@ class AdminApiTest {
     }
 
     @Test
+    void aCallFromAnOlderLeaderTermIsRefusedWholeOnceANewerTermSteersTheProxy() throws Exception {
+        assertThat(call("PUT", "/v1/routes?term=7", table(100, 0)).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> stale = call("PUT", "/v1/routes?term=6", table(0, 100));
+        assertThat(stale.statusCode()).isEqualTo(409);
+        assertThat(stale.body()).contains("term: 6 is older than term 7");
+        assertThat(call("PUT", "/v1/weights?term=6", "{\"v1\":0,\"v2\":100}").statusCode()).isEqualTo(409);
+        assertThat(call("POST", "/v1/backends/" + blue.id() + "/drain?term=6", null).statusCode()).isEqualTo(409);
+        assertThat(f.proxy.routeTable().versions().getFirst().weight()).as("unchanged by the stale calls").isEqualTo(100);
+        assertThat(f.proxy.backend(blue.id()).orElseThrow().state()).isNotEqualTo(BackendState.DRAINING);
+
+        assertThat(call("PUT", "/v1/weights?term=8", "{\"v1\":0,\"v2\":100}").statusCode()).isEqualTo(200);
+        assertThat(call("PUT", "/v1/routes", table(50, 50)).statusCode()).as("no term: not checked").isEqualTo(200);
+        assertThat(AdminApi.JSON.readTree(call("GET", "/v1/state", null).body()).path("term").asLong()).isEqualTo(8);
+        assertThat(call("PUT", "/v1/routes?term=x", table(100, 0)).body()).contains("term: must be a positive");
+    }
+
+    @Test
     void setsTheRouteTableThenWeightsAndTrafficFollows() throws Exception {
         assertThat(call("PUT", "/v1/routes", table(100, 0)).statusCode()).isEqualTo(200);
         f.awaitState(blue.id(), BackendState.READY);

@@ -254,6 +254,9 @@ public final class ControlPlane implements AutoCloseable {
                 return; // a takeover decided just before the control plane began to stop
             }
             WriteFence fence = term == null ? WriteFence.NONE : election.fence(term);
+            if (proxyPods != null && term != null) {
+                proxyPods.fleet().steerUnder(term.term());
+            }
             AppSpec s = spec;
             InstanceDrivers drivers = options.kubernetes() == null
                     ? new LocalInstanceDrivers(s, options.home(), db, options.clock(), options.instancePorts())

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * The proxy's admin API over HTTP ({@code docs/proxy.md}), as the control plane uses it. Every call carries
@@ -19,6 +20,7 @@ final class ProxyAdmin {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String base;
     private final String token;
+    private final LongSupplier term;
 
     ProxyAdmin(int adminPort, String token) {
         this("127.0.0.1", adminPort, token);
@@ -26,8 +28,21 @@ final class ProxyAdmin {
 
     /** The admin API of a proxy at {@code host} (a proxy replica's pod IP, say). */
     ProxyAdmin(String host, int adminPort, String token) {
-        this.base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + adminPort;
+        this("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + adminPort, token, () -> 0);
+    }
+
+    private ProxyAdmin(String base, String token, LongSupplier term) {
+        this.base = base;
         this.token = token;
+        this.term = term;
+    }
+
+    /**
+     * The same proxy, steered under a leader's term: each table and drain carries {@code term}'s value when it is
+     * positive ({@code ?term=N}), and the proxy refuses one older than a term it has already seen (409).
+     */
+    ProxyAdmin steeredUnder(LongSupplier term) {
+        return new ProxyAdmin(base, token, term);
     }
 
     /** The live route table. */
@@ -37,7 +52,7 @@ final class ProxyAdmin {
 
     /** Makes {@code tableJson} live; returns the table as the proxy now holds it. */
     JsonNode putRoutesAndRead(String tableJson) {
-        return call(request("/v1/routes", CALL_TIMEOUT).PUT(HttpRequest.BodyPublishers.ofString(tableJson)).build());
+        return call(request("/v1/routes" + termQuery("?"), CALL_TIMEOUT).PUT(HttpRequest.BodyPublishers.ofString(tableJson)).build());
     }
 
     /** Thrown when the proxy answers with an error status, or cannot be reached. */
@@ -70,7 +85,7 @@ final class ProxyAdmin {
 
     void drain(String backendId, Duration timeout) {
         String body = "{\"timeoutMs\":" + Math.max(1, timeout.toMillis()) + "}";
-        call(request("/v1/backends/" + enc(backendId) + "/drain", CALL_TIMEOUT)
+        call(request("/v1/backends/" + enc(backendId) + "/drain" + termQuery("?"), CALL_TIMEOUT)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
@@ -112,6 +127,12 @@ final class ProxyAdmin {
     private HttpRequest.Builder request(String path, Duration timeout) {
         return HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
+    }
+
+    /** {@code term=N} after {@code sep} when steering under a term, else nothing. */
+    private String termQuery(String sep) {
+        long t = term.getAsLong();
+        return t > 0 ? sep + "term=" + t : "";
     }
 
     private static String enc(String s) {

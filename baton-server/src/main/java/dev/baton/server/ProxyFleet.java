@@ -57,6 +57,8 @@ final class ProxyFleet implements AutoCloseable {
     private record Current(String table, long generation) {}
 
     private volatile Current current;
+    /** The leader term this fleet steers under; 0 for none (no election). */
+    private volatile long term;
     private long published;
     private Thread loop;
 
@@ -148,6 +150,14 @@ final class ProxyFleet implements AutoCloseable {
         current = null;
     }
 
+    /**
+     * From now on every table and drain carries {@code leaderTerm}: a replica that has seen a newer leader refuses
+     * them (409), so a push of a deposed leader already under way cannot land after the next leader's first.
+     */
+    void steerUnder(long leaderTerm) {
+        this.term = leaderTerm;
+    }
+
     /** Whether there is a current table to bring the replicas to (none before the first publish or after forget). */
     boolean holdsTable() {
         return current != null;
@@ -223,7 +233,7 @@ final class ProxyFleet implements AutoCloseable {
         for (ProxyReplicas.Replica r : now) {
             ids.add(r.id());
             Member m = members.compute(r.id(), (id, old) -> old != null && old.replica.equals(r) ? old
-                    : new Member(r, connect.apply(r)));
+                    : new Member(r, connect.apply(r).steeredUnder(() -> term)));
             out.add(m);
         }
         members.keySet().removeIf(id -> !ids.contains(id));

@@ -1,6 +1,7 @@
 package dev.baton.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -149,6 +150,35 @@ class ProxyFleetProcessTest {
         assertThat(status(ports.get("a")[1], "/ready")).as("no table pushed: not ready").isEqualTo(503);
         traffic.setWeights(Map.of("v1", 100)); // leading again: the next publish reaches it
         assertThat(weightsOn("a")).isEqualTo(Map.of("v1", 100));
+    }
+
+    @Test
+    void aDeposedLeadersPushThatLandsAfterTheNewLeadersFirstIsRefusedByEveryReplica() throws Exception {
+        InstanceAddress v1 = backend("v1");
+        InstanceAddress v2 = backend("v2");
+        for (String id : List.of("a", "b")) {
+            ports.put(id, new int[] {freePort(), freePort()});
+            startProxy(id);
+        }
+        ProxyTrafficControl deposed = fleet();
+        ProxyFleet deposedFleet = fleet;
+        deposedFleet.steerUnder(3);
+        deposed.setRoutes(Map.of("v1", List.of(v1), "v2", List.of(v2)));
+        deposed.setWeights(Map.of("v1", 100, "v2", 0));
+        ProxyTrafficControl leader = fleet();
+        fleet.steerUnder(4);
+        leader.setRoutes(Map.of("v1", List.of(v1), "v2", List.of(v2)));
+        leader.setWeights(Map.of("v1", 0, "v2", 100));
+
+        assertThatThrownBy(() -> deposed.setWeights(Map.of("v1", 100, "v2", 0)))
+                .hasMessageContaining("409").hasMessageContaining("older than term 4");
+        assertThatThrownBy(() -> deposed.drain(v2)).hasMessageContaining("409");
+        deposedFleet.close();
+
+        for (String id : List.of("a", "b")) {
+            assertThat(weightsOn(id)).as(id + " keeps the new leader's table").isEqualTo(Map.of("v1", 0, "v2", 100));
+            assertThat(get(ports.get(id)[0], "/").body()).isEqualTo("hello from v2");
+        }
     }
 
     private ProxyTrafficControl fleet() {
