@@ -103,6 +103,12 @@ public final class RolloutEngine {
     /**
      * Resumes a stored rollout after a controller restart: adopts the instances that still run, marks the
      * others FAILED (the strategy replaces them), re-publishes routes and weights, then {@link #run}s.
+     *
+     * <p>The time since the rollout was last recorded counts as held, as a pause does: the progress and step clocks
+     * move forward by it. Nobody watched the instances meanwhile, so the absence is no evidence against the new
+     * version — without this a controller away longer than the progress deadline rolled back, at its first decision
+     * and before probing them, instances that had become ready while it was away. The cost: a version that never
+     * becomes ready gets at most that much longer before it is rolled back.
      */
     public RolloutState resume(RolloutState stored) throws InterruptedException {
         List<InstanceView> views = new ArrayList<>();
@@ -111,9 +117,19 @@ public final class RolloutEngine {
             views.add(adopted.isPresent() ? v : v.with(InstanceState.FAILED, clock.instant()));
         }
         views.addAll(unrecorded(stored));
-        RolloutState s = stored.toBuilder().instances(views).build();
+        Instant now = clock.instant();
+        Duration away = stored.now() == null || now.isBefore(stored.now()) ? Duration.ZERO
+                : Duration.between(stored.now(), now);
+        RolloutState.Builder b = stored.toBuilder().instances(views).now(now);
+        if (stored.progressAt() != null) {
+            b.progressAt(stored.progressAt().plus(away));
+        }
+        if (stored.stepSince() != null) {
+            b.stepSince(stored.stepSince().plus(away));
+        }
+        RolloutState s = b.build();
         event(s, RolloutEvent.Kind.COMMAND, "resume", "adopted " + views.stream().filter(v -> v.state().live()).count()
-                + " of " + views.size() + " instances");
+                + " of " + views.size() + " instances; " + Durations.format(away) + " unrecorded counts as held");
         syncRoutes(s);
         if (!s.weights().isEmpty()) {
             ports.traffic().setWeights(s.weights());

@@ -220,6 +220,29 @@ class RolloutEngineTest {
     }
 
     @Test
+    void aRolloutResumedAfterItsControllerWasAwayLongerThanTheProgressDeadlineIsNotRolledBackForTheAbsence()
+            throws Exception {
+        AppSpec spec = AppSpec.parse("""
+                app: shop
+                run: x {port}
+                instances: 2
+                progress_deadline: 1m
+                strategy: { type: canary, steps: [ {weight: 50, pause: 30s}, {weight: 100} ] }
+                """);
+        RolloutState s = RolloutState.start("r1", spec, "v1", "v2", f.running("v1", 2), f.clock.instant());
+        Instance canary = f.driver.start("v2");
+        s = f.store.save(s.toBuilder().instances(List.of(s.instances().get(0), s.instances().get(1),
+                new InstanceView(canary, InstanceState.STARTING, f.clock.instant()))).build());
+        f.clock.advance(Duration.ofMinutes(10)); // the control plane was down; the canary became ready meanwhile
+        f.driver.probesUntilReady = 1;
+
+        RolloutState end = engine(spec).resume(f.store.load("r1").orElseThrow());
+
+        assertThat(end.phase()).as(end.reason()).isEqualTo(RolloutPhase.SUCCEEDED);
+        assertThat(f.journal).contains("weights {v1=50, v2=50}");
+    }
+
+    @Test
     void abortDuringBlueGreenScaleDownDelayIsOneWeightChangeBack() throws Exception {
         AppSpec spec = AppSpec.parse("app: shop\nrun: x {port}\ninstances: 2\nstrategy: { type: blue-green, scale_down_delay: 5m }\n");
         RolloutEngine[] engine = new RolloutEngine[1];
