@@ -20,6 +20,14 @@ final class HeadParser {
 
     /** Parses the head that fills {@code buf} from its reader index to its writer index (ending with CRLF CRLF). */
     static RequestHead parse(ByteBuf buf, int maxLine, int maxHeader) throws Malformed {
+        return parse(buf, maxLine, maxHeader, null);
+    }
+
+    /**
+     * As {@link #parse(ByteBuf, int, int)}, filling {@code reuse} (a head its taker has released, or null for a
+     * new one).
+     */
+    static RequestHead parse(ByteBuf buf, int maxLine, int maxHeader, RequestHead reuse) throws Malformed {
         int p = buf.readerIndex();
         int end = buf.writerIndex();
         // request line: method SP target SP HTTP/x.y CRLF
@@ -62,7 +70,7 @@ final class HeadParser {
             throw new Malformed(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "header section too large");
         }
 
-        int[] lines = new int[MessageHead.STRIDE * lineCount(buf, headerStart, end)];
+        int[] lines = MessageHead.spans(reuse, MessageHead.STRIDE * lineCount(buf, headerStart, end));
         int count = 0;
         int hostLine = -1;
         int hostCount = 0;
@@ -144,9 +152,29 @@ final class HeadParser {
         if (teCount > 1) {
             throw Malformed.badRequest("more than one Transfer-Encoding");
         }
-        return new RequestHead(buf, method, methodEnd, targetStart, targetEnd, major, minor, lines, count, hostLine,
-                hostCount, contentLength, teCount, chunked, expectCount, expectContinue, close, keepAlive,
-                upgradeToken, named == null ? List.of() : named, upgradeLine, idempotencyKey, special);
+        RequestHead h = reuse != null ? reuse : new RequestHead();
+        h.fill(buf, lines, count);
+        h.method = method;
+        h.methodEnd = methodEnd;
+        h.targetStart = targetStart;
+        h.targetEnd = targetEnd;
+        h.majorVersion = major;
+        h.minorVersion = minor;
+        h.hostLine = hostLine;
+        h.hostCount = hostCount;
+        h.contentLength = contentLength;
+        h.transferEncodingCount = teCount;
+        h.chunked = chunked;
+        h.expectCount = expectCount;
+        h.expectContinue = expectContinue;
+        h.connectionClose = close;
+        h.connectionKeepAlive = keepAlive;
+        h.connectionUpgrade = upgradeToken;
+        h.connectionNames = named == null ? List.of() : named;
+        h.upgradeLine = upgradeLine;
+        h.idempotencyKey = idempotencyKey;
+        h.anySpecial = special;
+        return h;
     }
 
     /**
@@ -155,6 +183,11 @@ final class HeadParser {
      * requests, and one Content-Length at most.
      */
     static ResponseHead parseResponse(ByteBuf buf) throws Malformed {
+        return parseResponse(buf, null);
+    }
+
+    /** As {@link #parseResponse(ByteBuf)}, filling {@code reuse} (a head its taker has released, or null). */
+    static ResponseHead parseResponse(ByteBuf buf, ResponseHead reuse) throws Malformed {
         int p = buf.readerIndex();
         int end = buf.writerIndex();
         if (end - p < 14 || buf.getByte(p) != 'H' || buf.getByte(p + 1) != 'T' || buf.getByte(p + 2) != 'T'
@@ -178,7 +211,7 @@ final class HeadParser {
         }
         int statusLineEnd = i + 2;
         int minor = buf.getByte(p + 7) - '0';
-        int[] lines = new int[MessageHead.STRIDE * lineCount(buf, statusLineEnd, end)];
+        int[] lines = MessageHead.spans(reuse, MessageHead.STRIDE * lineCount(buf, statusLineEnd, end));
         int count = 0;
         long contentLength = -1;
         boolean chunked = false;
@@ -232,8 +265,19 @@ final class HeadParser {
         if (chunked || otherCoding) {
             contentLength = -1; // Transfer-Encoding overrides Content-Length (RFC 9112 §6.3)
         }
-        return new ResponseHead(buf, lines, count, status, minor, p + 9, statusLineEnd, contentLength, chunked,
-                otherCoding, close || minor == 0 && !keepAlive, named == null ? List.of() : named, special);
+        ResponseHead h = reuse != null ? reuse : new ResponseHead();
+        h.fill(buf, lines, count);
+        h.status = status;
+        h.minorVersion = minor;
+        h.statusStart = p + 9;
+        h.statusLineEnd = statusLineEnd;
+        h.contentLength = contentLength;
+        h.chunked = chunked;
+        h.otherCoding = otherCoding;
+        h.close = close || minor == 0 && !keepAlive;
+        h.connectionNames = named == null ? List.of() : named;
+        h.anySpecial = special;
+        return h;
     }
 
     /**
