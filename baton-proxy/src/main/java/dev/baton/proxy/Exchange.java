@@ -396,11 +396,11 @@ final class Exchange extends Deadline implements ChannelFutureListener {
             releaseAll(pending);
         }
         writePending();
-        if (!front.inReadBatch()) {
-            ch.flush(); // else the end of the client's read batch flushes (onClientReadComplete), once
-        }
         ch.read();
-        readClientWhenWritten();
+        if (!front.inReadBatch()) {
+            ch.flush();
+            readClientWhenWritten();
+        } // else the end of the client's read batch flushes and reads on (onClientReadComplete), once
     }
 
     private void writePending() {
@@ -518,7 +518,7 @@ final class Exchange extends Deadline implements ChannelFutureListener {
      */
     private void toClient(ByteBuf b) {
         if (batch != null && b.readableBytes() <= BATCH_PIECE) {
-            batch.writeBytes(b);
+            ByteCopy.copy(b, batch);
             b.release();
             return;
         }
