@@ -70,7 +70,7 @@ final class HeadParser {
             throw new Malformed(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "header section too large");
         }
 
-        int[] lines = MessageHead.spans(reuse, MessageHead.STRIDE * lineCount(buf, headerStart, end));
+        int[] lines = MessageHead.spans(reuse);
         int count = 0;
         int hostLine = -1;
         int hostCount = 0;
@@ -211,7 +211,7 @@ final class HeadParser {
         }
         int statusLineEnd = i + 2;
         int minor = buf.getByte(p + 7) - '0';
-        int[] lines = MessageHead.spans(reuse, MessageHead.STRIDE * lineCount(buf, statusLineEnd, end));
+        int[] lines = MessageHead.spans(reuse);
         int count = 0;
         long contentLength = -1;
         boolean chunked = false;
@@ -366,17 +366,6 @@ final class HeadParser {
             t = te + 1;
         }
         return found;
-    }
-
-    /** How many header lines {@code [from, end)} holds (its line ends, less the empty line's): the span array's size. */
-    private static int lineCount(ByteBuf buf, int from, int end) {
-        int n = 0;
-        for (int i = from; i < end; i++) {
-            if (buf.getByte(i) == '\n') {
-                n++;
-            }
-        }
-        return Math.max(0, n - 1);
     }
 
     private static long length(ByteBuf buf, int start, int end) throws Malformed {

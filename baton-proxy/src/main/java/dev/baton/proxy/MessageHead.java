@@ -32,9 +32,9 @@ abstract class MessageHead implements ReferenceCounted {
         this.released = false;
     }
 
-    /** A span array of at least {@code length} ints for the next head: this one's when it is long enough. */
-    static int[] spans(MessageHead reuse, int length) {
-        return reuse != null && reuse.lines.length >= length ? reuse.lines : new int[length];
+    /** The span array to fill for the next head: the released head's, else a new one for 8 lines (the parser grows it). */
+    static int[] spans(MessageHead reuse) {
+        return reuse != null ? reuse.lines : new int[STRIDE * 8];
     }
 
     /** {@code head} when it was released (its taker is done with it), else null. */
