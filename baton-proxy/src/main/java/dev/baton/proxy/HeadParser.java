@@ -10,7 +10,8 @@ import java.util.Locale;
  * Parses a complete HTTP/1.1 request head in place (RFC 9112): the request line and every header
  * line, as strictly as an edge proxy must — CRLF line ends only, no whitespace before a colon, no
  * line folding, no control characters, one Content-Length at most and never with Transfer-Encoding.
- * Records spans over the bytes and the facts routing and framing need; makes no String on the way.
+ * Records spans over the bytes and the facts routing and framing need; makes no String on the way. It reads
+ * a copy of the head in an array ({@link HeapCopy}) at the same indexes, so the spans are the received bytes'.
  * Whether a well-formed head may be forwarded is {@link RequestChecks}' decision.
  */
 final class HeadParser {
@@ -27,7 +28,8 @@ final class HeadParser {
      * As {@link #parse(ByteBuf, int, int)}, filling {@code reuse} (a head its taker has released, or null for a
      * new one).
      */
-    static RequestHead parse(ByteBuf buf, int maxLine, int maxHeader, RequestHead reuse) throws Malformed {
+    static RequestHead parse(ByteBuf bytes, int maxLine, int maxHeader, RequestHead reuse) throws Malformed {
+        ByteBuf buf = HeapCopy.of(bytes);
         int p = buf.readerIndex();
         int end = buf.writerIndex();
         // request line: method SP target SP HTTP/x.y CRLF
@@ -153,7 +155,7 @@ final class HeadParser {
             throw Malformed.badRequest("more than one Transfer-Encoding");
         }
         RequestHead h = reuse != null ? reuse : new RequestHead();
-        h.fill(buf, lines, count);
+        h.fill(bytes, lines, count);
         h.method = method;
         h.methodEnd = methodEnd;
         h.targetStart = targetStart;
@@ -187,7 +189,8 @@ final class HeadParser {
     }
 
     /** As {@link #parseResponse(ByteBuf)}, filling {@code reuse} (a head its taker has released, or null). */
-    static ResponseHead parseResponse(ByteBuf buf, ResponseHead reuse) throws Malformed {
+    static ResponseHead parseResponse(ByteBuf bytes, ResponseHead reuse) throws Malformed {
+        ByteBuf buf = HeapCopy.of(bytes);
         int p = buf.readerIndex();
         int end = buf.writerIndex();
         if (end - p < 14 || buf.getByte(p) != 'H' || buf.getByte(p + 1) != 'T' || buf.getByte(p + 2) != 'T'
@@ -266,7 +269,7 @@ final class HeadParser {
             contentLength = -1; // Transfer-Encoding overrides Content-Length (RFC 9112 §6.3)
         }
         ResponseHead h = reuse != null ? reuse : new ResponseHead();
-        h.fill(buf, lines, count);
+        h.fill(bytes, lines, count);
         h.status = status;
         h.minorVersion = minor;
         h.statusStart = p + 9;

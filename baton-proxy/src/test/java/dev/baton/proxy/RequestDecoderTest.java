@@ -52,6 +52,25 @@ class RequestDecoderTest {
     }
 
     @Test
+    void aHeadInADirectBufferAfterOtherBytesIsParsedWithSpansOverThoseBytes() throws Malformed {
+        String head = "GET /x HTTP/1.1\r\nHost: shop\r\nConnection: close\r\n\r\n";
+        ByteBuf direct = Unpooled.directBuffer(256);
+        direct.writeCharSequence("ignored bytes before", StandardCharsets.ISO_8859_1);
+        int start = direct.writerIndex();
+        direct.writeCharSequence(head, StandardCharsets.ISO_8859_1);
+        direct.readerIndex(start);
+
+        RequestHead h = HeadParser.parse(direct, 256, 1024);
+
+        assertThat(h.bytes()).isSameAs(direct);
+        assertThat(h.target()).isEqualTo("/x");
+        assertThat(h.lineCount).isEqualTo(2);
+        assertThat(h.value(h.hostLine)).isEqualTo("shop");
+        assertThat(h.keepAlive()).isFalse();
+        h.release();
+    }
+
+    @Test
     void aHeadIsFilledAgainOnlyOnceItsTakerReleasedIt() {
         EmbeddedChannel ch = new EmbeddedChannel(new RequestDecoder(CONFIG));
         ch.writeInbound(Unpooled.copiedBuffer("GET /one HTTP/1.1\r\nHost: a\r\n\r\n"
