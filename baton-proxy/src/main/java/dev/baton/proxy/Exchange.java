@@ -40,6 +40,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * is forwarded; the backend gets the original bytes of the lines the proxy keeps and the lines it owns
  * ({@link ForwardedHeaders#writeRequest}), with the body framed as the decoder read it, never from the
  * client's headers as they are. The body passes through as the bytes that came.
+ *
+ * <p>One exchange object serves every request of its client connection in turn ({@link #begin} resets it),
+ * so the steady state allocates none per request. Callbacks that may outlive a request (a connect, a write
+ * that completes later, a held request's retry) capture the {@link #epoch} they were made in and do nothing
+ * once it has moved on.
  */
 final class Exchange extends Deadline implements ChannelFutureListener {
 
@@ -57,16 +62,18 @@ final class Exchange extends Deadline implements ChannelFutureListener {
     /** The head every attempt sends (built once; retries send a slice of it). */
     private ByteBuf forwardHead;
     private int forwardHeadLength;
-    private final boolean keepAlive;
+    private boolean keepAlive;
     /** Safe to run twice: an idempotent method, or an {@code Idempotency-Key} from the client. */
-    private final boolean replayableMethod;
-    private final boolean upgrade;
-    private final boolean declineH2c;
-    private final boolean head;
-    private final long startNanos = System.nanoTime();
+    private boolean replayableMethod;
+    private boolean upgrade;
+    private boolean declineH2c;
+    private boolean head;
+    private long startNanos;
+    /** Moves on with every request and every attempt: a callback made in an older epoch is stale. */
+    private int epoch;
     private final LoopTimers timers;
-    /** Backends this request was sent to, in order (one small immutable list for the usual single attempt). */
-    private List<Backend> tried = List.of();
+    /** Backends this request was sent to, in order (cleared per request). */
+    private final List<Backend> tried = new ArrayList<>(2);
     /** Body parts kept for a retry (allocated with the first one; most requests have no body). */
     private ArrayDeque<ByteBuf> replay;
     /** Body parts not yet written to the backend (allocated when one has to wait). */
@@ -107,12 +114,50 @@ final class Exchange extends Deadline implements ChannelFutureListener {
     private ByteBuf batch;
     private ChannelFuture lastBackendWrite;
 
-    Exchange(ProxyContext context, FrontendHandler front, Channel client, RequestHead request) {
+    Exchange(ProxyContext context, FrontendHandler front, Channel client) {
         this.context = context;
         this.front = front;
         this.client = client;
-        this.request = request;
         this.timers = front.timers();
+        this.phase = ExchangePhase.DONE;
+    }
+
+    /**
+     * Starts over for the next request of the connection; the previous one is over ({@link ExchangePhase#DONE},
+     * everything it held released by {@link #finish}).
+     */
+    void begin(RequestHead request) {
+        epoch++;
+        this.request = request;
+        startNanos = System.nanoTime();
+        tried.clear();
+        forwardHead = null;
+        forwardHeadLength = 0;
+        pin = null;
+        expectContinue = false;
+        metrics = null;
+        stickyVersion = null;
+        sticky = false;
+        bodyBytes = 0;
+        requestComplete = false;
+        version = null;
+        backend = null;
+        counted = null;
+        upstream = null;
+        reused = false;
+        progress = RetryRule.Progress.NOT_CONNECTED;
+        wroteBody = false;
+        phase = ExchangePhase.ROUTING;
+        rechunk = false;
+        backendCloses = false;
+        holdingRetry = false;
+        attempt = 0;
+        status = 0;
+        upstreamHandler = null;
+        requestWrite = null;
+        lastClientWrite = null;
+        batch = null;
+        lastBackendWrite = null;
         this.keepAlive = request.keepAlive();
         RequestHead.Method m = request.method;
         this.replayableMethod = switch (m) {
@@ -256,9 +301,9 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         if (lastBackendWrite == null || lastBackendWrite.isDone()) {
             client.read();
         } else {
-            int a = attempt;
+            int e = epoch;
             lastBackendWrite.addListener(f -> {
-                if (f.isSuccess() && !phase.terminal() && a == attempt && !requestComplete) {
+                if (f.isSuccess() && !phase.terminal() && e == epoch && !requestComplete) {
                     client.read();
                 }
             });
@@ -273,8 +318,9 @@ final class Exchange extends Deadline implements ChannelFutureListener {
             long waited = System.nanoTime() - startNanos;
             if (tried.isEmpty() && waited < context.config.pauseLimit().toNanos()) {
                 // Hold the request while a switch completes (bounded by the pause limit).
+                int e = epoch;
                 client.eventLoop().schedule(() -> {
-                    if (phase == ExchangePhase.ROUTING) {
+                    if (phase == ExchangePhase.ROUTING && e == epoch) {
                         tryNextBackend(context.router.routes());
                     }
                 }, 20, TimeUnit.MILLISECONDS);
@@ -299,14 +345,9 @@ final class Exchange extends Deadline implements ChannelFutureListener {
             client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
         attempt++;
+        epoch++;
         backend = choice.backend(); // admitted: already counted in flight
-        if (tried.isEmpty()) {
-            tried = List.of(backend);
-        } else {
-            List<Backend> more = new ArrayList<>(tried);
-            more.add(backend);
-            tried = more;
-        }
+        tried.add(backend);
         counted = backend;
         progress = RetryRule.Progress.NOT_CONNECTED;
         wroteBody = false;
@@ -318,10 +359,10 @@ final class Exchange extends Deadline implements ChannelFutureListener {
         }
         reused = false;
         to(ExchangePhase.CONNECTING);
-        int a = attempt;
+        int e = epoch;
         Backend target = backend;
         context.connect(target, client.eventLoop()).addListener((ChannelFutureListener) f -> {
-            if (phase != ExchangePhase.CONNECTING || a != attempt) {
+            if (phase != ExchangePhase.CONNECTING || e != epoch) {
                 if (f.isSuccess()) {
                     f.channel().close();
                 }
@@ -355,9 +396,11 @@ final class Exchange extends Deadline implements ChannelFutureListener {
             releaseAll(pending);
         }
         writePending();
-        ch.flush();
         ch.read();
-        readClientWhenWritten();
+        if (!front.inReadBatch()) {
+            ch.flush();
+            readClientWhenWritten();
+        } // else the end of the client's read batch flushes and reads on (onClientReadComplete), once
     }
 
     private void writePending() {
@@ -426,7 +469,15 @@ final class Exchange extends Deadline implements ChannelFutureListener {
                 if (rechunk) {
                     toClient(Unpooled.wrappedBuffer(LAST_CHUNK));
                 }
-                writeBatch();
+                if (batch != null && keepAlive && requestComplete && status != 101) {
+                    // The last write of a response after which the connection stays open: nothing waits
+                    // for it (a failure closes the connection through exceptionCaught), so no promise.
+                    ByteBuf b = batch;
+                    batch = null;
+                    clientOut().write(b, client.voidPromise());
+                } else {
+                    writeBatch();
+                }
                 responseComplete();
             }
         } else if (msg instanceof Malformed bad) {
@@ -467,7 +518,7 @@ final class Exchange extends Deadline implements ChannelFutureListener {
      */
     private void toClient(ByteBuf b) {
         if (batch != null && b.readableBytes() <= BATCH_PIECE) {
-            batch.writeBytes(b);
+            ByteCopy.copy(b, batch);
             b.release();
             return;
         }

@@ -50,11 +50,11 @@ final class ForwardedHeaders {
     static void writeRequest(RequestHead h, ByteBuf out, String target, String authority, String clientIp,
                              boolean trustedPeer, boolean upgrade, boolean declineH2c) {
         ByteBuf in = h.bytes();
-        out.writeBytes(in, in.readerIndex(), h.methodEnd + 1 - in.readerIndex());
+        ByteCopy.copy(in, in.readerIndex(), h.methodEnd + 1 - in.readerIndex(), out);
         if (target != null) {
             out.writeCharSequence(target, StandardCharsets.ISO_8859_1);
         } else {
-            out.writeBytes(in, h.targetStart, h.targetEnd - h.targetStart);
+            ByteCopy.copy(in, h.targetStart, h.targetEnd - h.targetStart, out);
         }
         out.writeBytes(VERSION_LINE);
         int xff = -1;
@@ -64,7 +64,7 @@ final class ForwardedHeaders {
         boolean ownHost = false;
         if (h.lineCount > 0 && !h.anySpecial && authority == null) {
             // The common case: nothing to remove or merge, all lines go as they came.
-            out.writeBytes(in, h.nameStart(0), h.lineEnd(h.lineCount - 1) - h.nameStart(0));
+            ByteCopy.copy(in, h.nameStart(0), h.lineEnd(h.lineCount - 1) - h.nameStart(0), out);
         } else {
             for (int i = 0; i < h.lineCount; i++) {
                 HeaderName name = h.name(i);
@@ -98,7 +98,7 @@ final class ForwardedHeaders {
                     default -> !name.clientClaim() || trustedPeer;
                 };
                 if (keep) {
-                    out.writeBytes(in, h.nameStart(i), h.lineEnd(i) - h.nameStart(i));
+                    ByteCopy.copy(in, h.nameStart(i), h.lineEnd(i) - h.nameStart(i), out);
                 }
             }
         }
@@ -164,7 +164,7 @@ final class ForwardedHeaders {
         ByteBuf in = h.bytes();
         for (int i = first; i < h.lineCount; i++) {
             if (h.name(i) == name && h.valueEnd(i) > h.valueStart(i)) {
-                out.writeBytes(in, h.valueStart(i), h.valueEnd(i) - h.valueStart(i));
+                ByteCopy.copy(in, h.valueStart(i), h.valueEnd(i) - h.valueStart(i), out);
                 out.writeBytes(SEPARATOR);
             }
         }
@@ -174,7 +174,7 @@ final class ForwardedHeaders {
         if (authority != null) {
             out.writeCharSequence(authority, StandardCharsets.ISO_8859_1);
         } else {
-            out.writeBytes(h.bytes(), h.valueStart(h.hostLine), h.valueEnd(h.hostLine) - h.valueStart(h.hostLine));
+            ByteCopy.copy(h.bytes(), h.valueStart(h.hostLine), h.valueEnd(h.hostLine) - h.valueStart(h.hostLine), out);
         }
     }
 
@@ -227,10 +227,10 @@ final class ForwardedHeaders {
                               boolean rechunk, String setCookie) {
         ByteBuf in = r.bytes();
         out.writeBytes(STATUS_LINE_START);
-        out.writeBytes(in, r.statusStart, r.statusLineEnd - r.statusStart);
+        ByteCopy.copy(in, r.statusStart, r.statusLineEnd - r.statusStart, out);
         int via = -1;
         if (r.lineCount > 0 && !r.anySpecial) {
-            out.writeBytes(in, r.nameStart(0), r.lineEnd(r.lineCount - 1) - r.nameStart(0));
+            ByteCopy.copy(in, r.nameStart(0), r.lineEnd(r.lineCount - 1) - r.nameStart(0), out);
         } else {
             for (int i = 0; i < r.lineCount; i++) {
                 HeaderName name = r.name(i);
@@ -247,7 +247,7 @@ final class ForwardedHeaders {
                     default -> r.connectionNames.isEmpty() || !r.listed(i, r.connectionNames);
                 };
                 if (keep) {
-                    out.writeBytes(in, r.nameStart(i), r.lineEnd(i) - r.nameStart(i));
+                    ByteCopy.copy(in, r.nameStart(i), r.lineEnd(i) - r.nameStart(i), out);
                 }
             }
         }

@@ -38,8 +38,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private String clientIp = "";
     private InetAddress clientAddress;
     private boolean trustedPeer;
+    /** The connection's one exchange object, reused request after request (made with the first). */
+    private Exchange exchange;
+    /** The exchange while a request is in progress, else null. */
     private Exchange current;
     private boolean rejecting;
+    /**
+     * Between a read from the client and the end of that read batch: what an exchange writes to its backend
+     * meanwhile is flushed once, at {@link #channelReadComplete}.
+     */
+    private boolean inReadBatch;
 
     FrontendHandler(ProxyContext context, Codecs.ResponseEncoder encoder, BatonProxy.Listener listener) {
         this.context = context;
@@ -63,6 +71,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        inReadBatch = true;
+        dispatch(msg);
+    }
+
+    private void dispatch(Object msg) {
         if (rejecting) {
             ReferenceCountUtil.release(msg);
             return;
@@ -73,7 +86,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (msg instanceof RequestHead head) {
             timers.idleClients.disarm(idle);
-            current = new Exchange(context, this, ctx.channel(), head);
+            if (exchange == null) {
+                exchange = new Exchange(context, this, ctx.channel());
+            }
+            current = exchange;
+            current.begin(head);
             current.start();
         } else if (msg instanceof ByteBuf body) {
             if (current != null) {
@@ -98,6 +115,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        inReadBatch = false;
         if (current != null) {
             current.onClientReadComplete();
         } else if (!rejecting) {
@@ -112,12 +130,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         current = null;
         while (!backlog.isEmpty() && (current == null || current.acceptsRequestContent())) {
-            channelRead(ctx, backlog.poll());
+            dispatch(backlog.poll());
         }
         if (current == null && ctx.channel().isActive()) {
             timers.idleClients.arm(idle, System.nanoTime());
             ctx.read();
         }
+    }
+
+    /** True while a read batch from the client is being handled: its end flushes the exchange's backend writes. */
+    boolean inReadBatch() {
+        return inReadBatch;
     }
 
     /** Tells the encoder whether the response about to be written answers a HEAD request. */

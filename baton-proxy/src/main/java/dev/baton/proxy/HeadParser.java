@@ -10,7 +10,8 @@ import java.util.Locale;
  * Parses a complete HTTP/1.1 request head in place (RFC 9112): the request line and every header
  * line, as strictly as an edge proxy must — CRLF line ends only, no whitespace before a colon, no
  * line folding, no control characters, one Content-Length at most and never with Transfer-Encoding.
- * Records spans over the bytes and the facts routing and framing need; makes no String on the way.
+ * Records spans over the bytes and the facts routing and framing need; makes no String on the way. It reads
+ * a copy of the head in an array ({@link HeapCopy}) at the same indexes, so the spans are the received bytes'.
  * Whether a well-formed head may be forwarded is {@link RequestChecks}' decision.
  */
 final class HeadParser {
@@ -20,6 +21,15 @@ final class HeadParser {
 
     /** Parses the head that fills {@code buf} from its reader index to its writer index (ending with CRLF CRLF). */
     static RequestHead parse(ByteBuf buf, int maxLine, int maxHeader) throws Malformed {
+        return parse(buf, maxLine, maxHeader, null);
+    }
+
+    /**
+     * As {@link #parse(ByteBuf, int, int)}, filling {@code reuse} (a head its taker has released, or null for a
+     * new one).
+     */
+    static RequestHead parse(ByteBuf bytes, int maxLine, int maxHeader, RequestHead reuse) throws Malformed {
+        ByteBuf buf = HeapCopy.of(bytes);
         int p = buf.readerIndex();
         int end = buf.writerIndex();
         // request line: method SP target SP HTTP/x.y CRLF
@@ -62,7 +72,7 @@ final class HeadParser {
             throw new Malformed(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "header section too large");
         }
 
-        int[] lines = new int[MessageHead.STRIDE * lineCount(buf, headerStart, end)];
+        int[] lines = MessageHead.spans(reuse);
         int count = 0;
         int hostLine = -1;
         int hostCount = 0;
@@ -144,9 +154,29 @@ final class HeadParser {
         if (teCount > 1) {
             throw Malformed.badRequest("more than one Transfer-Encoding");
         }
-        return new RequestHead(buf, method, methodEnd, targetStart, targetEnd, major, minor, lines, count, hostLine,
-                hostCount, contentLength, teCount, chunked, expectCount, expectContinue, close, keepAlive,
-                upgradeToken, named == null ? List.of() : named, upgradeLine, idempotencyKey, special);
+        RequestHead h = reuse != null ? reuse : new RequestHead();
+        h.fill(bytes, lines, count);
+        h.method = method;
+        h.methodEnd = methodEnd;
+        h.targetStart = targetStart;
+        h.targetEnd = targetEnd;
+        h.majorVersion = major;
+        h.minorVersion = minor;
+        h.hostLine = hostLine;
+        h.hostCount = hostCount;
+        h.contentLength = contentLength;
+        h.transferEncodingCount = teCount;
+        h.chunked = chunked;
+        h.expectCount = expectCount;
+        h.expectContinue = expectContinue;
+        h.connectionClose = close;
+        h.connectionKeepAlive = keepAlive;
+        h.connectionUpgrade = upgradeToken;
+        h.connectionNames = named == null ? List.of() : named;
+        h.upgradeLine = upgradeLine;
+        h.idempotencyKey = idempotencyKey;
+        h.anySpecial = special;
+        return h;
     }
 
     /**
@@ -155,6 +185,12 @@ final class HeadParser {
      * requests, and one Content-Length at most.
      */
     static ResponseHead parseResponse(ByteBuf buf) throws Malformed {
+        return parseResponse(buf, null);
+    }
+
+    /** As {@link #parseResponse(ByteBuf)}, filling {@code reuse} (a head its taker has released, or null). */
+    static ResponseHead parseResponse(ByteBuf bytes, ResponseHead reuse) throws Malformed {
+        ByteBuf buf = HeapCopy.of(bytes);
         int p = buf.readerIndex();
         int end = buf.writerIndex();
         if (end - p < 14 || buf.getByte(p) != 'H' || buf.getByte(p + 1) != 'T' || buf.getByte(p + 2) != 'T'
@@ -178,7 +214,7 @@ final class HeadParser {
         }
         int statusLineEnd = i + 2;
         int minor = buf.getByte(p + 7) - '0';
-        int[] lines = new int[MessageHead.STRIDE * lineCount(buf, statusLineEnd, end)];
+        int[] lines = MessageHead.spans(reuse);
         int count = 0;
         long contentLength = -1;
         boolean chunked = false;
@@ -232,8 +268,19 @@ final class HeadParser {
         if (chunked || otherCoding) {
             contentLength = -1; // Transfer-Encoding overrides Content-Length (RFC 9112 §6.3)
         }
-        return new ResponseHead(buf, lines, count, status, minor, p + 9, statusLineEnd, contentLength, chunked,
-                otherCoding, close || minor == 0 && !keepAlive, named == null ? List.of() : named, special);
+        ResponseHead h = reuse != null ? reuse : new ResponseHead();
+        h.fill(bytes, lines, count);
+        h.status = status;
+        h.minorVersion = minor;
+        h.statusStart = p + 9;
+        h.statusLineEnd = statusLineEnd;
+        h.contentLength = contentLength;
+        h.chunked = chunked;
+        h.otherCoding = otherCoding;
+        h.close = close || minor == 0 && !keepAlive;
+        h.connectionNames = named == null ? List.of() : named;
+        h.anySpecial = special;
+        return h;
     }
 
     /**
@@ -322,17 +369,6 @@ final class HeadParser {
             t = te + 1;
         }
         return found;
-    }
-
-    /** How many header lines {@code [from, end)} holds (its line ends, less the empty line's): the span array's size. */
-    private static int lineCount(ByteBuf buf, int from, int end) {
-        int n = 0;
-        for (int i = from; i < end; i++) {
-            if (buf.getByte(i) == '\n') {
-                n++;
-            }
-        }
-        return Math.max(0, n - 1);
     }
 
     private static long length(ByteBuf buf, int start, int end) throws Malformed {

@@ -34,9 +34,12 @@ final class HeadScanner {
         int base = in.readerIndex();
         int to = in.readableBytes();
         for (int i = scanned; i < to; i++) {
-            if (in.getByte(base + i) != '\n') {
-                continue;
+            // indexOf looks at eight bytes per step where a getByte loop looks at one
+            int nl = in.indexOf(base + i, base + to, (byte) '\n');
+            if (nl < 0) {
+                break;
             }
+            i = nl - base;
             if (headerStart < 0) {
                 if (i - 1 > maxLine) {
                     throw new Malformed(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long");

@@ -10,21 +10,36 @@ import java.util.List;
  * A message head as received (start line through the empty line) and the spans of its header
  * lines, parsed in place: no header object is made, and a line that is forwarded unchanged is copied
  * from {@link #bytes()} as it came. Reference counted through its bytes: whoever takes it from a
- * decoder releases it.
+ * decoder releases it, once, and touches it no more: the decoder then fills the same object (and its
+ * span array) with its next head, so the steady state makes no head object per message.
  */
 abstract class MessageHead implements ReferenceCounted {
 
     /** Ints per header line in {@link #lines}: name start, name end, value start, value end, line end, name. */
     static final int STRIDE = 6;
 
-    private final ByteBuf bytes;
-    private final int[] lines;
-    final int lineCount;
+    private ByteBuf bytes;
+    private int[] lines;
+    int lineCount;
+    /** Released by its taker: the decoder that made it may fill it again ({@link #reusable}). */
+    private boolean released;
 
-    MessageHead(ByteBuf bytes, int[] lines, int lineCount) {
+    /** Sets the bytes and the spans of the head (by the parser, for a new head or a released one). */
+    final void fill(ByteBuf bytes, int[] lines, int lineCount) {
         this.bytes = bytes;
         this.lines = lines;
         this.lineCount = lineCount;
+        this.released = false;
+    }
+
+    /** The span array to fill for the next head: the released head's, else a new one for 8 lines (the parser grows it). */
+    static int[] spans(MessageHead reuse) {
+        return reuse != null ? reuse.lines : new int[STRIDE * 8];
+    }
+
+    /** {@code head} when it was released (its taker is done with it), else null. */
+    static <H extends MessageHead> H reusable(H head) {
+        return head != null && ((MessageHead) head).released ? head : null;
     }
 
     ByteBuf bytes() {
@@ -126,11 +141,13 @@ abstract class MessageHead implements ReferenceCounted {
 
     @Override
     public boolean release() {
+        released = true;
         return bytes.release();
     }
 
     @Override
     public boolean release(int decrement) {
+        released = true;
         return bytes.release(decrement);
     }
 }

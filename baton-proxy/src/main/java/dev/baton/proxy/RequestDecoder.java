@@ -41,6 +41,8 @@ final class RequestDecoder extends ByteToMessageDecoder {
     private long remaining;
     private final ChunkedBody chunks;
     private final HeadScanner scanner;
+    /** The last head made here: filled again for the next one once its taker has released it. */
+    private RequestHead last;
 
     RequestDecoder(ProxyConfig config) {
         this.maxLine = config.maxInitialLineBytes();
@@ -95,7 +97,8 @@ final class RequestDecoder extends ByteToMessageDecoder {
         ByteBuf bytes = in.readRetainedSlice(length);
         RequestHead head;
         try {
-            head = HeadParser.parse(bytes, maxLine, maxHeader);
+            head = HeadParser.parse(bytes, maxLine, maxHeader, MessageHead.reusable(last));
+            last = head;
         } catch (Malformed m) {
             bytes.release();
             throw m;

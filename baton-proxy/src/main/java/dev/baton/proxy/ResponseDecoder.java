@@ -36,6 +36,8 @@ final class ResponseDecoder extends ByteToMessageDecoder {
     private final HeadScanner scanner = new HeadScanner(MAX_LINE, MAX_HEADER);
     private final ChunkedBody chunks = new ChunkedBody(Long.MAX_VALUE, MAX_HEADER);
     private State state = State.HEAD;
+    /** The last head made here: filled again for the next one once its taker has released it. */
+    private ResponseHead last;
     private long remaining;
     private boolean headRequest;
 
@@ -87,7 +89,8 @@ final class ResponseDecoder extends ByteToMessageDecoder {
     private void head(ByteBuf bytes, List<Object> out) throws Malformed {
         ResponseHead head;
         try {
-            head = HeadParser.parseResponse(bytes);
+            head = HeadParser.parseResponse(bytes, MessageHead.reusable(last));
+            last = head;
         } catch (Malformed m) {
             bytes.release();
             throw m;

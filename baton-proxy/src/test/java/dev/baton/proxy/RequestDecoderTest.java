@@ -52,6 +52,52 @@ class RequestDecoderTest {
     }
 
     @Test
+    void aHeadInADirectBufferAfterOtherBytesIsParsedWithSpansOverThoseBytes() throws Malformed {
+        String head = "GET /x HTTP/1.1\r\nHost: shop\r\nConnection: close\r\n\r\n";
+        ByteBuf direct = Unpooled.directBuffer(256);
+        direct.writeCharSequence("ignored bytes before", StandardCharsets.ISO_8859_1);
+        int start = direct.writerIndex();
+        direct.writeCharSequence(head, StandardCharsets.ISO_8859_1);
+        direct.readerIndex(start);
+
+        RequestHead h = HeadParser.parse(direct, 256, 1024);
+
+        assertThat(h.bytes()).isSameAs(direct);
+        assertThat(h.target()).isEqualTo("/x");
+        assertThat(h.lineCount).isEqualTo(2);
+        assertThat(h.value(h.hostLine)).isEqualTo("shop");
+        assertThat(h.keepAlive()).isFalse();
+        h.release();
+    }
+
+    @Test
+    void aHeadIsFilledAgainOnlyOnceItsTakerReleasedIt() {
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestDecoder(CONFIG));
+        ch.writeInbound(Unpooled.copiedBuffer("GET /one HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "GET /two HTTP/1.1\r\nHost: b\r\nX-More: 1\r\n\r\n", StandardCharsets.ISO_8859_1));
+        RequestHead first = ch.readInbound();
+        assertThat(ch.<Object>readInbound()).isSameAs(RequestDecoder.END);
+        RequestHead second = ch.readInbound();
+        assertThat(ch.<Object>readInbound()).isSameAs(RequestDecoder.END);
+
+        assertThat(second).as("decoded while the first was still held").isNotSameAs(first);
+        assertThat(first.target()).isEqualTo("/one");
+        assertThat(first.value(first.hostLine)).isEqualTo("a");
+        first.release();
+        second.release();
+
+        ch.writeInbound(Unpooled.copiedBuffer("GET /three HTTP/1.1\r\nHost: c\r\n\r\n",
+                StandardCharsets.ISO_8859_1));
+        RequestHead third = ch.readInbound();
+        assertThat(third).as("the last head, released, is filled again").isSameAs(second);
+        assertThat(third.target()).isEqualTo("/three");
+        assertThat(third.lineCount).isEqualTo(1);
+        assertThat(third.value(third.hostLine)).isEqualTo("c");
+        third.release();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void aHeadIsParsedInPlaceWithTheFactsRoutingAndFramingNeed() {
         List<Object> out = decode("POST /a?b=1 HTTP/1.1\r\nHost: shop:8080\r\nContent-Length: 3\r\n"
                 + "Connection: keep-alive, X-Secret\r\nX-Secret: s\r\nIdempotency-Key: k\r\n\r\nabc", 1000);

@@ -3,6 +3,7 @@ package dev.baton.bench.proxy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +15,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import dev.baton.bench.BenchRun;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code baton bench proxy}: wrk against one fast backend three ways — direct, through HAProxy (the
@@ -38,11 +41,18 @@ public final class ProxyBench implements Callable<Integer> {
     @Mixin
     BenchRun run;
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--rounds", description = "Rounds; each measures every target once (default 5; 3 with --quick).")
     Integer rounds;
 
     @Option(names = "--seconds", description = "Measured seconds per target and round (default 10; 3 with --quick).")
     Integer seconds;
+
+    @Option(names = "--warm-up", description = "Seconds every target warms up on every load, instead of the rule "
+            + "below (0: none; Baton's JIT is then still compiling: for a smoke run, not for numbers).")
+    Integer warmUp;
 
     @Option(names = "--connections", defaultValue = "64", description = "wrk connections of the get and post16k "
             + "loads (default ${DEFAULT-VALUE}).")
@@ -87,6 +97,10 @@ public final class ProxyBench implements Callable<Integer> {
                     + "and connections >= wrk threads");
             return 2;
         }
+        if (warmUp != null && warmUp < 0) {
+            System.err.println("--warm-up: must be >= 0 seconds, got " + warmUp);
+            return 2;
+        }
         List<Load> chosen = new ArrayList<>();
         for (String name : loads) {
             Load l = Load.defaults(connections).stream().filter(x -> x.name().equals(name.trim())).findFirst()
@@ -117,7 +131,9 @@ public final class ProxyBench implements Callable<Integer> {
                             say("load %s: %s", load.name(), load.describe());
                             Map<String, TargetRuns> runs = new LinkedHashMap<>();
                             TARGETS.forEach(t -> runs.put(t, new TargetRuns(t)));
-                            if (results.isEmpty()) {
+                            if (warmUp != null) {
+                                warmEach(ports, load, script, warmUp);
+                            } else if (results.isEmpty()) {
                                 batonWarm = warmUntilSteady(baton.port(), baton.pid(), load, script, batonMin, batonMax);
                                 if (!batonWarm) {
                                     say("baton: CPU per request still falling after %d s of warm-up (the machine is "
@@ -128,7 +144,7 @@ public final class ProxyBench implements Callable<Integer> {
                                 say("baton: warm-up %d s", otherWarmUp * 2);
                                 Wrk.run(baton.port(), wrkThreads, load.connections(), otherWarmUp * 2, script);
                             }
-                            for (String t : List.of("haproxy", "direct")) {
+                            for (String t : warmUp != null ? List.<String>of() : List.of("haproxy", "direct")) {
                                 say("%s: warm-up %d s", t, otherWarmUp);
                                 Wrk.run(ports.get(t), wrkThreads, load.connections(), otherWarmUp, script);
                             }
@@ -161,6 +177,17 @@ public final class ProxyBench implements Callable<Integer> {
         }
         report(results, cores, threads, roundCount, measured);
         return 0;
+    }
+
+    /** The fixed warm-up of {@code --warm-up}: every target for the same time (none for 0). */
+    private void warmEach(Map<String, Integer> ports, Load load, Path script, int warmSeconds) throws Exception {
+        if (warmSeconds == 0) {
+            return;
+        }
+        for (String t : TARGETS) {
+            say("%s: warm-up %d s", t, warmSeconds);
+            Wrk.run(ports.get(t), wrkThreads, load.connections(), warmSeconds, script);
+        }
     }
 
     /** One measured wrk run of one target, with the proxy's and the backend's CPU and the loops' allocations. */
@@ -226,6 +253,7 @@ public final class ProxyBench implements Callable<Integer> {
 
     private void report(Map<Load, Map<String, TargetRuns>> results, int cores, int threads, int roundCount,
                         int measured) throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
         String jdk = System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version");
         if (run.json) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -258,38 +286,38 @@ public final class ProxyBench implements Callable<Integer> {
             });
             out.put("loads", loadsOut);
             out.put("batonWarmedUp", batonWarm);
-            System.out.println(new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+            stdout.println(new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
             return;
         }
-        System.out.printf("Proxy benchmark: wrk -t%d, %d interleaved rounds of %d s per target and load; %d cores; "
+        stdout.printf("Proxy benchmark: wrk -t%d, %d interleaved rounds of %d s per target and load; %d cores; "
                         + "proxies %d threads each; %s; %s; %s%n", wrkThreads, roundCount, measured, cores,
                 threads, Haproxy.version(), Wrk.version(), jdk);
         results.forEach((load, runs) -> {
-            System.out.printf("%nLoad %s: %s%n", load.name(), load.describe());
-            System.out.printf("%-8s %-7s %10s %9s %9s %7s %14s %16s %12s%n", "round", "target", "req/s", "p50 ms",
+            stdout.printf("%nLoad %s: %s%n", load.name(), load.describe());
+            stdout.printf("%-8s %-7s %10s %9s %9s %7s %14s %16s %12s%n", "round", "target", "req/s", "p50 ms",
                     "p99 ms", "errors", "proxy us/req", "backend us/req", "loop B/req");
             for (int r = 0; r < roundCount; r++) {
                 for (TargetRuns t : runs.values()) {
                     TargetRuns.Round x = t.rounds().get(r);
-                    System.out.printf("%-8d %-7s %10.0f %9.3f %9.3f %7d %14.1f %16.1f %12s%n", r + 1, t.target(),
+                    stdout.printf("%-8d %-7s %10.0f %9.3f %9.3f %7d %14.1f %16.1f %12s%n", r + 1, t.target(),
                             x.wrk().requestsPerSecond(), x.wrk().p50Ms(), x.wrk().p99Ms(), x.wrk().errors(),
                             x.proxyCpuMicrosPerRequest(), x.backendCpuMicrosPerRequest(),
                             bytes(x.proxyAllocatedBytesPerRequest()));
                 }
             }
             for (TargetRuns t : runs.values()) {
-                System.out.printf("%-8s %-7s %10.0f %9.3f %9.3f %7d %14.1f %16.1f %12s%n", "median", t.target(),
+                stdout.printf("%-8s %-7s %10.0f %9.3f %9.3f %7d %14.1f %16.1f %12s%n", "median", t.target(),
                         t.medianRps(), t.medianP50Ms(), t.medianP99Ms(), t.errors(), t.medianProxyCpu(),
                         t.medianBackendCpu(), bytes(t.medianAllocated()));
             }
             Ratios q = Ratios.of(runs);
-            System.out.printf("%s: Baton/HAProxy req/s %.2fx, p99 %.2fx, proxy CPU per request %.2fx; Baton/direct "
+            stdout.printf("%s: Baton/HAProxy req/s %.2fx, p99 %.2fx, proxy CPU per request %.2fx; Baton/direct "
                             + "req/s %.2fx (ratios of medians); aim (>=1.1x req/s, p99 <=1.0x, CPU <=0.9x) %s%n",
                     load.name(), q.rpsVsHaproxy(), q.p99VsHaproxy(), q.cpuVsHaproxy(), q.rpsVsDirect(),
                     q.aimMet() ? "met" : "NOT met");
         });
         if (!batonWarm) {
-            System.out.println("Baton's warm-up had not settled: its JIT was still compiling in the first rounds.");
+            stdout.println("Baton's warm-up had not settled: its JIT was still compiling in the first rounds.");
         }
     }
 
