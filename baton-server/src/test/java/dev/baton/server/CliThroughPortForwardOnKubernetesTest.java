@@ -10,6 +10,7 @@ import dev.baton.kube.InstallOptions;
 import dev.baton.kube.InstallTokens;
 import dev.baton.kube.KubeTestCluster;
 import dev.baton.postgres.EmbeddedDatabase;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -52,7 +53,8 @@ class CliThroughPortForwardOnKubernetesTest {
     private String ns;
     private String node;
     private EmbeddedDatabase db;
-    private BatonHome podHome;
+    private InstallTokens tokens;
+    private final List<BatonHome> podHomes = new java.util.ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -65,9 +67,9 @@ class CliThroughPortForwardOnKubernetesTest {
         if (ns != null) {
             KubeTestCluster.deleteNamespace(ns);
         }
-        if (podHome != null) {
+        for (BatonHome home : podHomes) {
             // The control plane's proxy runs in a session of its own: the pod's end does not take it along.
-            ProxyProcess.recorded(podHome).ifPresent(p -> ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly));
+            ProxyProcess.recorded(home).ifPresent(p -> ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly));
         }
         if (db != null) {
             db.close();
@@ -76,13 +78,14 @@ class CliThroughPortForwardOnKubernetesTest {
 
     @Test
     void statusAndDeployReachAnInstalledControlPlaneThroughAPortForwardWithTheTokenFromItsSecret() throws Exception {
-        String ip = startControlPlanePod();
+        install();
+        String ip = startControlPlanePod("a", "v1");
         String kubeconfig = KubeTestCluster.kubeconfig().toString();
         String cliHome = dir.resolve("laptop").toString(); // no token, no api.json: nothing to find but the Secret
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(Cli.run("status", "--kube-namespace", ns, "--kubeconfig",
                 kubeconfig, "--home", cliHome).out()).contains(APP + ": stable v1"));
-        assertThat(Files.readString(podHome.apiFile())).as("the API listens on the pod's address only")
+        assertThat(Files.readString(podHomes.getFirst().apiFile())).as("the API listens on the pod's address only")
                 .contains("\"host\":\"" + ip + "\"").contains("\"port\":" + InstallOptions.API_PORT);
 
         Cli deploy = Cli.run("deploy", "v2", "--kube-namespace", ns, "--kubeconfig", kubeconfig, "--home", cliHome,
@@ -98,6 +101,28 @@ class CliThroughPortForwardOnKubernetesTest {
     }
 
     @Test
+    void aSteeringCommandGoesToTheLeaderWhicheverPodAnswersFirst() throws Exception {
+        install();
+        startControlPlanePod("b", null);
+        String kubeconfig = KubeTestCluster.kubeconfig().toString();
+        String cliHome = dir.resolve("laptop").toString();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(Json.MAPPER.readTree(Cli.run("status", "--json",
+                "--kube-namespace", ns, "--kubeconfig", kubeconfig, "--home", cliHome).out()).path("leader")
+                .path("role").asText()).isEqualTo("leader"));
+        startControlPlanePod("a", null); // first by name, and a standby: it refuses steering with a 503
+        BatonClient a = new BatonClient(new BatonHome(dir.resolve("pod-home-a")));
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(a.status().path("leader").path("role")
+                .asText()).isEqualTo("standby"));
+
+        Cli pause = Cli.run("jobs", "pause", "mail", "--reason", "through the forward", "--kube-namespace", ns,
+                "--kubeconfig", kubeconfig, "--home", cliHome);
+
+        assertThat(pause.code()).as("%s%s", pause.out(), pause.err()).isZero();
+        assertThat(Cli.run("jobs", "stats", "--kube-namespace", ns, "--kubeconfig", kubeconfig, "--home", cliHome).out())
+                .contains("mail");
+    }
+
+    @Test
     void aNamespaceWithoutAnInstallIsOneLineThatSaysHowToMakeOne() {
         Cli status = Cli.run("status", "--kube-namespace", ns, "--kubeconfig", KubeTestCluster.kubeconfig().toString(),
                 "--home", dir.resolve("laptop").toString());
@@ -105,6 +130,24 @@ class CliThroughPortForwardOnKubernetesTest {
         assertThat(status.code()).isEqualTo(BatonCommand.EXIT_UNREACHABLE);
         assertThat(status.err()).isEqualTo("baton: no Baton install in namespace " + ns + ": no control-plane pod there "
                 + "(install one with 'baton kube install SPEC --namespace " + ns + " --apply')\n");
+    }
+
+    @Test
+    void anInstallWhoseControlPlaneIsNotReadyIsOneLineNamingEachPodAndWhereItStands() {
+        k8s.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName(APP + "-baton-x")
+                .withLabels(InstallManifests.controlPlaneLabels(APP)).endMetadata().withNewSpec().withNodeName(node)
+                .withRestartPolicy("Never").withTerminationGracePeriodSeconds(1L).addNewContainer()
+                .withName("control-plane").withImage("baton:0.1.0").withCommand("sleep", "600")
+                .withNewReadinessProbe().withNewHttpGet().withPath("/").withPort(new IntOrString(1)).endHttpGet()
+                .withPeriodSeconds(1).endReadinessProbe().endContainer().endSpec().build()).create();
+        await().atMost(WAIT).until(() -> "Running".equals(phase(APP + "-baton-x")));
+
+        Cli status = Cli.run("status", "--kube-namespace", ns, "--kubeconfig", KubeTestCluster.kubeconfig().toString(),
+                "--home", dir.resolve("laptop").toString());
+
+        assertThat(status.code()).isEqualTo(BatonCommand.EXIT_UNREACHABLE);
+        assertThat(status.err()).isEqualTo("baton: no ready control-plane pod of " + APP + " in namespace " + ns + " ("
+                + APP + "-baton-x Running, not ready)\n");
     }
 
     @Test
@@ -135,27 +178,35 @@ class CliThroughPortForwardOnKubernetesTest {
                 + APP + "-baton-tokens) in namespace " + ns + "\n");
     }
 
-    /**
-     * The install's control plane as a pod: its labels, the tokens Secret (its token where the install mounts it),
-     * {@code BATON_DATABASE_URL} from the database Secret, {@code baton up --kubernetes} with the API on port
-     * {@link InstallOptions#API_PORT} of its pod address (the node agent's pods share this host's network). Returns
-     * that address once the API answers there.
-     */
-    private String startControlPlanePod() throws Exception {
+    /** What the install writes before its control plane starts: the database, its Secret, the tokens Secret. */
+    private void install() throws Exception {
         db = EmbeddedDatabase.start(dir.resolve("pg"), 0, EmbeddedDatabase.Durability.FAST);
-        InstallTokens tokens = InstallTokens.generate();
+        tokens = InstallTokens.generate();
         createTokensSecret(tokens);
         k8s.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName(APP + "-database")
                 .endMetadata().withStringData(Map.of("url", db.config().urlWithCredentials())).build()).create();
-        podHome = new BatonHome(dir.resolve("pod-home"));
+    }
+
+    /**
+     * A replica of the install's control plane as pod {@code <app>-baton-<suffix>}: its labels, its token where the
+     * install mounts it, {@code BATON_DATABASE_URL} from the database Secret, {@code baton up --kubernetes} with the
+     * API on port {@link InstallOptions#API_PORT} of its pod address (the node agent's pods share this host's network)
+     * and a home and proxy port of its own. Returns that address once the API answers there.
+     *
+     * @param version the version to deploy on a fresh start, or null for none
+     */
+    private String startControlPlanePod(String suffix, String version) throws Exception {
+        BatonHome podHome = new BatonHome(dir.resolve("pod-home-" + suffix));
+        podHomes.add(podHome);
         BatonHome.writeSecret(podHome.tokenFile(), tokens.api() + "\n"); // as the install mounts it from the Secret
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Path spec = Files.writeString(dir.resolve("sample.yaml"), spec(classpath));
+        Path spec = Files.writeString(dir.resolve("sample-" + suffix + ".yaml"), spec(classpath, version));
         String command = "exec " + ProxyProcess.javaBinary() + " -Xmx384m -cp '" + classpath + "' "
                 + BatonCommand.class.getName() + " up " + spec + " --kubernetes --kubeconfig "
                 + KubeTestCluster.kubeconfig() + " --namespace " + ns + " --api-port " + InstallOptions.API_PORT
                 + " --api-host $POD_IP --home " + podHome.dir();
-        Pod pod = new PodBuilder().withNewMetadata().withName(APP + "-baton-a").withNamespace(ns)
+        String name = APP + "-baton-" + suffix;
+        Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(ns)
                 .withLabels(InstallManifests.controlPlaneLabels(APP)).endMetadata()
                 .withNewSpec().withNodeName(node).withRestartPolicy("Never").withTerminationGracePeriodSeconds(10L)
                 .addNewContainer().withName("control-plane").withImage("baton:0.1.0").withCommand("sh", "-c", command)
@@ -165,9 +216,9 @@ class CliThroughPortForwardOnKubernetesTest {
                 .withName(APP + "-database").withKey("url").endSecretKeyRef().endValueFrom().endEnv()
                 .endContainer().endSpec().build();
         k8s.pods().inNamespace(ns).resource(pod).create();
-        await().atMost(WAIT).until(() -> Optional.ofNullable(k8s.pods().inNamespace(ns).withName(APP + "-baton-a")
-                .get()).map(p -> p.getStatus().getPodIP()).isPresent());
-        String ip = k8s.pods().inNamespace(ns).withName(APP + "-baton-a").get().getStatus().getPodIP();
+        await().atMost(WAIT).until(() -> Optional.ofNullable(k8s.pods().inNamespace(ns).withName(name).get())
+                .map(p -> p.getStatus().getPodIP()).isPresent());
+        String ip = k8s.pods().inNamespace(ns).withName(name).get().getStatus().getPodIP();
         await().atMost(WAIT).until(() -> listening(ip, InstallOptions.API_PORT));
         return ip;
     }
@@ -179,7 +230,7 @@ class CliThroughPortForwardOnKubernetesTest {
                         tokens.proxy())).build()).create();
     }
 
-    private String spec(String classpath) throws Exception {
+    private String spec(String classpath, String version) throws Exception {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         int listen;
         try (var s = new java.net.ServerSocket(0)) {
@@ -187,7 +238,7 @@ class CliThroughPortForwardOnKubernetesTest {
         }
         return """
                 app: %s
-                version: v1
+                %s
                 listen: %d
                 instances: 1
                 run: "%s -Xmx96m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp '%s' dev.baton.sample.SampleApp --port {port} --version {version}"
@@ -198,7 +249,7 @@ class CliThroughPortForwardOnKubernetesTest {
                 strategy: { type: rolling, max_surge: 1, max_unavailable: 0, min_ready: 1s }
                 progress_deadline: 90s
                 kubernetes: { image: "baton-sample:{version}", namespace: %s }
-                """.formatted(APP, listen, java, classpath, ns);
+                """.formatted(APP, version == null ? "" : "version: " + version, listen, java, classpath, ns);
     }
 
     private static boolean listening(String host, int port) {
