@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * The REST API from the outside: what the CLI uses, and what a demo or a test driving a control plane in
  * another process uses. Finds the API through an {@link Access}: a home's {@code .baton/api.json} and
  * {@code .baton/token}, read again on every call (a restarted control plane listens on a new port), or a
- * port-forward to an installed control plane ({@link KubeApiForward}).
+ * port-forward to an installed control plane ({@link InstalledApi}).
  */
 public final class BatonClient {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);

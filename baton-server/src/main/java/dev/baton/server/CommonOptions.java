@@ -40,7 +40,7 @@ final class CommonOptions implements AutoCloseable {
     @Option(names = "--context", description = "With --kube-namespace: the kubeconfig context (default: its current one).")
     String context;
 
-    private KubeApiForward forward;
+    private InstalledApi forward;
 
     BatonHome home() {
         return home != null ? new BatonHome(home) : BatonHome.fromEnvironment();
@@ -73,7 +73,7 @@ final class CommonOptions implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
-            forward = KubeApiForward.open(cluster, ns);
+            forward = InstalledApi.open(cluster, ns);
         }
         return new BatonClient(forward);
     }

@@ -20,26 +20,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The REST API of a control plane installed in a namespace ({@code baton kube install}), reached as kubectl reaches a
- * pod: a port-forward made by the Kubernetes API to the pod's API port, which listens on the pod's loopback only. The
- * token comes from the install's tokens Secret, read through the API and kept in memory only. Of the ready
- * control-plane pods, the one that leads is used (a standby answers reads but refuses steering); while none leads,
- * the first that answers.
+ * The REST API of one control-plane pod of an install ({@code baton kube install}), reached as kubectl reaches a pod: a
+ * port-forward made by the Kubernetes API to the pod's API port, which listens on the pod's loopback only. The token
+ * comes from the install's tokens Secret, read through the API and kept in memory only. {@link #open} picks the pod:
+ * of the ready control-plane pods, the one that leads (a standby answers reads but refuses steering); while none
+ * leads, the first that answers. {@link InstalledApi} finds it again when it stops answering.
  * <p>
  * Every failure is one line that says what to fix: no install in the namespace, no ready control-plane pod, or the
  * RBAC verb the kubeconfig's user lacks ({@code list} pods, {@code get} the Secret, {@code create pods/portforward}).
  */
-final class KubeApiForward implements BatonClient.Access, AutoCloseable {
+final class KubeApiForward implements BatonClient.Access {
     private static final Logger log = LoggerFactory.getLogger(KubeApiForward.class);
 
-    private final KubernetesClient k8s;
     private final String namespace;
     private final String pod;
     private final String token;
     private final LocalPortForward forward;
 
-    private KubeApiForward(KubernetesClient k8s, String namespace, String pod, String token, LocalPortForward forward) {
-        this.k8s = k8s;
+    private KubeApiForward(String namespace, String pod, String token, LocalPortForward forward) {
         this.namespace = namespace;
         this.pod = pod;
         this.token = token;
@@ -47,21 +45,11 @@ final class KubeApiForward implements BatonClient.Access, AutoCloseable {
     }
 
     /**
-     * Finds the install's control plane in {@code namespace} of {@code cluster} and opens a forward to its leader.
+     * Finds the install's control plane in namespace {@code ns} and opens a forward to its leader.
      *
      * @throws BatonClient.Unreachable in one line, when there is none to reach or the user may not reach it
      */
-    static KubeApiForward open(KubeTarget cluster, String namespace) {
-        KubernetesClient k8s = cluster.connect();
-        try {
-            return open(k8s, namespace);
-        } catch (RuntimeException e) {
-            k8s.close();
-            throw e;
-        }
-    }
-
-    private static KubeApiForward open(KubernetesClient k8s, String ns) {
+    static KubeApiForward open(KubernetesClient k8s, String ns) {
         List<Pod> pods;
         try {
             pods = k8s.pods().inNamespace(ns).withLabels(InstallManifests.controlPlaneSelector()).list().getItems();
@@ -99,7 +87,7 @@ final class KubeApiForward implements BatonClient.Access, AutoCloseable {
             String name = p.getMetadata().getName();
             KubeApiForward f;
             try {
-                f = new KubeApiForward(k8s, ns, name, token,
+                f = new KubeApiForward(ns, name, token,
                         k8s.pods().inNamespace(ns).withName(name).portForward(InstallOptions.API_PORT));
             } catch (KubernetesClientException e) {
                 throw refused(e, "create", "pods/portforward", ns, "cannot port-forward to pod " + ns + "/" + name);
@@ -107,12 +95,12 @@ final class KubeApiForward implements BatonClient.Access, AutoCloseable {
             try {
                 String role = new BatonClient(f).status().path("leader").path("role").asText("");
                 if (role.equals("leader")) {
-                    answered.forEach(KubeApiForward::closeForward);
+                    answered.forEach(KubeApiForward::close);
                     return f;
                 }
                 answered.add(f);
             } catch (BatonClient.Unreachable | BatonClient.ApiError e) {
-                f.closeForward();
+                f.close();
                 log.debug("control-plane pod {}/{} did not answer: {}", ns, name, e.getMessage());
                 first = first != null ? first : e instanceof BatonClient.Unreachable u ? u
                         : new BatonClient.Unreachable("the control plane in pod " + ns + "/" + name + " answered: "
@@ -122,7 +110,7 @@ final class KubeApiForward implements BatonClient.Access, AutoCloseable {
         if (answered.isEmpty()) {
             throw first;
         }
-        answered.subList(1, answered.size()).forEach(KubeApiForward::closeForward);
+        answered.subList(1, answered.size()).forEach(KubeApiForward::close);
         return answered.getFirst();
     }
 
@@ -197,18 +185,12 @@ final class KubeApiForward implements BatonClient.Access, AutoCloseable {
                 + " through the port-forward" + (detail.isEmpty() ? "" : ": " + detail);
     }
 
-    private void closeForward() {
+    /** Ends the forward. */
+    void close() {
         try {
             forward.close();
         } catch (IOException e) {
             log.debug("port-forward to {}/{} not closed cleanly: {}", namespace, pod, e.toString());
         }
-    }
-
-    /** Ends the forward and the cluster client. */
-    @Override
-    public void close() {
-        closeForward();
-        k8s.close();
     }
 }

@@ -101,7 +101,7 @@ class CliThroughPortForwardOnKubernetesTest {
     }
 
     @Test
-    void aSteeringCommandGoesToTheLeaderWhicheverPodAnswersFirst() throws Exception {
+    void aSteeringCommandGoesToTheLeaderWhicheverPodAnswersFirstAndAClientFollowsATakeover() throws Exception {
         install();
         startControlPlanePod("b", null);
         String kubeconfig = KubeTestCluster.kubeconfig().toString();
@@ -120,6 +120,17 @@ class CliThroughPortForwardOnKubernetesTest {
         assertThat(pause.code()).as("%s%s", pause.out(), pause.err()).isZero();
         assertThat(Cli.run("jobs", "stats", "--kube-namespace", ns, "--kubeconfig", kubeconfig, "--home", cliHome).out())
                 .contains("mail");
+
+        // One client across a takeover: the leader's pod is force-deleted, and the forward is made again to the pod
+        // that leads next, as a command following a rollout needs.
+        try (InstalledApi api = InstalledApi.open(new KubeTarget(Path.of(kubeconfig), null, null), ns)) {
+            BatonClient client = new BatonClient(api);
+            assertThat(client.status().path("leader").path("role").asText()).isEqualTo("leader");
+            k8s.pods().inNamespace(ns).withName(APP + "-baton-b").withGracePeriod(0).delete();
+            await().atMost(WAIT).ignoreExceptions().until(() -> client.post("/v1/jobs/resume", Map.of("queue", "mail"))
+                    .path("changed").asBoolean());
+            assertThat(client.status().path("leader").path("holder").asText()).contains("pod-home-a");
+        }
     }
 
     @Test
