@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.LocalPortForward;
+import io.fabric8.kubernetes.client.http.WebSocketHandshakeException;
 import io.fabric8.kubernetes.client.readiness.Readiness;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,8 +55,7 @@ final class KubeApiForward implements BatonClient.Access {
         try {
             pods = k8s.pods().inNamespace(ns).withLabels(InstallManifests.controlPlaneSelector()).list().getItems();
         } catch (KubernetesClientException e) {
-            throw refused(e, "list", "pods", ns, "no Baton install found: cannot list the control-plane pods in "
-                    + "namespace " + ns);
+            throw refused(e, "list", "pods", ns, "cannot list the control-plane pods in namespace " + ns);
         }
         if (pods.isEmpty()) {
             throw new BatonClient.Unreachable("no Baton install in namespace " + ns + ": no control-plane pod there "
@@ -174,15 +174,29 @@ final class KubeApiForward implements BatonClient.Access {
         }
         List<Throwable> errors = new ArrayList<>(forward.getClientThrowables());
         errors.addAll(forward.getServerThrowables());
-        String detail = errors.stream().map(t -> t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage())
-                .distinct().collect(Collectors.joining("; "));
         String where = "pod " + namespace + "/" + pod;
-        if (detail.contains("403") || detail.contains("Forbidden") || detail.contains("forbidden")) {
+        int refused = errors.stream().mapToInt(KubeApiForward::handshakeStatus).filter(c -> c > 0).findFirst().orElse(0);
+        if (refused == 403) {
             return "cannot port-forward to " + where + ": forbidden; the kubeconfig's user needs the RBAC verb 'create' "
                     + "on pods/portforward in namespace " + namespace;
         }
+        if (refused != 0) {
+            return "cannot port-forward to " + where + ": the Kubernetes API answered " + refused;
+        }
+        String detail = errors.stream().map(t -> t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage())
+                .distinct().collect(Collectors.joining("; "));
         return "the control plane in " + where + " is not answering on port " + InstallOptions.API_PORT
                 + " through the port-forward" + (detail.isEmpty() ? "" : ": " + detail);
+    }
+
+    /** The status the API server refused a port-forward's upgrade with (403 without the RBAC verb), else 0. */
+    private static int handshakeStatus(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof WebSocketHandshakeException h && h.getResponse() != null) {
+                return h.getResponse().code();
+            }
+        }
+        return 0;
     }
 
     /** Ends the forward. */

@@ -162,7 +162,7 @@ class CliThroughPortForwardOnKubernetesTest {
     }
 
     @Test
-    void aUserWhoMayListPodsButNotReadTheTokensSecretIsToldTheVerbThatIsMissing() throws Exception {
+    void aUserTheRbacDoesNotLetReadTheTokensSecretOrPortForwardIsToldTheVerbThatIsMissing() throws Exception {
         createTokensSecret(InstallTokens.generate());
         k8s.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName(APP + "-baton-x")
                 .withLabels(InstallManifests.controlPlaneLabels(APP)).endMetadata().withNewSpec().withNodeName(node)
@@ -187,6 +187,19 @@ class CliThroughPortForwardOnKubernetesTest {
         assertThat(status.err()).isEqualTo("baton: cannot read the API token from Secret " + ns + "/" + APP
                 + "-baton-tokens: forbidden; the kubeconfig's user needs the RBAC verb 'get' on secrets ("
                 + APP + "-baton-tokens) in namespace " + ns + "\n");
+
+        // Allowed to read the Secret, not to port-forward: the next verb it lacks.
+        k8s.rbac().roles().inNamespace(ns).withName("pods-only").edit(r -> new RoleBuilder(r).addNewRule()
+                .withApiGroups("").withResources("secrets").withResourceNames(APP + "-baton-tokens").withVerbs("get")
+                .endRule().build());
+        await().atMost(WAIT).untilAsserted(() -> {
+            Cli again = Cli.run("status", "--kube-namespace", ns, "--kubeconfig", kubeconfig.toString(),
+                    "--home", dir.resolve("laptop").toString());
+            assertThat(again.code()).isEqualTo(BatonCommand.EXIT_UNREACHABLE);
+            assertThat(again.err()).isEqualTo("baton: cannot port-forward to pod " + ns + "/" + APP + "-baton-x: "
+                    + "forbidden; the kubeconfig's user needs the RBAC verb 'create' on pods/portforward in namespace "
+                    + ns + "\n");
+        });
     }
 
     /** What the install writes before its control plane starts: the database, its Secret, the tokens Secret. */
