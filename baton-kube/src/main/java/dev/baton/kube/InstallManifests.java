@@ -64,7 +64,8 @@ public final class InstallManifests {
         return documents(spec, specText, options, kube, tokens).stream().map(KubeYaml.Document::object).toList();
     }
 
-    static final String API_TOKEN_KEY = "api-token";
+    /** The tokens Secret's key that holds the REST API's token. */
+    public static final String API_TOKEN_KEY = "api-token";
     static final String PROXY_TOKEN_KEY = "proxy-token";
     static final String SPEC_KEY = "baton.yaml";
 
@@ -98,6 +99,23 @@ public final class InstallManifests {
         Map<String, String> out = new java.util.LinkedHashMap<>();
         Labels.installed(app, ProxyManifests.COMPONENT).forEach((k, v) -> out.put(k, (String) v));
         return out;
+    }
+
+    /** The labels of an app's control-plane pods. */
+    public static Map<String, String> controlPlaneLabels(String app) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Labels.installed(app, ControlPlaneManifest.COMPONENT).forEach((k, v) -> out.put(k, (String) v));
+        return out;
+    }
+
+    /** What every installed control-plane pod is labelled with, whatever its app: how the command line finds them. */
+    public static Map<String, String> controlPlaneSelector() {
+        return Map.of(Labels.NAME, Labels.BATON, Labels.COMPONENT, ControlPlaneManifest.COMPONENT);
+    }
+
+    /** The app an installed pod is part of (its {@code app.kubernetes.io/part-of} label), or null. */
+    public static String appOf(Map<String, String> podLabels) {
+        return podLabels == null ? null : podLabels.get(Labels.PART_OF);
     }
 
     static Map<String, Object> meta(String name, String namespace, String app, String component) {

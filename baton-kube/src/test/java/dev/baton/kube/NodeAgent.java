@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Not covered: images (the command runs on this machine, not in the image), kube-proxy and Services, CNI and network
  * isolation, liveness and startup probes, resources and cgroups, volumes, container restarts, the kubelet API
- * beyond the log endpoint (exec, attach, port-forward, follow), and the kubelet's exact probe timing.
+ * beyond the log endpoint and WebSocket port-forward ({@link KubeletPortForward}; not exec, attach, SPDY, follow),
+ * and the kubelet's exact probe timing.
  */
 public final class NodeAgent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
@@ -76,7 +77,8 @@ public final class NodeAgent implements AutoCloseable {
     private final AtomicInteger nextIp = new AtomicInteger(1);
     private final SharedIndexInformer<Pod> informer;
     private final Thread heartbeat;
-    private final com.sun.net.httpserver.HttpsServer kubeletApi;
+    private final com.sun.net.httpserver.HttpServer logApi;
+    private final KubeletPortForward kubeletApi;
     private volatile boolean closed;
 
     /** The process of one pod and what the agent knows of it. */
@@ -105,7 +107,11 @@ public final class NodeAgent implements AutoCloseable {
         this.client = client;
         this.node = node;
         this.logs = logs;
-        this.kubeletApi = kubeletApi(logs);
+        this.logApi = logApi(logs);
+        this.kubeletApi = kubeletApi(logs, logApi, (ns, pod) -> {
+            RunningPod r = pods.get(ns + "/" + pod);
+            return r == null ? null : r.ip;
+        });
         register();
         this.informer = client.pods().inAnyNamespace().withField("spec.nodeName", node).inform(new ResourceEventHandler<>() {
             @Override
@@ -136,11 +142,11 @@ public final class NodeAgent implements AutoCloseable {
     }
 
     /**
-     * The one kubelet endpoint the API server's pod log API needs ({@code GET /containerLogs/NS/POD/CONTAINER}, with
-     * {@code tailLines}), over HTTPS on 127.0.0.1 with a throwaway self-signed certificate (the test cluster's API
-     * server is given no kubelet CA, so it does not verify it).
+     * The kubelet port the API server reaches for pod logs and port-forwards: HTTPS on 127.0.0.1 with a throwaway
+     * self-signed certificate (the test cluster's API server is given no kubelet CA, so it does not verify it).
      */
-    private static com.sun.net.httpserver.HttpsServer kubeletApi(Path dir) {
+    private static KubeletPortForward kubeletApi(Path dir, com.sun.net.httpserver.HttpServer logApi,
+                                                 java.util.function.BiFunction<String, String, String> podAddress) {
         try {
             Files.createDirectories(dir);
             Path store = Files.createTempFile(dir, "kubelet", ".p12");
@@ -163,9 +169,23 @@ public final class NodeAgent implements AutoCloseable {
             kmf.init(ks, pass);
             javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
             tls.init(kmf.getKeyManagers(), null, null);
-            var server = com.sun.net.httpserver.HttpsServer.create(
-                    new java.net.InetSocketAddress("127.0.0.1", 0), 16);
-            server.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+            return new KubeletPortForward(tls, logApi.getAddress(), podAddress);
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("the node agent's kubelet port did not start: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the node agent");
+        }
+    }
+
+    /**
+     * The one kubelet endpoint the API server's pod log API needs ({@code GET /containerLogs/NS/POD/CONTAINER}, with
+     * {@code tailLines}), plain HTTP on 127.0.0.1, behind the TLS of {@link #kubeletApi}.
+     */
+    private static com.sun.net.httpserver.HttpServer logApi(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 16);
             server.createContext("/containerLogs/", ex -> {
                 String[] parts = ex.getRequestURI().getPath().split("/");
                 byte[] body;
@@ -190,11 +210,8 @@ public final class NodeAgent implements AutoCloseable {
             });
             server.start();
             return server;
-        } catch (IOException | java.security.GeneralSecurityException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("the node agent's log endpoint did not start: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting the node agent");
         }
     }
 
@@ -256,7 +273,7 @@ public final class NodeAgent implements AutoCloseable {
         onConflictRetry(() -> client.nodes().withName(node).editStatus(n -> new NodeBuilder(n).editOrNewStatus()
                 .withConditions(List.of(ready)).withCapacity(capacity).withAllocatable(capacity)
                 .withAddresses(List.of(new io.fabric8.kubernetes.api.model.NodeAddress("127.0.0.1", "InternalIP")))
-                .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(kubeletApi.getAddress().getPort())
+                .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(kubeletApi.port())
                 .endKubeletEndpoint().endDaemonEndpoints()
                 .withNewNodeInfo().withKubeletVersion("v1.20.2").withOperatingSystem("linux").withArchitecture("amd64")
                 .withContainerRuntimeVersion("baton-node-agent://1").withKernelVersion("").withOsImage("")
@@ -552,7 +569,8 @@ public final class NodeAgent implements AutoCloseable {
         closed = true;
         informer.close();
         heartbeat.interrupt();
-        kubeletApi.stop(0);
+        kubeletApi.close();
+        logApi.stop(0);
         for (RunningPod r : pods.values()) {
             if (r.process != null && r.process.isAlive()) {
                 signal(r.process.pid(), "KILL");

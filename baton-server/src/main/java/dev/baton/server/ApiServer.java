@@ -28,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The REST API on 127.0.0.1 only; every request needs {@code Authorization: Bearer <token>} (401 otherwise).
+ * The REST API on a loopback address only (127.0.0.1 unless {@code up --api-host} names another); every request needs {@code Authorization: Bearer <token>} (401 otherwise).
  * JSON in and out; bad input is a 400 naming the field, a state conflict a 409. Endpoints: {@code docs/cli.md}.
  * Nothing it answers may be cached. The {@link Dashboard} is served under {@code /dashboard}, with its own login.
  */
@@ -42,13 +42,13 @@ final class ApiServer implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Dashboard dashboard;
 
-    ApiServer(ControlPlane cp, String token, int port) {
+    ApiServer(ControlPlane cp, String token, String host, int port) {
         this.cp = cp;
         this.expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         try {
-            this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+            this.server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 64);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         server.setExecutor(executor);
         server.createContext("/", this::handle);
@@ -58,12 +58,16 @@ final class ApiServer implements AutoCloseable {
 
     ApiServer start() {
         server.start();
-        log.info("REST API on 127.0.0.1:{}", port());
+        log.info("REST API on {}:{}", host(), port());
         return this;
     }
 
     int port() {
         return server.getAddress().getPort();
+    }
+
+    String host() {
+        return server.getAddress().getAddress().getHostAddress();
     }
 
     private record Reply(int status, String contentType, String body) {
@@ -165,7 +169,7 @@ final class ApiServer implements AutoCloseable {
         }
         if (post && path.equals("/v1/dashboard/links")) {
             String secret = dashboard.sessions().newLink();
-            return Reply.json(201, Map.of("url", "http://127.0.0.1:" + port() + "/dashboard/link?secret=" + secret,
+            return Reply.json(201, Map.of("url", "http://" + host() + ":" + port() + "/dashboard/link?secret=" + secret,
                     "expiresIn", DashboardSessions.LINK_TTL));
         }
         if (get && path.equals("/v1/rollouts")) {

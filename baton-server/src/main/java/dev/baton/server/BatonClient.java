@@ -14,12 +14,13 @@ import java.util.function.Consumer;
 
 /**
  * The REST API from the outside: what the CLI uses, and what a demo or a test driving a control plane in
- * another process uses. Finds the API through {@code .baton/api.json} and {@code .baton/token}, read again
- * whenever the control plane cannot be reached (a restarted one listens on a new port).
+ * another process uses. Finds the API through an {@link Access}: a home's {@code .baton/api.json} and
+ * {@code .baton/token}, read again on every call (a restarted control plane listens on a new port), or a
+ * port-forward to an installed control plane ({@link InstalledApi}).
  */
 public final class BatonClient {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
-    private final BatonHome home;
+    private final Access access;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** The API answered with an error status. */
@@ -43,8 +44,29 @@ public final class BatonClient {
         }
     }
 
+    /** Where the REST API is, and the one line to say when nothing answers there. */
+    public interface Access {
+        /** The address and token, looked up again for every call. */
+        Endpoint endpoint();
+
+        /** What an operator reads when nothing answered at {@code ep}. */
+        String unreachable(Endpoint ep, IOException e);
+    }
+
+    /** The REST API's address and its bearer token (never printed by {@link #toString()}). */
+    public record Endpoint(String host, int port, String token) {
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
+
     public BatonClient(BatonHome home) {
-        this.home = home;
+        this(new HomeAccess(home));
+    }
+
+    public BatonClient(Access access) {
+        this.access = access;
     }
 
     public JsonNode get(String path) {
@@ -129,9 +151,10 @@ public final class BatonClient {
     }
 
     private HttpResponse<String> send(String method, String path, Object body) {
-        Endpoint ep = endpoint();
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ep.port + path))
-                .timeout(CALL_TIMEOUT).header("Authorization", "Bearer " + ep.token);
+        Endpoint ep = access.endpoint();
+        String host = ep.host().contains(":") ? "[" + ep.host() + "]" : ep.host();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + host + ":" + ep.port() + path))
+                .timeout(CALL_TIMEOUT).header("Authorization", "Bearer " + ep.token());
         if (body == null) {
             b.GET();
         } else {
@@ -142,8 +165,7 @@ public final class BatonClient {
         try {
             res = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new Unreachable("the control plane is not answering on 127.0.0.1:" + ep.port
-                    + " (is 'baton up' running in " + home.dir().getParent() + "?)");
+            throw new Unreachable(access.unreachable(ep, e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unreachable("interrupted");
@@ -160,17 +182,26 @@ public final class BatonClient {
         return res;
     }
 
-    private record Endpoint(int port, String token) {}
-
-    private Endpoint endpoint() {
-        try {
-            if (!Files.exists(home.apiFile()) || home.existingApiToken().isEmpty()) {
-                throw new Unreachable("no control plane has run in " + home.dir() + " (start one with 'baton up spec.yaml')");
+    /** A control plane of this machine: its home says where its API listens and holds its token. */
+    private record HomeAccess(BatonHome home) implements Access {
+        @Override
+        public Endpoint endpoint() {
+            try {
+                if (!Files.exists(home.apiFile()) || home.existingApiToken().isEmpty()) {
+                    throw new Unreachable("no control plane has run in " + home.dir() + " (start one with 'baton up spec.yaml')");
+                }
+                JsonNode api = Json.MAPPER.readTree(home.apiFile().toFile());
+                return new Endpoint(api.path("host").asText("127.0.0.1"), api.path("port").asInt(),
+                        home.existingApiToken().get());
+            } catch (IOException e) {
+                throw new Unreachable("cannot read " + home.apiFile() + ": " + e.getMessage());
             }
-            JsonNode api = Json.MAPPER.readTree(home.apiFile().toFile());
-            return new Endpoint(api.path("port").asInt(), home.existingApiToken().get());
-        } catch (IOException e) {
-            throw new Unreachable("cannot read " + home.apiFile() + ": " + e.getMessage());
+        }
+
+        @Override
+        public String unreachable(Endpoint ep, IOException e) {
+            return "the control plane is not answering on " + ep + " (is 'baton up' running in "
+                    + home.dir().getParent() + "?)";
         }
     }
 }

@@ -79,7 +79,22 @@ public final class BatonCommand {
             e.flush();
             return code;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } finally {
+            closeClients(cl.getParseResult());
+        }
+    }
+
+    /** Ends what the command's clients opened (a port-forward to an installed control plane). */
+    private static void closeClients(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            for (CommandLine.Model.CommandSpec mixin : p.commandSpec().mixins().values()) {
+                if (mixin.userObject() instanceof CommonOptions o) {
+                    o.close();
+                }
+            }
+        }
     }
 
     /** Failures that are the operator's to fix, said in one line: no trace. */

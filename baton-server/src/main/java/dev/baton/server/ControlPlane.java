@@ -142,7 +142,7 @@ public final class ControlPlane implements AutoCloseable {
                 }
             }
             if (options.apiPort() != 0) {
-                Ports.requireFree("--api-port", "127.0.0.1", options.apiPort());
+                Ports.requireFree("--api-port", options.apiHost(), options.apiPort());
             }
             EmbeddedDatabase embedded = null;
             DatabaseConfig db = options.database();
@@ -189,7 +189,7 @@ public final class ControlPlane implements AutoCloseable {
             ControlPlane cp = new ControlPlane(options, embedded, db, ds, queue, store, proxy, proxyPods, traffic,
                     driven, lock);
             undo.add("stop the rollouts", () -> cp.stepDown("the start failed"));
-            cp.api = new ApiServer(cp, home.apiToken(), options.apiPort()).start();
+            cp.api = new ApiServer(cp, home.apiToken(), options.apiHost(), options.apiPort()).start();
             undo.add("stop the REST API", cp.api::close);
             if (embedded != null) {
                 cp.writeApiFile();
@@ -212,8 +212,8 @@ public final class ControlPlane implements AutoCloseable {
                 cp.election.start();
                 cp.writeApiFile(); // after the first turn: a client finds a leader already leading, or a standby
             }
-            log.info("control plane up as {}: API on 127.0.0.1:{}, traffic on {}", cp.deployments != null ? "leader"
-                    : "standby", cp.api.port(), proxyPods == null ? options.listenHost() + ":" + proxy.trafficPort()
+            log.info("control plane up as {}: API on {}:{}, traffic on {}", cp.deployments != null ? "leader"
+                    : "standby", cp.api.host(), cp.api.port(), proxyPods == null ? options.listenHost() + ":" + proxy.trafficPort()
                     : "the proxy pods of namespace " + proxyPods.namespace() + ", port " + proxyPods.trafficPort());
             return cp;
         } catch (RuntimeException e) {
@@ -240,7 +240,7 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     private void writeApiFile() {
-        BatonHome.writeAtomically(options.home().apiFile(), Json.write(Map.of("host", "127.0.0.1", "port", api.port(),
+        BatonHome.writeAtomically(options.home().apiFile(), Json.write(Map.of("host", api.host(), "port", api.port(),
                 "pid", ProcessHandle.current().pid())));
     }
 

@@ -39,6 +39,10 @@ final class DownCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Duration graceTime = duration("--grace", grace);
         Duration stopTime = duration("--timeout", timeout);
+        if (o.kubeNamespace != null || o.kubeconfig != null || o.context != null) {
+            throw ApiException.badRequest("--kube-namespace, --kubeconfig, --context: 'down' stops what a home on this "
+                    + "machine runs; an install's control plane and proxies are Deployments (kubectl scale or delete them)");
+        }
         BatonHome home = o.home();
         PrintWriter progress = o.progress();
         if (!Files.isDirectory(home.dir())) {

@@ -22,10 +22,22 @@ public record KubeTarget(Path kubeconfig, String context, String namespace) {
         if (context != null && context.isBlank()) {
             throw new IllegalArgumentException("--context: must name a context of the kubeconfig");
         }
-        if (namespace != null && !DNS_LABEL.matcher(namespace).matches()) {
-            throw new IllegalArgumentException("--namespace: must be a DNS label (1-63 lowercase letters, digits or '-', "
-                    + "starting and ending with a letter or digit), got '" + namespace + "'");
+        if (namespace != null) {
+            namespace("--namespace", namespace);
         }
+    }
+
+    /**
+     * {@code value} when it is a namespace's name (a DNS label).
+     *
+     * @throws IllegalArgumentException naming {@code option} otherwise
+     */
+    static String namespace(String option, String value) {
+        if (!DNS_LABEL.matcher(value).matches()) {
+            throw new IllegalArgumentException(option + ": must be a DNS label (1-63 lowercase letters, digits or '-', "
+                    + "starting and ending with a letter or digit), got '" + value + "'");
+        }
+        return value;
     }
 
     /** A client for the cluster; nothing is requested yet. */

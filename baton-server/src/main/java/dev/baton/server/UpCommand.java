@@ -37,6 +37,10 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--api-port", defaultValue = "0", description = "REST API port on 127.0.0.1 (0: any free port).")
     int apiPort;
 
+    @Option(names = "--api-host", defaultValue = "127.0.0.1", description = "The loopback address the REST API binds "
+            + "(another 127.x.y.z for a pod that shares its host's network); never a public one.")
+    String apiHost;
+
     @Option(names = "--kubernetes", description = "Run the instances as Pods on a Kubernetes cluster (the spec needs a "
             + "kubernetes section); the control plane and the proxy run here and route to the pods' IPs.")
     boolean kubernetes;
@@ -78,6 +82,11 @@ final class UpCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
+        try {
+            ControlPlaneOptions.apiHost(apiHost);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(this.spec.commandLine(), e.getMessage());
+        }
         BatonHome h = home != null ? new BatonHome(home) : BatonHome.fromEnvironment();
         KubeTarget kube = kubeTarget(spec);
         ProxyFleetMode fleet;
@@ -96,7 +105,7 @@ final class UpCommand implements Callable<Integer> {
             throw ApiException.badRequest(e.getMessage() + " (in " + DatabaseConfig.URL_ENV + ")");
         }
         ControlPlane cp = ControlPlane.start(new ControlPlaneOptions(h, spec, version, db, listenHost, apiPort,
-                Clock.systemUTC(), kube, ports, fleet));
+                Clock.systemUTC(), kube, ports, fleet, apiHost));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cp.close();
@@ -105,7 +114,7 @@ final class UpCommand implements Callable<Integer> {
         var err = this.spec.commandLine().getErr();
         String traffic = fleet == ProxyFleetMode.KUBERNETES ? "the proxy pods, port " + cp.trafficPort()
                 : "http://" + listenHost + ":" + cp.trafficPort();
-        err.printf("baton: control plane up. traffic: %s  API: 127.0.0.1:%d (token in %s)%n", traffic,
+        err.printf("baton: control plane up. traffic: %s  API: %s:%d (token in %s)%n", traffic, apiHost,
                 cp.apiPort(), h.tokenFile());
         err.println("baton: Ctrl-C stops the control plane only; the proxy and instances keep serving. "
                 + "'baton down' stops everything.");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,5 +79,31 @@ class CliExitCodesTest {
         code = run("up", spec.toString(), "--kubernetes", "--home", dir.resolve(".baton").toString());
         assertThat(code).isEqualTo(BatonCommand.EXIT_USAGE);
         assertThat(err.toString()).contains("kubernetes: the spec needs a kubernetes section (at least kubernetes.image");
+    }
+    @Test
+    void anApiHostThatIsNotALoopbackAddressIsAUsageErrorNamingIt() {
+        for (String host : List.of("0.0.0.0", "10.1.2.3", "example.com", "::")) {
+            int code = run("up", "--api-host", host, "--home", dir.resolve(".baton").toString());
+
+            assertThat(code).as(host).isEqualTo(BatonCommand.EXIT_USAGE);
+            assertThat(err.toString()).contains("--api-host: must be a loopback address").contains("'" + host + "'")
+                    .doesNotContain("\tat ");
+        }
+        assertThat(ControlPlaneOptions.apiHost("127.0.1.7")).isEqualTo("127.0.1.7");
+        assertThat(ControlPlaneOptions.apiHost(null)).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void kubeOptionsOfTheClientAreCheckedBeforeAnyClusterIsAsked() {
+        String home = dir.resolve(".baton").toString();
+
+        assertThat(run("status", "--kubeconfig", home, "--home", home)).isEqualTo(BatonCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("--kubeconfig and --context: only with --kube-namespace");
+
+        assertThat(run("status", "--kube-namespace", "Not_A_Label", "--home", home)).isEqualTo(BatonCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("--kube-namespace: must be a DNS label");
+
+        assertThat(run("down", "--kube-namespace", "shop", "--home", home)).isEqualTo(BatonCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("'down' stops what a home on this machine runs").doesNotContain("\tat ");
     }
 }

@@ -27,7 +27,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -72,7 +71,7 @@ class RbacOnKubernetesTest {
                 .items();
         admin.resourceList(rbac).create();
 
-        try (KubernetesClient baton = clientOf(awaitToken("shop-baton"));
+        try (KubernetesClient baton = clientOf(ServiceAccountTokens.of(admin, ns, "shop-baton", WAIT));
              KubernetesInstanceDrivers drivers = new KubernetesInstanceDrivers(baton, AppSpec.load(specFile),
                      TestDatabase.config(), Clock.systemUTC())) {
             InstanceDriver driver = drivers.forSpec(AppSpec.load(specFile));
@@ -89,16 +88,6 @@ class RbacOnKubernetesTest {
             assertThatThrownBy(() -> baton.secrets().inNamespace(ns).withName("someone-elses").get())
                     .isInstanceOf(KubernetesClientException.class);
         }
-    }
-
-    /** The token the token controller puts in the account's Secret (Kubernetes before 1.24 does it by itself). */
-    private String awaitToken(String account) {
-        return await().atMost(WAIT).until(() -> admin.secrets().inNamespace(ns).list().getItems().stream()
-                .filter(s -> "kubernetes.io/service-account-token".equals(s.getType()))
-                .filter(s -> account.equals(s.getMetadata().getAnnotations().get("kubernetes.io/service-account.name")))
-                .map(s -> s.getData() == null ? null : s.getData().get("token")).filter(t -> t != null)
-                .map(t -> new String(Base64.getDecoder().decode(t), StandardCharsets.UTF_8)).findFirst(),
-                Optional::isPresent).orElseThrow();
     }
 
     private KubernetesClient clientOf(String token) {
