@@ -13,9 +13,10 @@ import java.util.regex.Pattern;
  * @param proxyReplicas proxy replicas, at least 2: a single proxy is a single point of failure
  * @param controlPlaneReplicas control plane replicas: one leads, the others stand by
  * @param databaseSecret the Secret whose key {@value KubeOptions#DATABASE_SECRET_KEY} holds {@code BATON_DATABASE_URL}
+ * @param podNetwork whether each pod has a network of its own (a real kubelet) or all pods of a node share the host's
  */
 public record InstallOptions(String namespace, String image, ServiceType serviceType, int proxyReplicas,
-                             int controlPlaneReplicas, String databaseSecret) {
+                             int controlPlaneReplicas, String databaseSecret, PodNetwork podNetwork) {
     /** The image when none is given. */
     public static final String DEFAULT_IMAGE = "baton:0.1.0";
     /** The REST API's port, on the control plane pod's loopback only (reached through a port-forward). */
@@ -38,7 +39,29 @@ public record InstallOptions(String namespace, String image, ServiceType service
         }
     }
 
+    /**
+     * How the pods' network looks from inside, which decides what the control plane and the proxies bind.
+     */
+    public enum PodNetwork {
+        /** Each pod has its own network namespace (every real kubelet): the proxy binds all of its interfaces, the
+         * control plane's REST API the pod's loopback on {@value #API_PORT}. */
+        ISOLATED,
+        /** The pods of a node share the host's network, each with an address of its own (the test cluster's node
+         * agent): the proxy binds its pod IP (from the downward API), and the control plane's REST API any free port
+         * on the loopback, which it writes to {@code api.json} in its home. */
+        SHARED_HOST
+    }
+
+    /** An install for pods with a network of their own ({@link PodNetwork#ISOLATED}). */
+    public InstallOptions(String namespace, String image, ServiceType serviceType, int proxyReplicas,
+                          int controlPlaneReplicas, String databaseSecret) {
+        this(namespace, image, serviceType, proxyReplicas, controlPlaneReplicas, databaseSecret, PodNetwork.ISOLATED);
+    }
+
     public InstallOptions {
+        if (podNetwork == null) {
+            throw new IllegalArgumentException("pod-network: must be ISOLATED or SHARED_HOST");
+        }
         if (namespace == null || !DNS_LABEL.matcher(namespace).matches()) {
             throw new IllegalArgumentException("namespace: must be a DNS label (1-63 lowercase letters, digits or '-', "
                     + "starting and ending with a letter or digit), got '" + namespace + "'");
@@ -66,14 +89,19 @@ public record InstallOptions(String namespace, String image, ServiceType service
     }
 
     public InstallOptions withImage(String i) {
-        return new InstallOptions(namespace, i, serviceType, proxyReplicas, controlPlaneReplicas, databaseSecret);
+        return new InstallOptions(namespace, i, serviceType, proxyReplicas, controlPlaneReplicas, databaseSecret,
+                podNetwork);
     }
 
     public InstallOptions withServiceType(ServiceType t) {
-        return new InstallOptions(namespace, image, t, proxyReplicas, controlPlaneReplicas, databaseSecret);
+        return new InstallOptions(namespace, image, t, proxyReplicas, controlPlaneReplicas, databaseSecret, podNetwork);
     }
 
     public InstallOptions withProxyReplicas(int n) {
-        return new InstallOptions(namespace, image, serviceType, n, controlPlaneReplicas, databaseSecret);
+        return new InstallOptions(namespace, image, serviceType, n, controlPlaneReplicas, databaseSecret, podNetwork);
+    }
+
+    public InstallOptions withPodNetwork(PodNetwork n) {
+        return new InstallOptions(namespace, image, serviceType, proxyReplicas, controlPlaneReplicas, databaseSecret, n);
     }
 }

@@ -51,6 +51,26 @@ class InstallManifestsTest {
     }
 
     @Test
+    void onAHostWhosePodsShareItsNetworkEachProxyBindsItsPodIpAndTheApiAnyFreeLoopbackPort() {
+        JsonNode isolated = named(install(InstallOptions.of("shop", "shop"), KubeVersion.LATEST), "Deployment",
+                "shop-baton-proxy").path("spec").path("template").path("spec").path("containers").get(0);
+        Rendered r = install(InstallOptions.of("shop", "shop").withPodNetwork(InstallOptions.PodNetwork.SHARED_HOST),
+                KubeVersion.LATEST);
+        JsonNode proxy = named(r, "Deployment", "shop-baton-proxy").path("spec").path("template").path("spec")
+                .path("containers").get(0);
+        JsonNode cp = named(r, "Deployment", "shop-baton").path("spec").path("template").path("spec")
+                .path("containers").get(0);
+
+        assertThat(isolated.path("command").toString()).contains("\"0.0.0.0:9901\"");
+        assertThat(isolated.has("env")).isFalse();
+        assertThat(proxy.path("command").toString()).contains("\"$(POD_IP):9901\"").doesNotContain("0.0.0.0");
+        assertThat(proxy.path("env").get(0).path("name").asText()).isEqualTo("POD_IP");
+        assertThat(proxy.path("env").get(0).path("valueFrom").path("fieldRef").path("fieldPath").asText())
+                .isEqualTo("status.podIP");
+        assertThat(cp.path("command").toString()).contains("\"--api-port\",\"0\"");
+    }
+
+    @Test
     void theRoleAllowsPodsTheirLogsEventsAndLeasesAndNothingClusterWide() {
         Rendered r = install(InstallOptions.of("shop", "shop"), KubeVersion.LATEST);
         List<String> resources = new ArrayList<>();
