@@ -57,6 +57,6 @@ final class ControlPlaneManifest {
                         + "port-forward, never a Service.",
                 "BATON_DATABASE_URL from the Secret " + options.databaseSecret() + " (key "
                         + KubeOptions.DATABASE_SECRET_KEY + "), which 'kube install' does not write."),
-                InstallManifests.deployment(RbacManifests.name(app), options.namespace(), app, COMPONENT, options.controlPlaneReplicas(), pod));
+                InstallManifests.deployment(RbacManifests.name(app), options, app, COMPONENT, options.controlPlaneReplicas(), pod));
     }
 }

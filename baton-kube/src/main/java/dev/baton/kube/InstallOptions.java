@@ -1,6 +1,9 @@
 package dev.baton.kube;
 
+import dev.baton.rollout.KubernetesSpec;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -14,9 +17,11 @@ import java.util.regex.Pattern;
  * @param controlPlaneReplicas control plane replicas: one leads, the others stand by
  * @param databaseSecret the Secret whose key {@value KubeOptions#DATABASE_SECRET_KEY} holds {@code BATON_DATABASE_URL}
  * @param podNetwork whether each pod has a network of its own (a real kubelet) or all pods of a node share the host's
+ * @param placement which nodes Baton's own pods (control plane, proxies) may run on
  */
 public record InstallOptions(String namespace, String image, ServiceType serviceType, int proxyReplicas,
-                             int controlPlaneReplicas, String databaseSecret, PodNetwork podNetwork) {
+                             int controlPlaneReplicas, String databaseSecret, PodNetwork podNetwork,
+                             Placement placement) {
     /** The image when none is given. */
     public static final String DEFAULT_IMAGE = "baton:0.1.0";
     /** The REST API's port, on the control plane pod's loopback only (reached through a port-forward). */
@@ -52,13 +57,37 @@ public record InstallOptions(String namespace, String image, ServiceType service
         SHARED_HOST
     }
 
-    /** An install for pods with a network of their own ({@link PodNetwork#ISOLATED}). */
+    /**
+     * Where Baton's own pods may run: the node labels they need ({@code nodeSelector}) and the taints they tolerate.
+     * {@link #ANYWHERE} by default.
+     */
+    public record Placement(Map<String, String> nodeSelector, List<KubernetesSpec.Toleration> tolerations) {
+        /** Any node the scheduler picks. */
+        public static final Placement ANYWHERE = new Placement(Map.of(), List.of());
+
+        public Placement {
+            nodeSelector = Map.copyOf(nodeSelector);
+            tolerations = List.copyOf(tolerations);
+        }
+
+        /** Only nodes labelled {@code key=value}, tolerating their taint {@code key=value:NoSchedule}. */
+        public static Placement dedicated(String key, String value) {
+            return new Placement(Map.of(key, value),
+                    List.of(new KubernetesSpec.Toleration(key, "Equal", value, "NoSchedule", null)));
+        }
+    }
+
+    /** An install for pods with a network of their own ({@link PodNetwork#ISOLATED}), on any node. */
     public InstallOptions(String namespace, String image, ServiceType serviceType, int proxyReplicas,
                           int controlPlaneReplicas, String databaseSecret) {
-        this(namespace, image, serviceType, proxyReplicas, controlPlaneReplicas, databaseSecret, PodNetwork.ISOLATED);
+        this(namespace, image, serviceType, proxyReplicas, controlPlaneReplicas, databaseSecret, PodNetwork.ISOLATED,
+                Placement.ANYWHERE);
     }
 
     public InstallOptions {
+        if (placement == null) {
+            throw new IllegalArgumentException("placement: required (Placement.ANYWHERE for any node)");
+        }
         if (podNetwork == null) {
             throw new IllegalArgumentException("pod-network: must be ISOLATED or SHARED_HOST");
         }
@@ -90,18 +119,26 @@ public record InstallOptions(String namespace, String image, ServiceType service
 
     public InstallOptions withImage(String i) {
         return new InstallOptions(namespace, i, serviceType, proxyReplicas, controlPlaneReplicas, databaseSecret,
-                podNetwork);
+                podNetwork, placement);
     }
 
     public InstallOptions withServiceType(ServiceType t) {
-        return new InstallOptions(namespace, image, t, proxyReplicas, controlPlaneReplicas, databaseSecret, podNetwork);
+        return new InstallOptions(namespace, image, t, proxyReplicas, controlPlaneReplicas, databaseSecret, podNetwork,
+                placement);
     }
 
     public InstallOptions withProxyReplicas(int n) {
-        return new InstallOptions(namespace, image, serviceType, n, controlPlaneReplicas, databaseSecret, podNetwork);
+        return new InstallOptions(namespace, image, serviceType, n, controlPlaneReplicas, databaseSecret, podNetwork,
+                placement);
     }
 
     public InstallOptions withPodNetwork(PodNetwork n) {
-        return new InstallOptions(namespace, image, serviceType, proxyReplicas, controlPlaneReplicas, databaseSecret, n);
+        return new InstallOptions(namespace, image, serviceType, proxyReplicas, controlPlaneReplicas, databaseSecret, n,
+                placement);
+    }
+
+    public InstallOptions withPlacement(Placement p) {
+        return new InstallOptions(namespace, image, serviceType, proxyReplicas, controlPlaneReplicas, databaseSecret,
+                podNetwork, p);
     }
 }

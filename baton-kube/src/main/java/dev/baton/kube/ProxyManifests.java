@@ -92,7 +92,7 @@ final class ProxyManifests {
                 "terminationGracePeriodSeconds " + grace + " = preStop " + preStop + " (endpoint removal reaches "
                         + "kube-proxy late) + " + STOP_SECONDS + " in-flight + margin "
                         + margin + "."),
-                InstallManifests.deployment(name(app), options.namespace(), app, COMPONENT, options.proxyReplicas(), pod));
+                InstallManifests.deployment(name(app), options, app, COMPONENT, options.proxyReplicas(), pod));
     }
 
     private static KubeYaml.Document service(AppSpec spec, InstallOptions options) {

@@ -71,6 +71,22 @@ class InstallManifestsTest {
     }
 
     @Test
+    void batonsOwnPodsGoOnlyWhereThePlacementSaysAndAnywhereByDefault() {
+        Rendered r = install(InstallOptions.of("shop", "shop").withPlacement(
+                InstallOptions.Placement.dedicated("pool", "baton")), KubeVersion.LATEST);
+        Rendered anywhere = install(InstallOptions.of("shop", "shop"), KubeVersion.LATEST);
+
+        for (String name : List.of("shop-baton", "shop-baton-proxy")) {
+            JsonNode pod = named(r, "Deployment", name).path("spec").path("template").path("spec");
+            assertThat(pod.path("nodeSelector").path("pool").asText()).as(name).isEqualTo("baton");
+            assertThat(pod.path("tolerations").get(0).toString()).as(name)
+                    .isEqualTo("{\"key\":\"pool\",\"operator\":\"Equal\",\"value\":\"baton\",\"effect\":\"NoSchedule\"}");
+            JsonNode free = named(anywhere, "Deployment", name).path("spec").path("template").path("spec");
+            assertThat(free.has("nodeSelector") || free.has("tolerations")).as(name).isFalse();
+        }
+    }
+
+    @Test
     void theRoleAllowsPodsTheirLogsEventsAndLeasesAndNothingClusterWide() {
         Rendered r = install(InstallOptions.of("shop", "shop"), KubeVersion.LATEST);
         List<String> resources = new ArrayList<>();
