@@ -16,6 +16,7 @@ import dev.baton.server.BatonHome;
 import dev.baton.server.DeployRequest;
 import dev.baton.server.KubeTarget;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -55,6 +56,8 @@ public final class ClusterStage implements AutoCloseable {
     private static final Duration BOOT = Duration.ofMinutes(4);
     private static final Duration TAKEOVER_BOUND = Duration.ofSeconds(90);
     private static final String COMPONENT = "app.kubernetes.io/component";
+    /** The label (and taint) of this stage's nodes: its pods run there, and nothing else does. */
+    private static final String STAGE_LABEL = "baton.dev/verify-stage";
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final Path dir;
@@ -62,6 +65,7 @@ public final class ClusterStage implements AutoCloseable {
     private final PrintStream progress;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final List<NodeAgent> agents = new ArrayList<>();
+    private final Map<String, BatonClient> clients = new java.util.concurrent.ConcurrentHashMap<>();
     private KubernetesClient k8s;
     private EmbeddedDatabase database;
     private HikariDataSource dataSource;
@@ -103,21 +107,27 @@ public final class ClusterStage implements AutoCloseable {
         dataSource = Database.open(database.config(), 8, "cluster-stage");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         ImageMap images = batonImage(classpath);
+        ns = "baton-verify-" + UUID.randomUUID().toString().substring(0, 8);
+        // Other node agents may share the cluster (other test runs): this stage's pods go only to its own nodes
+        // (label), and no other pod comes to them (taint).
         for (String suffix : List.of("a", "b")) {
             String node = NodeAgent.NODE_PREFIX + ProcessHandle.current().pid() + "-" + suffix;
-            agents.add(NodeAgent.start(k8s, node, dir.resolve("node-" + suffix), images));
+            NodeAgent agent = NodeAgent.start(k8s, node, dir.resolve("node-" + suffix), images);
+            agents.add(agent);
+            k8s.nodes().withName(node).edit(n -> new NodeBuilder(n).editMetadata().addToLabels(STAGE_LABEL, ns)
+                    .endMetadata().editOrNewSpec().addNewTaint().withKey(STAGE_LABEL).withValue(ns)
+                    .withEffect("NoSchedule").endTaint().endSpec().build());
         }
-        ns = "baton-verify-" + UUID.randomUUID().toString().substring(0, 8);
         k8s.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-        InstallOptions install = InstallOptions.of(APP, ns).withPodNetwork(InstallOptions.PodNetwork.SHARED_HOST);
+        InstallOptions install = InstallOptions.of(APP, ns).withPodNetwork(InstallOptions.PodNetwork.SHARED_HOST)
+                .withPlacement(InstallOptions.Placement.dedicated(STAGE_LABEL, ns));
         k8s.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName(install.databaseSecret())
                 .endMetadata().withStringData(Map.of(KubeOptions.DATABASE_SECRET_KEY,
                         database.config().urlWithCredentials())).build()).create();
         listen = freePort();
         StageOptions o = StageOptions.defaults(dir.resolve(".baton"), quick, progress)
                 .onKubernetes(new KubeTarget(kubeconfig, null, ns));
-        String spec = Files.readString(StageSpec.write(dir.resolve("sample.yaml"), o, listen, classpath,
-                quick ? "6s" : "15s"));
+        String spec = placed(StageSpec.write(dir.resolve("sample.yaml"), o, listen, classpath, quick ? "6s" : "15s"));
         tokens = InstallTokens.generate();
         say("installing Baton in namespace " + ns + " (kube install: 2 control planes, 2 proxies) on nodes "
                 + agents.stream().map(NodeAgent::nodeName).toList());
@@ -139,6 +149,21 @@ public final class ClusterStage implements AutoCloseable {
         traffic = URI.create("http://" + proxy.getStatus().getPodIP() + ":" + listen);
         say(String.format("v1 serving after %.1f s; traffic through proxy pod %s at %s", (System.nanoTime() - t0) / 1e9,
                 trafficPod, traffic));
+    }
+
+    /** The spec file with its pods placed on this stage's nodes ({@code kubernetes.node_selector}, tolerations). */
+    @SuppressWarnings("unchecked")
+    private String placed(Path specFile) throws IOException {
+        var yaml = new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+        Map<String, Object> spec = yaml.readValue(specFile.toFile(), Map.class);
+        Map<String, Object> k = (Map<String, Object>) spec.get("kubernetes");
+        k.put("node_selector", Map.of(STAGE_LABEL, ns));
+        k.put("tolerations", List.of(Map.of("key", STAGE_LABEL, "operator", "Equal", "value", ns,
+                "effect", "NoSchedule")));
+        String text = yaml.writeValueAsString(spec);
+        Files.writeString(specFile, text);
+        return text;
     }
 
     /** Baton's image runs here as this JVM's Java with Baton's classes: {@code baton proxy …} is the proxy. */
@@ -384,9 +409,9 @@ public final class ClusterStage implements AutoCloseable {
         Map<String, BatonClient> out = new java.util.LinkedHashMap<>();
         for (Pod p : installed("control-plane")) {
             if ("Running".equals(p.getStatus() == null ? null : p.getStatus().getPhase())) {
-                Path home = agentOf(p.getMetadata().getName()).rootOf(ns, p.getMetadata().getName())
-                        .resolve("var/lib/baton");
-                out.put(p.getMetadata().getName(), new BatonClient(new BatonHome(home)));
+                String name = p.getMetadata().getName();
+                out.put(name, clients.computeIfAbsent(name, n -> new BatonClient(new BatonHome(
+                        agentOf(n).rootOf(ns, n).resolve("var/lib/baton")))));
             }
         }
         return out;
