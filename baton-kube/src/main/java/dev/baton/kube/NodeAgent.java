@@ -48,13 +48,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A kubelet stand-in for the tests: registers a Node and keeps its Lease and Ready condition fresh, so the real
+ * A kubelet stand-in for the tests and {@code baton verify --kubernetes}: registers a Node and keeps its Lease and Ready condition fresh, so the real
  * scheduler binds pods to it and the real node-lifecycle controller leaves it alone; runs each bound pod's command as
  * a local process on a loopback address of its own (127.0.1.N, given to the pod as its IP), with the pod's
  * environment resolved as a kubelet would (values, {@code fieldRef}, {@code secretKeyRef}); probes readiness over
  * HTTP and writes the pod's phase, IP, conditions and container status; on deletion runs the preStop hook, sends
  * SIGTERM, waits out the grace period, SIGKILLs and removes the pod. A pod whose process exits is Succeeded or
- * Failed with its exit code ({@code restartPolicy: Never} is all it supports).
+ * Failed with its exit code (every pod runs as {@code restartPolicy: Never}, see below).
  * <p>
  * Not covered: images (the command runs on this machine, not in the image), kube-proxy and Services, CNI and network
  * isolation, liveness and startup probes, resources and cgroups, volumes other than those below, container restarts,
