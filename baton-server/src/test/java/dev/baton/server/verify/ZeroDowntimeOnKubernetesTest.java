@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.kube.KubeTestCluster;
+import dev.baton.kube.NodeAgent;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.concurrent.TimeUnit;
@@ -58,5 +59,11 @@ class ZeroDowntimeOnKubernetesTest {
                 .anyMatch(e -> e.startsWith("injected: pod of ") && e.endsWith("force-deleted (grace period 0)"));
         assertThat(report.path("passed").asBoolean()).isTrue();
         assertThat(code).isZero();
+        // Nothing is left behind: the namespace is being deleted (its pods with it) and the node agents' Nodes are gone.
+        var k8s = KubeTestCluster.client();
+        assertThat(k8s.namespaces().list().getItems()).filteredOn(n -> n.getMetadata().getName().startsWith("baton-verify-"))
+                .allMatch(n -> n.getMetadata().getDeletionTimestamp() != null, "being deleted");
+        assertThat(k8s.nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
+                .noneMatch(n -> n.startsWith(NodeAgent.NODE_PREFIX + ProcessHandle.current().pid() + "-"));
     }
 }
