@@ -28,7 +28,8 @@ final class ControlPlaneManifest {
                 "image", options.image(),
                 "imagePullPolicy", "IfNotPresent",
                 "command", List.of("baton", "up", SPEC_DIR + "/" + InstallManifests.SPEC_KEY, "--kubernetes",
-                        "--namespace", options.namespace(), "--api-port", Integer.toString(InstallOptions.API_PORT),
+                        "--namespace", options.namespace(), "--api-port", options.podNetwork() == InstallOptions.PodNetwork.ISOLATED
+                                ? Integer.toString(InstallOptions.API_PORT) : "0",
                         "--home", HOME, "--proxy-fleet", "kubernetes"),
                 "env", List.of(map("name", "BATON_DATABASE_URL", "valueFrom", map("secretKeyRef",
                         map("name", options.databaseSecret(), "key", KubeOptions.DATABASE_SECRET_KEY)))),
@@ -56,6 +57,6 @@ final class ControlPlaneManifest {
                         + "port-forward, never a Service.",
                 "BATON_DATABASE_URL from the Secret " + options.databaseSecret() + " (key "
                         + KubeOptions.DATABASE_SECRET_KEY + "), which 'kube install' does not write."),
-                InstallManifests.deployment(RbacManifests.name(app), options.namespace(), app, COMPONENT, options.controlPlaneReplicas(), pod));
+                InstallManifests.deployment(RbacManifests.name(app), options, app, COMPONENT, options.controlPlaneReplicas(), pod));
     }
 }

@@ -82,8 +82,10 @@ public final class InstallManifests {
      * A Deployment of one installed part: its pods labelled as {@link Labels#installed}, rolled one new pod at a time
      * before an old one goes.
      */
-    static Map<String, Object> deployment(String name, String namespace, String app, String component, int replicas,
-                                          Map<String, Object> pod) {
+    static Map<String, Object> deployment(String name, InstallOptions options, String app, String component,
+                                          int replicas, Map<String, Object> pod) {
+        String namespace = options.namespace();
+        placed(pod, options.placement());
         return map("apiVersion", "apps/v1",
                 "kind", "Deployment",
                 "metadata", meta(name, namespace, app, component),
@@ -92,6 +94,19 @@ public final class InstallManifests {
                         "selector", map("matchLabels", Labels.installed(app, component)),
                         "strategy", map("type", "RollingUpdate", "rollingUpdate", map("maxSurge", 1, "maxUnavailable", 0)),
                         "template", pod));
+    }
+
+    /** Adds the placement's node selector and tolerations to the pod template's spec. */
+    @SuppressWarnings("unchecked")
+    private static void placed(Map<String, Object> pod, InstallOptions.Placement placement) {
+        Map<String, Object> spec = (Map<String, Object>) pod.get("spec");
+        if (!placement.nodeSelector().isEmpty()) {
+            spec.put("nodeSelector", new java.util.TreeMap<>(placement.nodeSelector()));
+        }
+        if (!placement.tolerations().isEmpty()) {
+            spec.put("tolerations", placement.tolerations().stream().map(x -> map("key", x.key(), "operator",
+                    x.operator(), "value", x.value(), "effect", x.effect(), "tolerationSeconds", x.seconds())).toList());
+        }
     }
 
     /** The labels of an app's proxy pods, as the control plane's fleet finds them. */

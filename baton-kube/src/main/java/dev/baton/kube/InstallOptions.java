@@ -1,6 +1,9 @@
 package dev.baton.kube;
 
+import dev.baton.rollout.KubernetesSpec;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -13,9 +16,12 @@ import java.util.regex.Pattern;
  * @param proxyReplicas proxy replicas, at least 2: a single proxy is a single point of failure
  * @param controlPlaneReplicas control plane replicas: one leads, the others stand by
  * @param databaseSecret the Secret whose key {@value KubeOptions#DATABASE_SECRET_KEY} holds {@code BATON_DATABASE_URL}
+ * @param podNetwork whether each pod has a network of its own (a real kubelet) or all pods of a node share the host's
+ * @param placement which nodes Baton's own pods (control plane, proxies) may run on
  */
 public record InstallOptions(String namespace, String image, ServiceType serviceType, int proxyReplicas,
-                             int controlPlaneReplicas, String databaseSecret) {
+                             int controlPlaneReplicas, String databaseSecret, PodNetwork podNetwork,
+                             Placement placement) {
     /** The image when none is given. */
     public static final String DEFAULT_IMAGE = "baton:0.1.0";
     /** The REST API's port, on the control plane pod's loopback only (reached through a port-forward). */
@@ -38,7 +44,53 @@ public record InstallOptions(String namespace, String image, ServiceType service
         }
     }
 
+    /**
+     * How the pods' network looks from inside, which decides what the control plane and the proxies bind.
+     */
+    public enum PodNetwork {
+        /** Each pod has its own network namespace (every real kubelet): the proxy binds all of its interfaces, the
+         * control plane's REST API the pod's loopback on {@value #API_PORT}. */
+        ISOLATED,
+        /** The pods of a node share the host's network, each with an address of its own (the test cluster's node
+         * agent): the proxy binds its pod IP (from the downward API), and the control plane's REST API any free port
+         * on the loopback, which it writes to {@code api.json} in its home. */
+        SHARED_HOST
+    }
+
+    /**
+     * Where Baton's own pods may run: the node labels they need ({@code nodeSelector}) and the taints they tolerate.
+     * {@link #ANYWHERE} by default.
+     */
+    public record Placement(Map<String, String> nodeSelector, List<KubernetesSpec.Toleration> tolerations) {
+        /** Any node the scheduler picks. */
+        public static final Placement ANYWHERE = new Placement(Map.of(), List.of());
+
+        public Placement {
+            nodeSelector = Map.copyOf(nodeSelector);
+            tolerations = List.copyOf(tolerations);
+        }
+
+        /** Only nodes labelled {@code key=value}, tolerating their taint {@code key=value:NoSchedule}. */
+        public static Placement dedicated(String key, String value) {
+            return new Placement(Map.of(key, value),
+                    List.of(new KubernetesSpec.Toleration(key, "Equal", value, "NoSchedule", null)));
+        }
+    }
+
+    /** An install for pods with a network of their own ({@link PodNetwork#ISOLATED}), on any node. */
+    public InstallOptions(String namespace, String image, ServiceType serviceType, int proxyReplicas,
+                          int controlPlaneReplicas, String databaseSecret) {
+        this(namespace, image, serviceType, proxyReplicas, controlPlaneReplicas, databaseSecret, PodNetwork.ISOLATED,
+                Placement.ANYWHERE);
+    }
+
     public InstallOptions {
+        if (placement == null) {
+            throw new IllegalArgumentException("placement: required (Placement.ANYWHERE for any node)");
+        }
+        if (podNetwork == null) {
+            throw new IllegalArgumentException("pod-network: must be ISOLATED or SHARED_HOST");
+        }
         if (namespace == null || !DNS_LABEL.matcher(namespace).matches()) {
             throw new IllegalArgumentException("namespace: must be a DNS label (1-63 lowercase letters, digits or '-', "
                     + "starting and ending with a letter or digit), got '" + namespace + "'");
@@ -66,14 +118,27 @@ public record InstallOptions(String namespace, String image, ServiceType service
     }
 
     public InstallOptions withImage(String i) {
-        return new InstallOptions(namespace, i, serviceType, proxyReplicas, controlPlaneReplicas, databaseSecret);
+        return new InstallOptions(namespace, i, serviceType, proxyReplicas, controlPlaneReplicas, databaseSecret,
+                podNetwork, placement);
     }
 
     public InstallOptions withServiceType(ServiceType t) {
-        return new InstallOptions(namespace, image, t, proxyReplicas, controlPlaneReplicas, databaseSecret);
+        return new InstallOptions(namespace, image, t, proxyReplicas, controlPlaneReplicas, databaseSecret, podNetwork,
+                placement);
     }
 
     public InstallOptions withProxyReplicas(int n) {
-        return new InstallOptions(namespace, image, serviceType, n, controlPlaneReplicas, databaseSecret);
+        return new InstallOptions(namespace, image, serviceType, n, controlPlaneReplicas, databaseSecret, podNetwork,
+                placement);
+    }
+
+    public InstallOptions withPodNetwork(PodNetwork n) {
+        return new InstallOptions(namespace, image, serviceType, proxyReplicas, controlPlaneReplicas, databaseSecret, n,
+                placement);
+    }
+
+    public InstallOptions withPlacement(Placement p) {
+        return new InstallOptions(namespace, image, serviceType, proxyReplicas, controlPlaneReplicas, databaseSecret,
+                podNetwork, p);
     }
 }

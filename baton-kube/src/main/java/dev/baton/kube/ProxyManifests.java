@@ -21,6 +21,7 @@ final class ProxyManifests {
     /** How long ProxyMain lets in-flight requests finish after SIGTERM. */
     static final long STOP_SECONDS = 10;
     static final String TOKEN_DIR = "/etc/baton/tokens";
+    static final String POD_IP_ENV = "POD_IP";
 
     private ProxyManifests() {}
 
@@ -38,9 +39,12 @@ final class ProxyManifests {
         long preStop = KubeOptions.DEFAULT_PRE_STOP.toSeconds();
         long margin = Termination.ceilSeconds(DrainSpec.KILL_MARGIN);
         long grace = preStop + STOP_SECONDS + margin;
+        // On a host whose pods share its network, each replica binds its own pod IP ($(POD_IP), expanded by the kubelet).
+        boolean shared = options.podNetwork() == InstallOptions.PodNetwork.SHARED_HOST;
+        String host = shared ? "$(" + POD_IP_ENV + ")" : "0.0.0.0";
         List<String> command = new ArrayList<>(List.of("baton", "proxy",
-                "--listen", "0.0.0.0:" + spec.listen(),
-                "--admin", "0.0.0.0:" + InstallOptions.PROXY_ADMIN_PORT,
+                "--listen", host + ":" + spec.listen(),
+                "--admin", host + ":" + InstallOptions.PROXY_ADMIN_PORT,
                 "--token-file", TOKEN_DIR + "/" + InstallManifests.PROXY_TOKEN_KEY,
                 "--drain-timeout", Durations.oneUnit(spec.drain().timeout()),
                 "--health-path", spec.web().readiness()));
@@ -59,6 +63,8 @@ final class ProxyManifests {
                 "image", options.image(),
                 "imagePullPolicy", "IfNotPresent",
                 "command", command,
+                "env", shared ? List.of(map("name", POD_IP_ENV, "valueFrom", map("fieldRef",
+                        map("fieldPath", "status.podIP")))) : null,
                 "ports", ports,
                 "readinessProbe", map("httpGet", map("path", "/ready", "port", "admin"), "periodSeconds", 1,
                         "timeoutSeconds", 1, "successThreshold", 1, "failureThreshold", 2),
@@ -86,7 +92,7 @@ final class ProxyManifests {
                 "terminationGracePeriodSeconds " + grace + " = preStop " + preStop + " (endpoint removal reaches "
                         + "kube-proxy late) + " + STOP_SECONDS + " in-flight + margin "
                         + margin + "."),
-                InstallManifests.deployment(name(app), options.namespace(), app, COMPONENT, options.proxyReplicas(), pod));
+                InstallManifests.deployment(name(app), options, app, COMPONENT, options.proxyReplicas(), pod));
     }
 
     private static KubeYaml.Document service(AppSpec spec, InstallOptions options) {

@@ -51,6 +51,42 @@ class InstallManifestsTest {
     }
 
     @Test
+    void onAHostWhosePodsShareItsNetworkEachProxyBindsItsPodIpAndTheApiAnyFreeLoopbackPort() {
+        JsonNode isolated = named(install(InstallOptions.of("shop", "shop"), KubeVersion.LATEST), "Deployment",
+                "shop-baton-proxy").path("spec").path("template").path("spec").path("containers").get(0);
+        Rendered r = install(InstallOptions.of("shop", "shop").withPodNetwork(InstallOptions.PodNetwork.SHARED_HOST),
+                KubeVersion.LATEST);
+        JsonNode proxy = named(r, "Deployment", "shop-baton-proxy").path("spec").path("template").path("spec")
+                .path("containers").get(0);
+        JsonNode cp = named(r, "Deployment", "shop-baton").path("spec").path("template").path("spec")
+                .path("containers").get(0);
+
+        assertThat(isolated.path("command").toString()).contains("\"0.0.0.0:9901\"");
+        assertThat(isolated.has("env")).isFalse();
+        assertThat(proxy.path("command").toString()).contains("\"$(POD_IP):9901\"").doesNotContain("0.0.0.0");
+        assertThat(proxy.path("env").get(0).path("name").asText()).isEqualTo("POD_IP");
+        assertThat(proxy.path("env").get(0).path("valueFrom").path("fieldRef").path("fieldPath").asText())
+                .isEqualTo("status.podIP");
+        assertThat(cp.path("command").toString()).contains("\"--api-port\",\"0\"");
+    }
+
+    @Test
+    void batonsOwnPodsGoOnlyWhereThePlacementSaysAndAnywhereByDefault() {
+        Rendered r = install(InstallOptions.of("shop", "shop").withPlacement(
+                InstallOptions.Placement.dedicated("pool", "baton")), KubeVersion.LATEST);
+        Rendered anywhere = install(InstallOptions.of("shop", "shop"), KubeVersion.LATEST);
+
+        for (String name : List.of("shop-baton", "shop-baton-proxy")) {
+            JsonNode pod = named(r, "Deployment", name).path("spec").path("template").path("spec");
+            assertThat(pod.path("nodeSelector").path("pool").asText()).as(name).isEqualTo("baton");
+            assertThat(pod.path("tolerations").get(0).toString()).as(name)
+                    .isEqualTo("{\"key\":\"pool\",\"operator\":\"Equal\",\"value\":\"baton\",\"effect\":\"NoSchedule\"}");
+            JsonNode free = named(anywhere, "Deployment", name).path("spec").path("template").path("spec");
+            assertThat(free.has("nodeSelector") || free.has("tolerations")).as(name).isFalse();
+        }
+    }
+
+    @Test
     void theRoleAllowsPodsTheirLogsEventsAndLeasesAndNothingClusterWide() {
         Rendered r = install(InstallOptions.of("shop", "shop"), KubeVersion.LATEST);
         List<String> resources = new ArrayList<>();

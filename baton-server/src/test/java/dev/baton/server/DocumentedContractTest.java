@@ -36,7 +36,8 @@ class DocumentedContractTest extends LiveHomeTest {
     /** Commands whose run here would only repeat what another test does at length. */
     private static final Map<String, String> RUN_ELSEWHERE = Map.of(
             "up", "started by this test (ControlPlaneProcess runs 'baton up')",
-            "demo", "its Stage is driven by DeploysUnderLoadTest; here only its --help");
+            "demo", "its Stage is driven by DeploysUnderLoadTest; here only its --help",
+            "verify", "run by ZeroDowntimeVerificationTest and ZeroDowntimeOnKubernetesTest; here only its --help");
 
     private BatonHome home;
     private ControlPlaneProcess cp;
@@ -167,6 +168,8 @@ class DocumentedContractTest extends LiveHomeTest {
         await().atMost(DEPLOY_TIMEOUT).until(() -> cp.client().status().path("rollout").path("phase").asText()
                 .equals("SUCCEEDED") && cp.client().status().path("stableVersion").asText().equals("v1"));
         assertThat(run("demo", "--help")).isZero();
+        assertThat(run("verify", "--help")).isZero();
+        assertThat(lastOut).contains("--kubernetes");
         assertThat(cp.client().get("/v1/jobs/stats").path("paused").findValuesAsText("queue"))
                 .as("a pause outlives deploys and rollbacks").containsExactly("mail.out");
         assertThat(run("jobs", "resume", "mail.out")).isZero();

@@ -12,6 +12,11 @@ import java.time.Duration;
  */
 public record DeployOutcome(String phase, String reason, Duration duration, Duration rollbackDuration) {
 
+    /** How a stage's deploy ended. */
+    public static DeployOutcome of(dev.baton.server.scenario.Deploy d) {
+        return new DeployOutcome(d.status(), d.reason(), d.duration(), d.rollbackDuration());
+    }
+
     public boolean rolledBack() {
         return "ROLLED_BACK".equals(phase);
     }

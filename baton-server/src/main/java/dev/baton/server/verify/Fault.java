@@ -7,7 +7,7 @@ import java.util.Map;
  * switches, {@link #versionEnv()}); the others act while the deploy runs ({@link #inject}).
  */
 public sealed interface Fault permits WorkerKill, WebKill, SlowRequestsTerm, ErroringCanary, FailingJobsCanary,
-        NeverReady, DatabaseRestart, ControlPlaneRestart {
+        NeverReady, DatabaseRestart, ControlPlaneRestart, LeaderKill, ProxyKill, PodForceDelete {
 
     FaultKind kind();
 
@@ -45,6 +45,9 @@ public sealed interface Fault permits WorkerKill, WebKill, SlowRequestsTerm, Err
             case NEVER_READY -> new NeverReady();
             case DATABASE_RESTART -> new DatabaseRestart();
             case CONTROL_PLANE_RESTART -> new ControlPlaneRestart(java.time.Duration.ofSeconds(2));
+            case LEADER_KILL -> new LeaderKill();
+            case PROXY_KILL -> new ProxyKill();
+            case POD_FORCE_DELETE -> new PodForceDelete();
         };
     }
 }

@@ -96,6 +96,25 @@ public final class FaultContext {
         return done.isPresent();
     }
 
+    /** An action against the whole system that says what it did. */
+    @FunctionalInterface
+    public interface Strike {
+        String run() throws InterruptedException;
+    }
+
+    /**
+     * Waits during the deploy for {@link #midRollout() its middle}, carries {@code strike} out and records what it
+     * says it did; false when the deploy ended first.
+     */
+    public boolean strikeMidRollout(FaultKind kind, Strike strike) throws InterruptedException {
+        if (awaitDuringDeploy(() -> midRollout() ? Optional.of(true) : Optional.<Boolean>empty()).isEmpty()) {
+            return false;
+        }
+        long at = System.nanoTime();
+        record(Injection.of(kind, at, strike.run()));
+        return true;
+    }
+
     /** The middle of a rollout: an instance of the new version is READY. */
     public boolean midRollout() {
         return target.instances().stream().anyMatch(i -> i.ready() && i.version().equals(newVersion));

@@ -4,6 +4,9 @@ import static dev.baton.server.verify.FaultKind.CANARY_ERRORS;
 import static dev.baton.server.verify.FaultKind.CANARY_JOB_FAILURES;
 import static dev.baton.server.verify.FaultKind.CONTROL_PLANE_RESTART;
 import static dev.baton.server.verify.FaultKind.DATABASE_RESTART;
+import static dev.baton.server.verify.FaultKind.LEADER_KILL;
+import static dev.baton.server.verify.FaultKind.POD_FORCE_DELETE;
+import static dev.baton.server.verify.FaultKind.PROXY_KILL;
 import static dev.baton.server.verify.FaultKind.NEVER_READY;
 import static dev.baton.server.verify.FaultKind.SLOW_TERM;
 import static dev.baton.server.verify.FaultKind.WEB_KILL;
@@ -44,6 +47,32 @@ public final class Scenarios {
         return List.copyOf(ci);
     }
 
+    /**
+     * What {@code --kubernetes --quick} runs, Baton itself as pods: a canary whose leading control plane is killed at
+     * its pause (a standby finishes it), and a rolling deploy during which a proxy replica is killed and an app pod
+     * force-deleted.
+     */
+    public static List<Scenario> kubernetesQuick() {
+        return List.of(
+                Scenario.of("canary", LEADER_KILL),
+                Scenario.of("rolling", PROXY_KILL, POD_FORCE_DELETE));
+    }
+
+    /**
+     * What {@code --kubernetes} runs: a healthy deploy per strategy, each Kubernetes fault on its own, and the faults of
+     * the new version (a canary failing requests, one failing jobs) with Baton as pods.
+     */
+    public static List<Scenario> kubernetesFull() {
+        List<Scenario> all = new ArrayList<>();
+        Scenario.STRATEGIES.forEach(s -> all.add(Scenario.of(s)));
+        all.add(Scenario.of("canary", LEADER_KILL));
+        all.add(Scenario.of("rolling", PROXY_KILL));
+        all.add(Scenario.of("blue-green", POD_FORCE_DELETE));
+        all.add(Scenario.of("canary", CANARY_ERRORS));
+        all.add(Scenario.of("canary", CANARY_JOB_FAILURES));
+        return List.copyOf(all);
+    }
+
     /** A healthy deploy per strategy, then {@link #quick()}, then faults together. */
     public static List<Scenario> full() {
         List<Scenario> all = new ArrayList<>();
@@ -61,7 +90,9 @@ public final class Scenarios {
      */
     public static List<Scenario> select(VerifyOptions o) {
         if (o.faults() == null) {
-            return (o.quick() ? quick() : full()).stream().filter(s -> o.strategies().contains(s.strategy())).toList();
+            List<Scenario> standard = o.kubernetes() ? (o.quick() ? kubernetesQuick() : kubernetesFull())
+                    : o.quick() ? quick() : full();
+            return standard.stream().filter(s -> o.strategies().contains(s.strategy())).toList();
         }
         List<Scenario> out = new ArrayList<>();
         for (String strategy : o.strategies()) {

@@ -1,7 +1,6 @@
 package dev.baton.server.verify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.baton.server.scenario.Deploy;
 import dev.baton.server.scenario.Stage;
 import java.io.IOException;
 import java.net.URI;
@@ -50,8 +49,7 @@ public final class StageTarget implements VerifyTarget {
     @Override
     public DeployOutcome deploy(String version, String strategy, Map<String, String> env, Duration timeout)
             throws InterruptedException {
-        Deploy d = stage.deploy(version, strategy, env, timeout);
-        return new DeployOutcome(d.status(), d.reason(), d.duration(), d.rollbackDuration());
+        return DeployOutcome.of(stage.deploy(version, strategy, env, timeout));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.baton.server.verify;
 
 import dev.baton.proof.ScenarioResult;
+import dev.baton.server.scenario.ClusterStage;
 import dev.baton.server.scenario.Stage;
 import dev.baton.server.scenario.StageOptions;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -44,6 +46,45 @@ public final class Verify {
                 removeHook(stopper);
             }
         }
+    }
+
+    /**
+     * {@code baton verify --kubernetes} from Java: starts a {@link ClusterStage} (Baton installed as pods on the
+     * cluster of {@code kubeconfig}, in a fresh namespace) in {@code dir}, runs the scenarios on it, and deletes the
+     * namespace and stops everything.
+     */
+    public static List<ScenarioResult> runOnCluster(Path dir, Path kubeconfig, List<Scenario> scenarios,
+                                                    RunSettings settings, boolean quick, Duration soak,
+                                                    PrintStream progress, Consumer<ScenarioResult> onResult)
+            throws InterruptedException {
+        try (ClusterStage stage = ClusterStage.start(dir, kubeconfig, quick, progress)) {
+            Thread stopper = new Thread(stage::close, "verify-stop-cluster-stage");
+            Runtime.getRuntime().addShutdownHook(stopper);
+            try {
+                return new Verification(new ClusterTarget(stage), settings, 2, progress).run(scenarios, soak, onResult);
+            } finally {
+                removeHook(stopper);
+            }
+        }
+    }
+
+    /**
+     * The cluster to verify on: {@code option} (--kubeconfig), else {@code BATON_TEST_KUBECONFIG}, else a one-line
+     * error saying how to start the test cluster.
+     */
+    public static Path kubeconfig(Path option, Map<String, String> env) {
+        Path p = option != null ? option : env.get("BATON_TEST_KUBECONFIG") != null
+                && !env.get("BATON_TEST_KUBECONFIG").isBlank() ? Path.of(env.get("BATON_TEST_KUBECONFIG")) : null;
+        if (p == null) {
+            throw new IllegalArgumentException("--kubeconfig: none given and BATON_TEST_KUBECONFIG is not set; start the "
+                    + "test cluster with 'scripts/kube-test-cluster start' and pass its kubeconfig "
+                    + "(~/.cache/baton/kube-run/kubeconfig)");
+        }
+        if (!Files.isReadable(p)) {
+            throw new IllegalArgumentException("--kubeconfig: cannot read " + p + " (is the cluster running? "
+                    + "'scripts/kube-test-cluster start')");
+        }
+        return p;
     }
 
     /** A fresh directory for a stage: the stage kills what names it, so it is never shared. */

@@ -41,7 +41,8 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--faults", description = "Faults to inject on each strategy, comma-separated, or none or all; "
             + "default: the standard scenarios. Allowed: worker-kill, web-kill, slow-term, canary-errors, "
-            + "canary-job-failures, never-ready, db-restart, control-plane-restart.")
+            + "canary-job-failures, never-ready, db-restart, control-plane-restart; with --kubernetes: leader-kill, "
+            + "proxy-kill, pod-force-delete, canary-errors, canary-job-failures, never-ready.")
     String faults;
 
     @Option(names = "--quick", description = "Every strategy and every fault once, in a few minutes.")
@@ -49,6 +50,15 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print one JSON object on standard output, and nothing else.")
     boolean json;
+
+    @Option(names = "--kubernetes", description = "Verify on a Kubernetes cluster with Baton itself installed as pods "
+            + "(2 control planes, 2 proxies; kube install's manifests) in a fresh namespace, deleted afterwards. Faults: "
+            + "leader-kill, proxy-kill, pod-force-delete, and those of the new version.")
+    boolean kubernetes;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "With --kubernetes: the cluster (default: "
+            + "$BATON_TEST_KUBECONFIG; the test cluster of 'scripts/kube-test-cluster start').")
+    Path kubeconfig;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
@@ -64,13 +74,17 @@ public final class VerifyCommand implements Callable<Integer> {
                 + (o.duration() == null ? "" : ", repeated for " + o.duration().toMinutes() + " min"));
         Path dir = Verify.freshDirectory();
         long t0 = System.nanoTime();
-        List<ScenarioResult> results = Verify.run(dir, scenarios, RunSettings.of(o.rate(), o.quick()), o.quick(),
-                o.duration(), progress, r -> {
-                    if (!json) {
-                        out.println(ScenarioTable.render(r));
-                        out.flush();
-                    }
-                });
+        java.util.function.Consumer<ScenarioResult> onResult = r -> {
+            if (!json) {
+                out.println(ScenarioTable.render(r));
+                out.flush();
+            }
+        };
+        RunSettings settings = RunSettings.of(o.rate(), o.quick());
+        List<ScenarioResult> results = o.kubernetes()
+                ? Verify.runOnCluster(dir, o.kubeconfig(), scenarios, settings, o.quick(), o.duration(), progress,
+                        onResult)
+                : Verify.run(dir, scenarios, settings, o.quick(), o.duration(), progress, onResult);
         boolean passed = results.stream().allMatch(ScenarioResult::passed);
         if (json) {
             out.println(Report.verifyJson(results));
@@ -95,9 +109,13 @@ public final class VerifyCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("SPEC: verifying an app of your own is not supported yet; "
                         + "run 'baton verify' without a spec to verify Baton with its sample app");
             }
+            if (kubeconfig != null && !kubernetes) {
+                throw new IllegalArgumentException("--kubeconfig: only with --kubernetes");
+            }
+            Path cluster = kubernetes ? Verify.kubeconfig(kubeconfig, System.getenv()) : null;
             return new VerifyOptions(null, VerifyOptions.parseStrategies(strategy),
                     duration == null ? null : VerifyOptions.parseDuration(duration), rate != null ? rate : quick ? 50 : 100,
-                    faults == null ? null : VerifyOptions.parseFaults(faults), quick, json);
+                    faults == null ? null : VerifyOptions.parseFaults(faults, kubernetes), quick, json, cluster);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(command.commandLine(), e.getMessage());
         }

@@ -20,9 +20,17 @@ import java.util.Set;
  *     for healthy deploys only
  * @param quick the short run
  * @param json JSON on standard output
+ * @param kubeconfig with a value, the run is on that Kubernetes cluster, Baton itself as pods
+ *     ({@code --kubernetes}); {@code null} for the local stage
  */
 public record VerifyOptions(Path spec, List<String> strategies, Duration duration, int rate, List<FaultKind> faults,
-                            boolean quick, boolean json) {
+                            boolean quick, boolean json, Path kubeconfig) {
+
+    /** Options for the local stage. */
+    public VerifyOptions(Path spec, List<String> strategies, Duration duration, int rate, List<FaultKind> faults,
+                         boolean quick, boolean json) {
+        this(spec, strategies, duration, rate, faults, quick, json, null);
+    }
 
     public VerifyOptions {
         strategies = List.copyOf(strategies);
@@ -36,6 +44,14 @@ public record VerifyOptions(Path spec, List<String> strategies, Duration duratio
             throw new IllegalArgumentException("--rate: must be 1..5000 requests per second, got " + rate);
         }
         faults = faults == null ? null : List.copyOf(faults);
+        if (faults != null) {
+            faults.forEach(k -> refuseElsewhere(k, kubeconfig != null));
+        }
+    }
+
+    /** Whether the run is on a Kubernetes cluster. */
+    public boolean kubernetes() {
+        return kubeconfig != null;
     }
 
     /** {@code rolling}, {@code blue-green}, {@code canary}, or {@code all}; comma-separated lists too. */
@@ -55,18 +71,36 @@ public record VerifyOptions(Path spec, List<String> strategies, Duration duratio
         return List.copyOf(out);
     }
 
-    /** Fault names, comma-separated; {@code all} for every fault, {@code none} for healthy deploys only. */
+    /** Fault names for the local stage; see {@link #parseFaults(String, boolean)}. */
     public static List<FaultKind> parseFaults(String text) {
+        return parseFaults(text, false);
+    }
+
+    /**
+     * Fault names, comma-separated; {@code all} for every fault that can be injected on the stage ({@code kubernetes}
+     * or local), {@code none} for healthy deploys only. A fault of the other stage is refused, naming it.
+     */
+    public static List<FaultKind> parseFaults(String text, boolean kubernetes) {
         List<FaultKind> out = new ArrayList<>();
         for (String s : text.split(",", -1)) {
             String t = s.trim();
             if (t.equals("all")) {
-                out.addAll(List.of(FaultKind.values()));
+                List.of(FaultKind.values()).stream().filter(k -> k.injectableOn(kubernetes)).forEach(out::add);
             } else if (!t.equals("none")) {
-                out.add(FaultKind.parse(t));
+                out.add(refuseElsewhere(FaultKind.parse(t), kubernetes));
             }
         }
         return List.copyOf(new LinkedHashSet<>(out));
+    }
+
+    private static FaultKind refuseElsewhere(FaultKind k, boolean kubernetes) {
+        if (k.injectableOn(kubernetes)) {
+            return k;
+        }
+        throw new IllegalArgumentException(kubernetes
+                ? "--faults: " + k.option() + " acts on this host's processes or database, not with --kubernetes; "
+                        + "allowed with --kubernetes: " + FaultKind.allowed(true)
+                : "--faults: " + k.option() + " needs --kubernetes (Baton's own pods on a cluster)");
     }
 
     /** A soak length such as {@code 30m}. */

@@ -15,8 +15,18 @@ class ScenariosTest {
         List<Scenario> quick = Scenarios.quick();
 
         assertThat(quick).extracting(Scenario::strategy).containsAll(Scenario.STRATEGIES);
-        assertThat(quick.stream().flatMap(s -> s.kinds().stream())).containsExactlyInAnyOrder(FaultKind.values());
+        assertThat(quick.stream().flatMap(s -> s.kinds().stream())).containsExactlyInAnyOrder(
+                java.util.Arrays.stream(FaultKind.values()).filter(k -> k.injectableOn(false)).toArray(FaultKind[]::new));
         assertThat(quick).extracting(Scenario::name).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void theQuickKubernetesListKillsTheLeaderMidCanaryAndAProxyAndAPodMidRollout() {
+        List<Scenario> quick = Scenarios.kubernetesQuick();
+
+        assertThat(quick).extracting(Scenario::name).containsExactly("canary+leader-kill",
+                "rolling+proxy-kill+pod-force-delete");
+        assertThat(quick.stream().flatMap(s -> s.kinds().stream())).allMatch(k -> k.injectableOn(true));
     }
 
     @Test

@@ -43,6 +43,28 @@ class VerifyCommandTest {
         assertThat(r.err).contains("--faults").contains("canary");
     }
 
+    @Test
+    void aLocalFaultWithKubernetesOrAClusterFaultWithoutItExitsTwoNamingIt() {
+        Run local = run("--kubernetes", "--kubeconfig", "/dev/null", "--faults", "db-restart");
+        assertThat(local.code).isEqualTo(2);
+        assertThat(local.err).contains("--faults: db-restart acts on this host's processes or database, not with "
+                + "--kubernetes");
+
+        Run cluster = run("--faults", "proxy-kill");
+        assertThat(cluster.code).isEqualTo(2);
+        assertThat(cluster.err).contains("--faults: proxy-kill needs --kubernetes");
+    }
+
+    @Test
+    void kubernetesWithoutAClusterExitsTwoSayingHowToStartOne() {
+        Run r = run("--kubernetes", "--kubeconfig", "/nonexistent/kubeconfig");
+
+        assertThat(r.code).isEqualTo(2);
+        assertThat(r.err).contains("--kubeconfig: cannot read /nonexistent/kubeconfig")
+                .contains("scripts/kube-test-cluster start").doesNotContain("Exception");
+        assertThat(run("--kubeconfig", "/dev/null").err).contains("--kubeconfig: only with --kubernetes");
+    }
+
     private record Run(int code, String out, String err) {}
 
     private static Run run(String... args) {

@@ -25,13 +25,27 @@ class VerifyOptionsTest {
     void anUnknownFaultIsRefusedListingEveryFault() {
         assertThatThrownBy(() -> VerifyOptions.parseFaults("web-kill,meteor"))
                 .hasMessageStartingWith("--faults: unknown fault 'meteor'; allowed: worker-kill, web-kill, slow-term, ")
-                .hasMessageEndingWith("control-plane-restart, none, all");
+                .hasMessageEndingWith("leader-kill, proxy-kill, pod-force-delete, none, all");
+    }
+
+    @Test
+    void aFaultOfTheOtherStageIsRefusedNamingIt() {
+        assertThatThrownBy(() -> VerifyOptions.parseFaults("leader-kill"))
+                .hasMessage("--faults: leader-kill needs --kubernetes (Baton's own pods on a cluster)");
+        assertThatThrownBy(() -> VerifyOptions.parseFaults("web-kill", true))
+                .hasMessageStartingWith("--faults: web-kill acts on this host's processes or database, not with "
+                        + "--kubernetes; allowed with --kubernetes: canary-errors, canary-job-failures, never-ready, "
+                        + "leader-kill, proxy-kill, pod-force-delete, none, all");
+        assertThat(VerifyOptions.parseFaults("all", true)).containsExactly(FaultKind.CANARY_ERRORS,
+                FaultKind.CANARY_JOB_FAILURES, FaultKind.NEVER_READY, FaultKind.LEADER_KILL, FaultKind.PROXY_KILL,
+                FaultKind.POD_FORCE_DELETE);
     }
 
     @Test
     void faultsNoneIsHealthyDeploysOnly() {
         assertThat(VerifyOptions.parseFaults("none")).isEmpty();
-        assertThat(VerifyOptions.parseFaults("all")).containsExactly(FaultKind.values());
+        assertThat(VerifyOptions.parseFaults("all")).containsExactly(java.util.Arrays.stream(FaultKind.values())
+                .filter(k -> k.where() != FaultKind.Where.KUBERNETES).toArray(FaultKind[]::new));
     }
 
     @Test

@@ -48,24 +48,43 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A kubelet stand-in for the tests: registers a Node and keeps its Lease and Ready condition fresh, so the real
+ * A kubelet stand-in for the tests and {@code baton verify --kubernetes}: registers a Node and keeps its Lease and Ready condition fresh, so the real
  * scheduler binds pods to it and the real node-lifecycle controller leaves it alone; runs each bound pod's command as
  * a local process on a loopback address of its own (127.0.1.N, given to the pod as its IP), with the pod's
  * environment resolved as a kubelet would (values, {@code fieldRef}, {@code secretKeyRef}); probes readiness over
  * HTTP and writes the pod's phase, IP, conditions and container status; on deletion runs the preStop hook, sends
  * SIGTERM, waits out the grace period, SIGKILLs and removes the pod. A pod whose process exits is Succeeded or
- * Failed with its exit code ({@code restartPolicy: Never} is all it supports).
+ * Failed with its exit code (every pod runs as {@code restartPolicy: Never}, see below).
  * <p>
  * Not covered: images (the command runs on this machine, not in the image), kube-proxy and Services, CNI and network
- * isolation, liveness and startup probes, resources and cgroups, volumes, container restarts, the kubelet API
- * beyond the log endpoint and WebSocket port-forward ({@link KubeletPortForward}; not exec, attach, SPDY, follow),
- * and the kubelet's exact probe timing.
+ * isolation, liveness and startup probes, resources and cgroups, volumes other than those below, container restarts,
+ * the kubelet API beyond the log endpoint and WebSocket port-forward ({@link KubeletPortForward}; not exec, attach,
+ * SPDY, follow), and the kubelet's exact probe timing.
+ * <p>
+ * What it does instead:
+ * <ul>
+ * <li>images: an {@link ImageMap} says what to run on this host for a container of an image (Baton's own image
+ * becomes this host's Java running Baton); without one, the container's command runs as written;</li>
+ * <li>volumes: {@code emptyDir}, {@code configMap} and {@code secret} volumes (with {@code subPath}, {@code items} and
+ * file modes, a secret's 0400 kept) are written under a directory of the pod's own ({@link #rootOf}), and paths under a
+ * mount path in the command, arguments and environment are rewritten to it ({@link PodFiles});</li>
+ * <li>a ServiceAccount's token, CA and namespace are written there too (no admission plugin mounts them on the test
+ * cluster), and the client is pointed at them and at the API server's own address, since no Service IP works;</li>
+ * <li>{@code $(VAR)} in the command and arguments is expanded from the container's environment, as a kubelet does;</li>
+ * <li>network: every pod shares this host's network, each on a loopback address of its own, so two pods cannot both
+ * bind one port on the loopback or on all interfaces (an install for it binds pod IPs:
+ * {@code InstallOptions.PodNetwork.SHARED_HOST});</li>
+ * <li>{@code restartPolicy: Always} (a Deployment's pods) is run as {@code Never}: a process that exits makes its pod
+ * Failed, and its ReplicaSet makes a new pod instead of the container restarting in place.</li>
+ * </ul>
  */
 public final class NodeAgent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
     private static final Duration HEARTBEAT = Duration.ofSeconds(5);
     /** Node names of agents start with this. */
-    static final String NODE_PREFIX = "baton-agent-";
+    public static final String NODE_PREFIX = "baton-agent-";
+    /** Pod addresses, shared by the agents of this JVM, from a random start so that other JVMs' agents seldom reuse one. */
+    private static final AtomicInteger NEXT_IP = new AtomicInteger(java.util.concurrent.ThreadLocalRandom.current().nextInt(250));
     /** A lease not renewed for this long belongs to an agent that is gone. */
     private static final Duration STALE = Duration.ofSeconds(15);
 
@@ -74,7 +93,7 @@ public final class NodeAgent implements AutoCloseable {
     private final Path logs;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final Map<String, RunningPod> pods = new ConcurrentHashMap<>();
-    private final AtomicInteger nextIp = new AtomicInteger(1);
+    private final ImageMap images;
     private final SharedIndexInformer<Pod> informer;
     private final Thread heartbeat;
     private final com.sun.net.httpserver.HttpServer logApi;
@@ -103,10 +122,11 @@ public final class NodeAgent implements AutoCloseable {
         }
     }
 
-    private NodeAgent(KubernetesClient client, String node, Path logs) {
+    private NodeAgent(KubernetesClient client, String node, Path logs, ImageMap images) {
         this.client = client;
         this.node = node;
         this.logs = logs;
+        this.images = images;
         this.logApi = logApi(logs);
         this.kubeletApi = kubeletApi(logs, logApi, (ns, pod) -> {
             RunningPod r = pods.get(ns + "/" + pod);
@@ -138,7 +158,15 @@ public final class NodeAgent implements AutoCloseable {
 
     /** Registers node {@code node} and starts running the pods bound to it; their output goes to {@code logs}. */
     static NodeAgent start(KubernetesClient client, String node, Path logs) {
-        return new NodeAgent(client, node, logs);
+        return new NodeAgent(client, node, logs, ImageMap.NONE);
+    }
+
+    /**
+     * Registers node {@code node} (its name starts with {@link #NODE_PREFIX}) and starts running the pods bound to it,
+     * each with the command line {@code images} gives for its image; their output and files go to {@code dir}.
+     */
+    public static NodeAgent start(KubernetesClient client, String node, Path dir, ImageMap images) {
+        return new NodeAgent(client, node, dir, images);
     }
 
     /**
@@ -220,6 +248,25 @@ public final class NodeAgent implements AutoCloseable {
         return logs.resolve(namespace + "_" + pod + ".log");
     }
 
+    /** The directory under which a pod's mounted files are ({@code /m} of the pod at {@code rootOf(…)/m}). */
+    public Path rootOf(String namespace, String pod) {
+        return logs.resolve("pods").resolve(namespace + "_" + pod);
+    }
+
+    /**
+     * SIGKILLs the process group of a pod this agent runs, as a crash of its container would; false when it runs no
+     * such pod. The pod then turns Failed (exit 137).
+     */
+    public boolean kill(String namespace, String pod) {
+        RunningPod r = pods.get(namespace + "/" + pod);
+        if (r == null || r.process == null || !r.process.isAlive()) {
+            return false;
+        }
+        log.info("pod {}: SIGKILL (a crash)", r.key());
+        signal(r.process.pid(), "KILL");
+        return true;
+    }
+
     private void register() {
         forgetDeadAgents();
         Node n = new NodeBuilder().withNewMetadata().withName(node).addToLabels("kubernetes.io/hostname", node)
@@ -299,7 +346,7 @@ public final class NodeAgent implements AutoCloseable {
         RunningPod r = pods.get(key);
         if (r == null && pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus() != null
                 && (pod.getStatus().getPhase() == null || "Pending".equals(pod.getStatus().getPhase()))) {
-            RunningPod fresh = new RunningPod(pod, "127.0.1." + (1 + nextIp.getAndIncrement() % 250));
+            RunningPod fresh = new RunningPod(pod, "127.0.1." + (1 + NEXT_IP.getAndIncrement() % 250));
             if (pods.putIfAbsent(key, fresh) == null) {
                 Thread.ofVirtual().name("pod-" + key).start(() -> run(fresh, pod));
             }
@@ -318,11 +365,15 @@ public final class NodeAgent implements AutoCloseable {
         Container c = pod.getSpec().getContainers().getFirst();
         try {
             Map<String, String> env = environment(pod, c, r.ip);
-            List<String> argv = new ArrayList<>(List.of("setsid"));
-            argv.addAll(c.getCommand());
+            PodFiles files = PodFiles.materialize(client, pod, c, rootOf(r.namespace, r.name));
+            env.replaceAll((name, value) -> files.resolve(value, Map.of()));
+            env.putAll(files.env());
+            List<String> command = new ArrayList<>(c.getCommand());
             if (c.getArgs() != null) {
-                argv.addAll(c.getArgs());
+                command.addAll(c.getArgs());
             }
+            List<String> argv = new ArrayList<>(List.of("setsid"));
+            argv.addAll(images.argv(c.getImage(), command.stream().map(a -> files.resolve(a, env)).toList()));
             ProcessBuilder pb = new ProcessBuilder(argv);
             pb.environment().clear();
             pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
@@ -331,6 +382,9 @@ public final class NodeAgent implements AutoCloseable {
             pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
                     logOf(r.namespace, r.name).toFile())).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             r.process = pb.start();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
         } catch (IOException | RuntimeException e) {
             log.warn("pod {} cannot start: {}", r.key(), e.toString());
             status(r, "Failed", false, terminated(c.getName(), 128, "StartError", e.getMessage()));
