@@ -23,16 +23,24 @@ final class ControlPlaneManifest {
     static KubeYaml.Document of(AppSpec spec, InstallOptions options) {
         String app = spec.app();
         Map<String, Object> labels = Labels.installed(app, COMPONENT);
+        // On a host whose pods share its network the API binds the pod's own address (still a loopback one there),
+        // on the same port, so a port-forward to the pod reaches it as it reaches a real pod's loopback.
+        boolean shared = options.podNetwork() == InstallOptions.PodNetwork.SHARED_HOST;
+        List<String> command = new java.util.ArrayList<>(List.of("baton", "up",
+                SPEC_DIR + "/" + InstallManifests.SPEC_KEY, "--kubernetes", "--namespace", options.namespace(),
+                "--api-port", Integer.toString(InstallOptions.API_PORT), "--home", HOME, "--proxy-fleet", "kubernetes"));
+        List<Object> env = new java.util.ArrayList<>(List.of(map("name", "BATON_DATABASE_URL", "valueFrom",
+                map("secretKeyRef", map("name", options.databaseSecret(), "key", KubeOptions.DATABASE_SECRET_KEY)))));
+        if (shared) {
+            command.addAll(List.of("--api-host", "$(" + ProxyManifests.POD_IP_ENV + ")"));
+            env.add(map("name", ProxyManifests.POD_IP_ENV, "valueFrom", map("fieldRef", map("fieldPath", "status.podIP"))));
+        }
         Map<String, Object> container = map(
                 "name", COMPONENT,
                 "image", options.image(),
                 "imagePullPolicy", "IfNotPresent",
-                "command", List.of("baton", "up", SPEC_DIR + "/" + InstallManifests.SPEC_KEY, "--kubernetes",
-                        "--namespace", options.namespace(), "--api-port", options.podNetwork() == InstallOptions.PodNetwork.ISOLATED
-                                ? Integer.toString(InstallOptions.API_PORT) : "0",
-                        "--home", HOME, "--proxy-fleet", "kubernetes"),
-                "env", List.of(map("name", "BATON_DATABASE_URL", "valueFrom", map("secretKeyRef",
-                        map("name", options.databaseSecret(), "key", KubeOptions.DATABASE_SECRET_KEY)))),
+                "command", command,
+                "env", env,
                 "volumeMounts", List.of(
                         map("name", "home", "mountPath", HOME),
                         map("name", "spec", "mountPath", SPEC_DIR, "readOnly", true),

@@ -52,8 +52,8 @@ public record InstallOptions(String namespace, String image, ServiceType service
          * control plane's REST API the pod's loopback on {@value #API_PORT}. */
         ISOLATED,
         /** The pods of a node share the host's network, each with an address of its own (the test cluster's node
-         * agent): the proxy binds its pod IP (from the downward API), and the control plane's REST API any free port
-         * on the loopback, which it writes to {@code api.json} in its home. */
+         * agent): the proxy binds its pod IP (from the downward API), and so does the control plane's REST API, on
+         * {@value #API_PORT} (the pod IPs of such a host are loopback addresses), where a port-forward reaches it. */
         SHARED_HOST
     }
 

@@ -67,7 +67,9 @@ class InstallManifestsTest {
         assertThat(proxy.path("env").get(0).path("name").asText()).isEqualTo("POD_IP");
         assertThat(proxy.path("env").get(0).path("valueFrom").path("fieldRef").path("fieldPath").asText())
                 .isEqualTo("status.podIP");
-        assertThat(cp.path("command").toString()).contains("\"--api-port\",\"0\"");
+        assertThat(cp.path("command").toString()).contains("\"--api-port\",\"7070\"")
+                .contains("\"--api-host\",\"$(POD_IP)\"");
+        assertThat(cp.path("env").toString()).contains("status.podIP");
     }
 
     @Test
