@@ -73,11 +73,16 @@ public final class NodeAgent implements AutoCloseable {
     private final Path logs;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final Map<String, RunningPod> pods = new ConcurrentHashMap<>();
-    private final AtomicInteger nextIp = new AtomicInteger(1);
+    /**
+     * Pod addresses 127.0.1.N, shared by the agents of one JVM (a test with two nodes) and starting at a place of its
+     * own per JVM, so agents do not hand out one address twice.
+     */
+    private static final AtomicInteger nextIp = new AtomicInteger((int) (ProcessHandle.current().pid() % 250));
     private final SharedIndexInformer<Pod> informer;
     private final Thread heartbeat;
     private final com.sun.net.httpserver.HttpsServer kubeletApi;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean halted = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** The process of one pod and what the agent knows of it. */
     private final class RunningPod {
@@ -544,11 +549,31 @@ public final class NodeAgent implements AutoCloseable {
     }
 
     /**
-     * Kills every process it runs (as a node that dies would), stops, and deletes its Node, so the scheduler binds
-     * nothing more to it.
+     * Loses this node as a machine that dies does: the heartbeat stops (neither the Lease nor the Ready condition is
+     * renewed), so the real node-lifecycle controller marks the node NotReady after its grace period, taints it
+     * {@code node.kubernetes.io/unreachable:NoExecute} and evicts its pods once their toleration runs out; the agent
+     * stops watching, so it confirms no deletion and the evicted pods stay Terminating until someone force-deletes
+     * them; and every pod's processes are SIGKILLed without a word to the API (no phase, no exit code), so nothing
+     * answers at their addresses any more. SIGKILL rather than SIGSTOP: a lost machine's processes are gone, and
+     * what the rest of the system sees of them (a held job's lease no longer renewed, a pod that never answers
+     * again) is the same. Unlike on a real network, where a dead host's addresses do not answer at all, a connection
+     * to a pod's loopback address is refused at once. The Node object stays, as a dead node's does; {@link #close}
+     * removes it.
+     *
+     * @return when the node was lost
      */
-    @Override
-    public void close() {
+    public Instant lose() {
+        Instant at = Instant.now();
+        log.info("node {} lost: no more heartbeats, its {} pod(s) killed unseen", node, pods.size());
+        halt();
+        return at;
+    }
+
+    /** Stops the heartbeat, the watch and the log endpoint, and SIGKILLs every pod's processes. Once. */
+    private void halt() {
+        if (!halted.compareAndSet(false, true)) {
+            return;
+        }
         closed = true;
         informer.close();
         heartbeat.interrupt();
@@ -558,6 +583,15 @@ public final class NodeAgent implements AutoCloseable {
                 signal(r.process.pid(), "KILL");
             }
         }
+    }
+
+    /**
+     * Kills every process it runs (as a node that dies would), stops, and deletes its Node, so the scheduler binds
+     * nothing more to it.
+     */
+    @Override
+    public void close() {
+        halt();
         pods.clear();
         try {
             client.nodes().withName(node).delete();
