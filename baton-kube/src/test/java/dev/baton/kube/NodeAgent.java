@@ -67,6 +67,9 @@ public final class NodeAgent implements AutoCloseable {
     static final String NODE_PREFIX = "baton-agent-";
     /** A lease not renewed for this long belongs to an agent that is gone. */
     private static final Duration STALE = Duration.ofSeconds(15);
+    /** A node lost on purpose ({@link #lose}) carries this label and is left to its test for this long. */
+    private static final String LOST = "baton.dev/lost";
+    private static final Duration LOST_STALE = Duration.ofMinutes(10);
 
     private final KubernetesClient client;
     private final String node;
@@ -231,7 +234,9 @@ public final class NodeAgent implements AutoCloseable {
             }
             Lease l = client.leases().inNamespace("kube-node-lease").withName(name).get();
             ZonedDateTime renewed = l == null || l.getSpec() == null ? null : l.getSpec().getRenewTime();
-            if (renewed == null || renewed.isBefore(ZonedDateTime.now(java.time.ZoneOffset.UTC).minus(STALE))) {
+            Duration stale = n.getMetadata().getLabels() != null && n.getMetadata().getLabels().containsKey(LOST)
+                    ? LOST_STALE : STALE;
+            if (renewed == null || renewed.isBefore(ZonedDateTime.now(java.time.ZoneOffset.UTC).minus(stale))) {
                 log.info("deleting node {} of a node agent that is gone", name);
                 client.nodes().withName(name).delete();
             }
@@ -557,14 +562,17 @@ public final class NodeAgent implements AutoCloseable {
      * answers at their addresses any more. SIGKILL rather than SIGSTOP: a lost machine's processes are gone, and
      * what the rest of the system sees of them (a held job's lease no longer renewed, a pod that never answers
      * again) is the same. Unlike on a real network, where a dead host's addresses do not answer at all, a connection
-     * to a pod's loopback address is refused at once. The Node object stays, as a dead node's does; {@link #close}
-     * removes it.
+     * to a pod's loopback address is refused at once. The Node object stays, as a dead node's does (labelled
+     * {@code baton.dev/lost}, so that agents of other test JVMs leave it for 10 minutes); {@link #close} removes it.
      *
      * @return when the node was lost
      */
     public Instant lose() {
         Instant at = Instant.now();
         log.info("node {} lost: no more heartbeats, its {} pod(s) killed unseen", node, pods.size());
+        // so that an agent starting in another test JVM does not take it for a dead agent's and delete it mid-test
+        client.nodes().withName(node).edit(n -> new NodeBuilder(n).editMetadata().addToLabels(LOST, "true")
+                .endMetadata().build());
         halt();
         return at;
     }
