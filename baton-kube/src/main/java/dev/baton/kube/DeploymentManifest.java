@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The Deployment: replicas, the rolling update, the pod with its probes, env, preStop and grace period. */
+/**
+ * The Deployment: replicas, the rolling update, the pod with its probes, env, preStop, grace period and how long it
+ * stays on a lost node.
+ */
 final class DeploymentManifest {
     private DeploymentManifest() {}
 
@@ -24,7 +27,8 @@ final class DeploymentManifest {
                 List.of());
         Map<String, Object> pod = map(
                 "metadata", map("labels", Labels.podLabels(spec.app(), options)),
-                "spec", map("terminationGracePeriodSeconds", t.graceSeconds(), "containers", List.of(container)));
+                "spec", map("terminationGracePeriodSeconds", t.graceSeconds(), "containers", List.of(container),
+                        "tolerations", NodeLossTolerations.of(spec)));
         Map<String, Object> deployment = map(
                 "apiVersion", "apps/v1",
                 "kind", "Deployment",
@@ -50,6 +54,7 @@ final class DeploymentManifest {
                     + Termination.LIVENESS_PERIOD_SECONDS + "s of failures, longer than the grace period: "
                     + "a draining pod is never restarted.");
         }
+        comments.add(NodeLossTolerations.explain(spec));
         if (PodTemplate.needsShell(spec, options, port)) {
             comments.add("run needs a shell, so sh is PID 1: start the last program with exec, or SIGTERM never "
                     + "reaches it\nand SIGKILL ends it at the grace period with its jobs unreleased.");

@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * Instances as Pods: one Pod per instance ({@link PodManifest}), {@code restartPolicy: Never}, so Baton's supervisor
  * owns restarts as with local processes. The driver watches the app's pods through one informer: {@link #probe}
  * reads the Ready condition from its cache (never a request per call), and a pod that fails or that someone else
- * deletes (eviction, node loss, {@code kubectl delete --force}) is reported as a crash. The cluster is the record:
+ * deletes (eviction, node loss, {@code kubectl delete --force}) is reported as a crash the moment its deletion
+ * begins, not when it ends: a pod evicted from a lost node stays Terminating, since no kubelet confirms it, and is
+ * removed at once when its grace period has run out ({@link #OVERDUE_SLACK} later). The cluster is the record:
  * {@link #recorded} lists the pods by label, and a restarted control plane adopts those still there. Pod names end
  * in a random suffix and are never reused, so a name names one pod for ever.
  * <p>
@@ -47,6 +49,8 @@ public final class KubernetesDriver implements InstanceDriver, AutoCloseable {
     public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     /** Beyond the grace period: how long the node may take to report a stopped pod gone. */
     static final Duration STOP_SLACK = Duration.ofSeconds(15);
+    /** Beyond a deleted pod's grace period: when a pod still Terminating is taken for one on a lost node. */
+    static final Duration OVERDUE_SLACK = STOP_SLACK;
     private static final String SUFFIX_CHARS = "bcdfghjklmnpqrstvwxz2456789";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -57,6 +61,7 @@ public final class KubernetesDriver implements InstanceDriver, AutoCloseable {
 
     /** What every driver derived by {@link #withSpec} shares: one informer, the tracked pods, the listeners. */
     private static final class PodTable implements ResourceEventHandler<Pod> {
+        final KubernetesClient client;
         final String namespace;
         final PodTemplate.PreStopAction preStop;
         final List<CrashListener> listeners = new CopyOnWriteArrayList<>();
@@ -64,12 +69,16 @@ public final class KubernetesDriver implements InstanceDriver, AutoCloseable {
         final Set<String> tracked = ConcurrentHashMap.newKeySet();
         final Set<String> stopping = ConcurrentHashMap.newKeySet();
         final Map<String, Instance> instances = new ConcurrentHashMap<>();
+        /** Terminating pods watched until they are gone or overdue. */
+        final Set<String> terminating = ConcurrentHashMap.newKeySet();
         /** The exit code a node reported for a pod being stopped, read when the pod is gone. */
         final Map<String, Integer> exits = new ConcurrentHashMap<>();
         final Object changed = new Object();
         SharedIndexInformer<Pod> informer;
+        volatile boolean closed;
 
-        PodTable(String namespace, PodTemplate.PreStopAction preStop) {
+        PodTable(KubernetesClient client, String namespace, PodTemplate.PreStopAction preStop) {
+            this.client = client;
             this.namespace = namespace;
             this.preStop = preStop;
         }
@@ -102,7 +111,46 @@ public final class KubernetesDriver implements InstanceDriver, AutoCloseable {
             if (ended(pod) && reportable(name) && tracked.remove(name)) {
                 crashed(name, exitCode(pod), "ended (" + pod.getStatus().getPhase() + ")");
             }
+            if (pod.getMetadata().getDeletionTimestamp() != null) {
+                if (reportable(name) && tracked.remove(name)) {
+                    // evicted (a lost node's pods, a drain) or deleted by hand: replace it now, not once it is gone
+                    crashed(name, exitCode(pod), "is being deleted by someone else (evicted?)");
+                }
+                removeWhenOverdue(pod);
+            }
             notifyChange();
+        }
+
+        /**
+         * A lost node never confirms a deletion, so its pods would stay Terminating for ever (Kubernetes 1.20 removes
+         * them only with the Node object; later versions after an {@code out-of-service} taint). Once the pod's grace
+         * period has run out and {@link #OVERDUE_SLACK} more, it is removed at once: its instance is already out of
+         * routing and replaced, its name is never reused, and its jobs are fenced by their leases, so even a process
+         * still running on a node that was only cut off can do no harm (a kubelet that comes back kills a container
+         * whose pod is gone).
+         */
+        private void removeWhenOverdue(Pod pod) {
+            String name = pod.getMetadata().getName();
+            if (!terminating.add(name)) {
+                return;
+            }
+            Instant due = Instant.parse(pod.getMetadata().getDeletionTimestamp()).plus(OVERDUE_SLACK);
+            Thread.ofPlatform().daemon().name("overdue-" + name).start(() -> {
+                try {
+                    Duration left = Duration.between(Instant.now(), due);
+                    if (!await(name, Optional::isEmpty, left.isNegative() ? Duration.ZERO : left) && !closed) {
+                        log.warn("pod {} still Terminating {}s after its grace period ran out (its node is lost?): "
+                                + "deleting it at once", name, OVERDUE_SLACK.toSeconds());
+                        client.pods().inNamespace(namespace).withName(name).withGracePeriod(0).delete();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (KubernetesClientException e) {
+                    log.warn("cannot delete overdue pod {}: {}", name, e.getMessage());
+                } finally {
+                    terminating.remove(name);
+                }
+            });
         }
 
         private void gone(String name, int code) {
@@ -171,7 +219,7 @@ public final class KubernetesDriver implements InstanceDriver, AutoCloseable {
                     + "to run on Kubernetes");
         }
         String ns = namespaceOf(client, spec);
-        PodTable table = new PodTable(ns, preStopAction(client.getKubernetesVersion()));
+        PodTable table = new PodTable(client, ns, preStopAction(client.getKubernetesVersion()));
         table.informer = client.pods().inNamespace(ns)
                 .withLabels(Map.of(Labels.NAME, spec.app(), Labels.MANAGED_BY, Labels.BATON))
                 .runnableInformer(0);
@@ -361,6 +409,7 @@ public final class KubernetesDriver implements InstanceDriver, AutoCloseable {
     /** Stops watching; the pods keep running. */
     @Override
     public void close() {
+        table.closed = true;
         table.informer.close();
     }
 

@@ -87,6 +87,9 @@ public final class NodeAgent implements AutoCloseable {
     private static final AtomicInteger NEXT_IP = new AtomicInteger(java.util.concurrent.ThreadLocalRandom.current().nextInt(250));
     /** A lease not renewed for this long belongs to an agent that is gone. */
     private static final Duration STALE = Duration.ofSeconds(15);
+    /** A node lost on purpose ({@link #lose}) carries this label and is left to its test for this long. */
+    private static final String LOST = "baton.dev/lost";
+    private static final Duration LOST_STALE = Duration.ofMinutes(10);
 
     private final KubernetesClient client;
     private final String node;
@@ -99,6 +102,7 @@ public final class NodeAgent implements AutoCloseable {
     private final com.sun.net.httpserver.HttpServer logApi;
     private final KubeletPortForward kubeletApi;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean halted = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** The process of one pod and what the agent knows of it. */
     private final class RunningPod {
@@ -290,7 +294,9 @@ public final class NodeAgent implements AutoCloseable {
             }
             Lease l = client.leases().inNamespace("kube-node-lease").withName(name).get();
             ZonedDateTime renewed = l == null || l.getSpec() == null ? null : l.getSpec().getRenewTime();
-            if (renewed == null || renewed.isBefore(ZonedDateTime.now(java.time.ZoneOffset.UTC).minus(STALE))) {
+            Duration stale = n.getMetadata().getLabels() != null && n.getMetadata().getLabels().containsKey(LOST)
+                    ? LOST_STALE : STALE;
+            if (renewed == null || renewed.isBefore(ZonedDateTime.now(java.time.ZoneOffset.UTC).minus(stale))) {
                 log.info("deleting node {} of a node agent that is gone", name);
                 client.nodes().withName(name).delete();
             }
@@ -615,11 +621,34 @@ public final class NodeAgent implements AutoCloseable {
     }
 
     /**
-     * Kills every process it runs (as a node that dies would), stops, and deletes its Node, so the scheduler binds
-     * nothing more to it.
+     * Loses this node as a machine that dies does: the heartbeat stops (neither the Lease nor the Ready condition is
+     * renewed), so the real node-lifecycle controller marks the node NotReady after its grace period, taints it
+     * {@code node.kubernetes.io/unreachable:NoExecute} and evicts its pods once their toleration runs out; the agent
+     * stops watching, so it confirms no deletion and the evicted pods stay Terminating until someone force-deletes
+     * them; and every pod's processes are SIGKILLed without a word to the API (no phase, no exit code), so nothing
+     * answers at their addresses any more. SIGKILL rather than SIGSTOP: a lost machine's processes are gone, and
+     * what the rest of the system sees of them (a held job's lease no longer renewed, a pod that never answers
+     * again) is the same. Unlike on a real network, where a dead host's addresses do not answer at all, a connection
+     * to a pod's loopback address is refused at once. The Node object stays, as a dead node's does (labelled
+     * {@code baton.dev/lost}, so that agents of other test JVMs leave it for 10 minutes); {@link #close} removes it.
+     *
+     * @return when the node was lost
      */
-    @Override
-    public void close() {
+    public Instant lose() {
+        Instant at = Instant.now();
+        log.info("node {} lost: no more heartbeats, its {} pod(s) killed unseen", node, pods.size());
+        // so that an agent starting in another test JVM does not take it for a dead agent's and delete it mid-test
+        client.nodes().withName(node).edit(n -> new NodeBuilder(n).editMetadata().addToLabels(LOST, "true")
+                .endMetadata().build());
+        halt();
+        return at;
+    }
+
+    /** Stops the heartbeat, the watch and the log endpoint, and SIGKILLs every pod's processes. Once. */
+    private void halt() {
+        if (!halted.compareAndSet(false, true)) {
+            return;
+        }
         closed = true;
         informer.close();
         heartbeat.interrupt();
@@ -630,6 +659,15 @@ public final class NodeAgent implements AutoCloseable {
                 signal(r.process.pid(), "KILL");
             }
         }
+    }
+
+    /**
+     * Kills every process it runs (as a node that dies would), stops, and deletes its Node, so the scheduler binds
+     * nothing more to it.
+     */
+    @Override
+    public void close() {
+        halt();
         pods.clear();
         try {
             client.nodes().withName(node).delete();

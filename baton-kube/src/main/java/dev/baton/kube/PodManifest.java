@@ -12,7 +12,8 @@ import java.util.Map;
  * One Pod per Baton instance, for {@link KubernetesDriver}: the same container as {@code kube render}'s Deployment
  * ({@link PodTemplate}), labelled with app, version, {@code managed-by: baton} and the instance, with
  * {@code restartPolicy: Never} (Baton's supervisor owns restarts), the pod's IP as {@code BATON_HOST} through the
- * downward API, and the {@code kubernetes} section's placement, account and resources.
+ * downward API, the {@code kubernetes} section's placement, account and resources, and a short stay on a lost node
+ * ({@link NodeLossTolerations}).
  */
 final class PodManifest {
     private PodManifest() {}
@@ -50,9 +51,7 @@ final class PodManifest {
                         "imagePullSecrets", k.imagePullSecrets().isEmpty() ? null
                                 : k.imagePullSecrets().stream().map(s -> map("name", s)).toList(),
                         "nodeSelector", k.nodeSelector().isEmpty() ? null : k.nodeSelector(),
-                        "tolerations", k.tolerations().isEmpty() ? null : k.tolerations().stream()
-                                .map(x -> map("key", x.key(), "operator", x.operator(), "value", x.value(),
-                                        "effect", x.effect(), "tolerationSeconds", x.seconds())).toList(),
+                        "tolerations", NodeLossTolerations.withSpecs(spec),
                         "containers", List.of(container)));
     }
 

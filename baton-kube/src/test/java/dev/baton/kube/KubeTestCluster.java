@@ -56,6 +56,17 @@ public final class KubeTestCluster {
         return agent;
     }
 
+    /**
+     * Another node agent ({@code <this JVM's node>-<suffix>}) for a test that needs a second node, e.g. one to lose;
+     * the caller closes it (it is also closed when the JVM ends).
+     */
+    public static synchronized NodeAgent extraAgent(String suffix, Path logs) {
+        NodeAgent extra = NodeAgent.start(client(), NodeAgent.NODE_PREFIX + ProcessHandle.current().pid() + "-" + suffix,
+                logs);
+        Runtime.getRuntime().addShutdownHook(new Thread(extra::close, "node-agent-stop-" + suffix));
+        return extra;
+    }
+
     /** A fresh, empty namespace. */
     public static String namespace() {
         String ns = "baton-t-" + UUID.randomUUID().toString().substring(0, 8);

@@ -60,17 +60,23 @@ class KubernetesDriverTest {
         }
     }
 
+    private static final String SAMPLE = """
+            app: %s
+            listen: 8080
+            instances: 1
+            run: "%s -Xmx96m -XX:TieredStopAtLevel=1 -cp %s %s --port {port}"
+            env: { BATON_WORKER_CONCURRENCY: "2" }
+            drain: { timeout: 5s, jobs_soft: 3s, jobs_hard: 4s }
+            kubernetes: { image: "baton-sample:{version}", namespace: %s }
+            """;
+
     static AppSpec sampleSpec(String app, String ns) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return AppSpec.parse("""
-                app: %s
-                listen: 8080
-                instances: 1
-                run: "%s -Xmx96m -XX:TieredStopAtLevel=1 -cp %s %s --port {port}"
-                env: { BATON_WORKER_CONCURRENCY: "2" }
-                drain: { timeout: 5s, jobs_soft: 3s, jobs_hard: 4s }
-                kubernetes: { image: "baton-sample:{version}", namespace: %s }
-                """.formatted(app, java, System.getProperty("java.class.path"), SampleApp.class.getName(), ns));
+        return AppSpec.parse(SAMPLE.formatted(app, java(), System.getProperty("java.class.path"),
+                SampleApp.class.getName(), ns));
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private KubernetesDriver connect() {
@@ -186,6 +192,32 @@ class KubernetesDriverTest {
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(crashes).containsExactly(i.id() + ":-1"));
         assertThat(driver.probe(i)).isEqualTo(InstanceState.FAILED);
+    }
+
+    @Test
+    void aPodEvictedFromALostNodeIsACrashAtOnceAndIsRemovedWhenItsGracePeriodHasRunOut() {
+        NodeAgent doomed = KubeTestCluster.extraAgent("driver-" + ns, logs.resolve("doomed"));
+        try {
+            AppSpec onDoomed = AppSpec.parse(SAMPLE.formatted(APP, java(), System.getProperty("java.class.path"),
+                    SampleApp.class.getName(), ns + ", node_selector: { kubernetes.io/hostname: " + doomed.nodeName() + " }"));
+            Instance i = driver.withSpec(onDoomed).start("v1");
+            await().atMost(WAIT).until(() -> driver.probe(i) == InstanceState.READY);
+            doomed.lose();
+
+            // what the taint manager does once the pod's toleration of the unreachable taint has run out
+            long t0 = System.nanoTime();
+            k8s.pods().inNamespace(ns).withName(i.id()).withGracePeriod(2).delete();
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(crashes).containsExactly(i.id() + ":-1"));
+            assertThat(k8s.pods().inNamespace(ns).withName(i.id()).get()).as("no kubelet confirms the deletion")
+                    .isNotNull().satisfies(p -> assertThat(p.getMetadata().getDeletionTimestamp()).isNotNull());
+            await().atMost(WAIT).until(() -> k8s.pods().inNamespace(ns).withName(i.id()).get() == null);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("removed only once its grace period had run out")
+                    .isGreaterThanOrEqualTo(KubernetesDriver.OVERDUE_SLACK);
+            assertThat(driver.probe(i)).isEqualTo(InstanceState.FAILED);
+        } finally {
+            doomed.close();
+        }
     }
 
     @Test

@@ -2,11 +2,13 @@ package dev.baton.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.baton.rollout.AppSpec;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.client.VersionInfo;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.Map;
@@ -58,7 +60,7 @@ class PodManifestTest {
         assertThat(pod.getSpec().getServiceAccountName()).isEqualTo("shop-runner");
         assertThat(pod.getSpec().getImagePullSecrets()).extracting(r -> r.getName()).containsExactly("creds");
         assertThat(pod.getSpec().getNodeSelector()).isEqualTo(Map.of("pool", "web"));
-        assertThat(pod.getSpec().getTolerations()).singleElement().satisfies(t -> {
+        assertThat(pod.getSpec().getTolerations()).first().satisfies(t -> {
             assertThat(t.getKey()).isEqualTo("dedicated");
             assertThat(t.getEffect()).isEqualTo("NoSchedule");
         });
@@ -69,6 +71,31 @@ class PodManifestTest {
         assertThat(c.getResources().getRequests()).containsOnlyKeys("cpu", "memory");
         assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("512Mi");
         assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
+    }
+
+    @Test
+    void podsLeaveALostNodeAfterTheSpecsNodeLossTolerationNotKubernetesFiveMinutes() {
+        Pod byDefault = pod(AppSpec.parse(SPEC), PodTemplate.PreStopAction.SLEEP);
+        Pod quick = pod(AppSpec.parse(SPEC.replace("  pre_stop: 3s\n", "  pre_stop: 3s\n  node_loss_toleration: 1500ms\n")),
+                PodTemplate.PreStopAction.SLEEP);
+
+        assertThat(byDefault.getSpec().getTolerations()).filteredOn(t -> "NoExecute".equals(t.getEffect()))
+                .extracting(Toleration::getKey, Toleration::getOperator, Toleration::getTolerationSeconds)
+                .containsExactly(tuple("node.kubernetes.io/not-ready", "Exists", 30L),
+                        tuple("node.kubernetes.io/unreachable", "Exists", 30L));
+        assertThat(quick.getSpec().getTolerations()).filteredOn(t -> "NoExecute".equals(t.getEffect()))
+                .extracting(Toleration::getTolerationSeconds).as("rounded up to whole seconds").containsOnly(2L);
+    }
+
+    @Test
+    void aTolerationTheSpecWritesForANodeLossTaintWins() {
+        AppSpec spec = AppSpec.parse(SPEC.replace("effect: NoSchedule } ]",
+                "effect: NoSchedule }, { key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, seconds: 120 } ]"));
+
+        assertThat(pod(spec, PodTemplate.PreStopAction.SLEEP).getSpec().getTolerations())
+                .extracting(Toleration::getKey, Toleration::getTolerationSeconds)
+                .containsExactly(tuple("dedicated", null), tuple("node.kubernetes.io/unreachable", 120L),
+                        tuple("node.kubernetes.io/not-ready", 30L));
     }
 
     @Test

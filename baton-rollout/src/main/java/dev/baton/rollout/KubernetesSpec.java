@@ -24,13 +24,24 @@ import java.util.TreeMap;
  * @param databaseSecret the Secret whose key {@code url} holds {@code BATON_DATABASE_URL}
  * @param preStop        how long a deleted pod keeps serving before SIGTERM; 0 (the default) since Baton's proxy has
  *                       already stopped routing to it, raise it only for traffic that bypasses Baton's proxy
+ * @param nodeLossToleration how long a pod stays bound to a node that is NotReady or unreachable before it is
+ *                       evicted ({@code tolerationSeconds} of the {@code node.kubernetes.io/not-ready} and
+ *                       {@code unreachable} NoExecute taints); {@link #DEFAULT_NODE_LOSS_TOLERATION} unless set
  */
 public record KubernetesSpec(String image, String namespace, int containerPort, String serviceAccount,
                              List<String> imagePullSecrets, Map<String, String> nodeSelector,
                              List<Toleration> tolerations, Map<String, String> labels, Map<String, String> annotations,
                              Map<String, String> requests, Map<String, String> limits, String databaseSecret,
-                             Duration preStop) {
+                             Duration preStop, Duration nodeLossToleration) {
     public static final int DEFAULT_CONTAINER_PORT = 8080;
+    /**
+     * 30 s instead of Kubernetes' 300 s: that default suits pods that keep local state and would rather wait out a
+     * network blip than move; a Baton instance keeps none (its jobs come back through their leases), Baton's proxy
+     * stops sending it requests as soon as it stops answering, and the eviction is what starts its replacement, so a
+     * long toleration only keeps the app short of capacity. Counted after the node controller's own grace period (40 s
+     * by default), so a node must be silent for over a minute before its pods move.
+     */
+    public static final Duration DEFAULT_NODE_LOSS_TOLERATION = Duration.ofSeconds(30);
 
     public KubernetesSpec {
         if (image == null || image.isBlank()) {
@@ -45,6 +56,13 @@ public record KubernetesSpec(String image, String namespace, int containerPort, 
         if (preStop == null || preStop.isNegative()) {
             throw new IllegalArgumentException("kubernetes.pre_stop: must be a duration >= 0, got " + preStop);
         }
+        if (nodeLossToleration == null) {
+            nodeLossToleration = DEFAULT_NODE_LOSS_TOLERATION;
+        }
+        if (nodeLossToleration.isNegative()) {
+            throw new IllegalArgumentException("kubernetes.node_loss_toleration: must be a duration >= 0, got "
+                    + nodeLossToleration);
+        }
         imagePullSecrets = List.copyOf(imagePullSecrets == null ? List.of() : imagePullSecrets);
         tolerations = List.copyOf(tolerations == null ? List.of() : tolerations);
         nodeSelector = sorted(nodeSelector);
@@ -57,7 +75,7 @@ public record KubernetesSpec(String image, String namespace, int containerPort, 
     /** Only an image: every other field defaulted ({@code <app>-database}, port 8080, no preStop). */
     public static KubernetesSpec of(String app, String image) {
         return new KubernetesSpec(image, null, DEFAULT_CONTAINER_PORT, null, List.of(), Map.of(), List.of(), Map.of(),
-                Map.of(), Map.of(), Map.of(), app + "-database", Duration.ZERO);
+                Map.of(), Map.of(), Map.of(), app + "-database", Duration.ZERO, DEFAULT_NODE_LOSS_TOLERATION);
     }
 
     /** The image of one version: {@code {version}} in the template replaced. */
@@ -67,12 +85,12 @@ public record KubernetesSpec(String image, String namespace, int containerPort, 
 
     public KubernetesSpec withNamespace(String ns) {
         return new KubernetesSpec(image, ns, containerPort, serviceAccount, imagePullSecrets, nodeSelector, tolerations,
-                labels, annotations, requests, limits, databaseSecret, preStop);
+                labels, annotations, requests, limits, databaseSecret, preStop, nodeLossToleration);
     }
 
     public KubernetesSpec withPreStop(Duration d) {
         return new KubernetesSpec(image, namespace, containerPort, serviceAccount, imagePullSecrets, nodeSelector,
-                tolerations, labels, annotations, requests, limits, databaseSecret, d);
+                tolerations, labels, annotations, requests, limits, databaseSecret, d, nodeLossToleration);
     }
 
     private static Map<String, String> sorted(Map<String, String> m) {

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 final class KubernetesSpecParser {
     static final List<String> FIELDS = List.of("image", "namespace", "container_port", "service_account",
             "image_pull_secrets", "node_selector", "tolerations", "labels", "annotations", "resources",
-            "database_secret", "pre_stop");
+            "database_secret", "pre_stop", "node_loss_toleration");
     static final List<String> RESOURCES = List.of("requests", "limits");
     static final List<String> RESOURCE_NAMES = List.of("cpu", "memory", "ephemeral-storage");
     static final List<String> TOLERATION = List.of("key", "operator", "value", "effect", "seconds");
@@ -33,6 +33,8 @@ final class KubernetesSpecParser {
             "([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
     private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
     private static final Pattern QUANTITY = Pattern.compile("\\d+(\\.\\d+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?");
+    /** Longer than Kubernetes' own 300 s default has no use: the app would stay short of capacity for an hour. */
+    private static final Duration MAX_NODE_LOSS_TOLERATION = Duration.ofHours(1);
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
 
     private final SpecReader r;
@@ -70,6 +72,11 @@ final class KubernetesSpecParser {
         if (preStop != null && preStop.compareTo(Duration.ofMinutes(5)) > 0) {
             r.error("kubernetes.pre_stop", "must be 0s..5m, got " + Durations.format(preStop));
         }
+        Duration nodeLoss = r.duration(n, "node_loss_toleration", "kubernetes.node_loss_toleration");
+        if (nodeLoss != null && nodeLoss.compareTo(MAX_NODE_LOSS_TOLERATION) > 0) {
+            r.error("kubernetes.node_loss_toleration", "must be 0s..1h (how long pods stay on a NotReady or "
+                    + "unreachable node before they are evicted), got " + Durations.format(nodeLoss));
+        }
         List<String> pullSecrets = names(n.get("image_pull_secrets"), "kubernetes.image_pull_secrets");
         Map<String, String> selector = labels(n, "node_selector", false);
         Map<String, String> labels = labels(n, "labels", false);
@@ -93,7 +100,7 @@ final class KubernetesSpecParser {
         }
         return new KubernetesSpec(image, namespace, port == null ? KubernetesSpec.DEFAULT_CONTAINER_PORT : port, account,
                 pullSecrets, selector, tolerations, labels, annotations, requests, limits,
-                secret == null ? app + "-database" : secret, preStop == null ? Duration.ZERO : preStop);
+                secret == null ? app + "-database" : secret, preStop == null ? Duration.ZERO : preStop, nodeLoss);
     }
 
     private String name(JsonNode n, String field, Pattern allowed, String what) {

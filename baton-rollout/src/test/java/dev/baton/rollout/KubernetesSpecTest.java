@@ -23,6 +23,7 @@ class KubernetesSpecTest {
         assertThat(k.containerPort()).isEqualTo(8080);
         assertThat(k.databaseSecret()).isEqualTo("shop-database");
         assertThat(k.preStop()).isEqualTo(Duration.ZERO);
+        assertThat(k.nodeLossToleration()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
@@ -41,6 +42,7 @@ class KubernetesSpecTest {
                   resources: { requests: { cpu: 250m, memory: 256Mi }, limits: { memory: 512Mi } }
                   database_secret: shop-db
                   pre_stop: 5s
+                  node_loss_toleration: 10s
                 """)).kubernetes();
         assertThat(k.namespace()).isEqualTo("shop");
         assertThat(k.containerPort()).isEqualTo(9000);
@@ -55,6 +57,7 @@ class KubernetesSpecTest {
         assertThat(k.limits()).isEqualTo(Map.of("memory", "512Mi"));
         assertThat(k.databaseSecret()).isEqualTo("shop-db");
         assertThat(k.preStop()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(k.nodeLossToleration()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
@@ -69,6 +72,7 @@ class KubernetesSpecTest {
                   tolerations: [ { key: k, operator: Maybe, effect: Sometimes, seconds: 5 } ]
                   resources: { requests: { cpu: lots, gpu: 1 } }
                   pre_stop: 10m
+                  node_loss_toleration: 2h
                   replicas: 3
                 """),
                 "kubernetes.image: must be an image reference",
@@ -83,7 +87,26 @@ class KubernetesSpecTest {
                 "kubernetes.resources.requests.cpu: must be a quantity such as 500m",
                 "kubernetes.resources.requests.gpu: unknown field; allowed: cpu, memory, ephemeral-storage",
                 "kubernetes.pre_stop: must be 0s..5m, got 10m",
+                "kubernetes.node_loss_toleration: must be 0s..1h (how long pods stay on a NotReady or unreachable "
+                        + "node before they are evicted), got 2h",
                 "kubernetes.replicas: unknown field; allowed: image, namespace,");
+    }
+
+    @Test
+    void aNodeLossTolerationMustBeADuration() {
+        assertErrors(base("kubernetes: { image: 'shop:{version}', node_loss_toleration: soon }"),
+                "kubernetes.node_loss_toleration: must be a duration (");
+        assertThat(AppSpec.parse(base("kubernetes: { image: 'shop:{version}', node_loss_toleration: 0 }")).kubernetes()
+                .nodeLossToleration()).as("0: evicted as soon as the node is tainted").isZero();
+    }
+
+    @Test
+    void aSectionStoredBeforeTheNodeLossTolerationExistedReadsBackWithTheDefault() throws Exception {
+        AppSpec spec = AppSpec.parse(base("kubernetes: { image: 'shop:{version}' }"));
+        String old = RolloutStateJson.MAPPER.writeValueAsString(spec).replace(",\"nodeLossToleration\":\"PT30S\"", "");
+        assertThat(old).doesNotContain("nodeLossToleration");
+        assertThat(RolloutStateJson.MAPPER.readValue(old, AppSpec.class).kubernetes().nodeLossToleration())
+                .isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
@@ -108,6 +131,7 @@ class KubernetesSpecTest {
                   image: shop:{version}
                   tolerations: [ { key: dedicated, operator: Exists, effect: NoExecute, seconds: 30 } ]
                   pre_stop: 2s
+                  node_loss_toleration: 15s
                 """));
         String json = RolloutStateJson.MAPPER.writeValueAsString(spec);
         assertThat(RolloutStateJson.MAPPER.readValue(json, AppSpec.class)).isEqualTo(spec);

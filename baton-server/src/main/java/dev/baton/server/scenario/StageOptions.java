@@ -5,6 +5,7 @@ import dev.baton.server.KubeTarget;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -19,9 +20,11 @@ import java.util.Objects;
  * @param quick shorter drain deadlines, analysis interval and pauses (the demo's {@code --quick}, the tests)
  * @param progress where progress lines go (standard error); never standard output
  * @param kubernetes the cluster whose Pods run the sample (its namespace required), or null for local processes
+ * @param nodeSelector on Kubernetes: node labels the sample's pods must land on (e.g. a test's own nodes); may be empty
  */
 public record StageOptions(Path home, String initialVersion, int instances, int httpRate, int jobRate,
-                           Duration jobDuration, boolean quick, PrintStream progress, KubeTarget kubernetes) {
+                           Duration jobDuration, boolean quick, PrintStream progress, KubeTarget kubernetes,
+                           Map<String, String> nodeSelector) {
 
     /** A stage of local processes. */
     public StageOptions(Path home, String initialVersion, int instances, int httpRate, int jobRate,
@@ -29,9 +32,19 @@ public record StageOptions(Path home, String initialVersion, int instances, int 
         this(home, initialVersion, instances, httpRate, jobRate, jobDuration, quick, progress, null);
     }
 
+    /** A stage on {@code kubernetes} (null: local processes) whose pods may land on any node. */
+    public StageOptions(Path home, String initialVersion, int instances, int httpRate, int jobRate,
+                        Duration jobDuration, boolean quick, PrintStream progress, KubeTarget kubernetes) {
+        this(home, initialVersion, instances, httpRate, jobRate, jobDuration, quick, progress, kubernetes, Map.of());
+    }
+
     public StageOptions {
         Objects.requireNonNull(home, "home");
         Objects.requireNonNull(progress, "progress");
+        nodeSelector = Map.copyOf(nodeSelector == null ? Map.of() : nodeSelector);
+        if (!nodeSelector.isEmpty() && kubernetes == null) {
+            throw new IllegalArgumentException("nodeSelector: only for a stage on Kubernetes");
+        }
         Version.check("initialVersion", initialVersion);
         if (instances < 1 || instances > 10) {
             throw new IllegalArgumentException("instances: must be 1..10, got " + instances);
@@ -58,6 +71,13 @@ public record StageOptions(Path home, String initialVersion, int instances, int 
 
     /** The same stage with the sample as Pods on {@code target}. */
     public StageOptions onKubernetes(KubeTarget target) {
-        return new StageOptions(home, initialVersion, instances, httpRate, jobRate, jobDuration, quick, progress, target);
+        return new StageOptions(home, initialVersion, instances, httpRate, jobRate, jobDuration, quick, progress, target,
+                nodeSelector);
+    }
+
+    /** The same stage with its pods only on nodes labelled {@code labels}. */
+    public StageOptions onNodes(Map<String, String> labels) {
+        return new StageOptions(home, initialVersion, instances, httpRate, jobRate, jobDuration, quick, progress,
+                kubernetes, labels);
     }
 }

@@ -14,10 +14,12 @@ import java.util.Map;
  * The app spec a {@link Stage} deploys: the sample app ({@code dev.baton.sample.SampleApp}) run with this
  * JVM's classpath, as a worker of {@code sample.work}, a canary strategy with analysis (the spec's own), and
  * the strategy sections {@link Stage#deploy} uses for rolling and blue-green deploys. Quick stages get short
- * drain deadlines, leases, pauses and analysis intervals.
+ * drain deadlines, leases, pauses, analysis intervals and, on Kubernetes, a short stay on a lost node.
  */
 final class StageSpec {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** A quick stage's pods leave a lost node 5 s after it is tainted, so a node-loss scenario takes seconds. */
+    static final String QUICK_NODE_LOSS_TOLERATION = "5s";
 
     private StageSpec() {}
 
@@ -68,7 +70,16 @@ final class StageSpec {
         spec.put("strategy", canary(o.quick(), firstPause));
         spec.put("progress_deadline", "90s");
         if (o.kubernetes() != null) {
-            spec.put("kubernetes", Map.of("image", "baton-sample:{version}", "namespace", o.kubernetes().namespace()));
+            Map<String, Object> k = new LinkedHashMap<>();
+            k.put("image", "baton-sample:{version}");
+            k.put("namespace", o.kubernetes().namespace());
+            if (!o.nodeSelector().isEmpty()) {
+                k.put("node_selector", o.nodeSelector());
+            }
+            if (o.quick()) {
+                k.put("node_loss_toleration", QUICK_NODE_LOSS_TOLERATION);
+            }
+            spec.put("kubernetes", k);
         }
         Files.createDirectories(file.getParent());
         return Files.writeString(file, YAML.writeValueAsString(spec));
