@@ -24,11 +24,12 @@ final class ClaimLoop implements BackgroundLoop.Body {
     private final WorkerConfig config;
     private final Set<String> kinds;
     private final BooleanSupplier claiming;
+    private final BooleanSupplier accepting;
     /** More work is likely waiting: the last claim was full, or a job was just enqueued. */
     private volatile boolean backlog = true;
 
     ClaimLoop(JobQueue queue, JobRunner runner, InFlight inFlight, WakeSignal wake, DatabaseHealth database,
-            WorkerConfig config, Set<String> kinds, BooleanSupplier claiming) {
+            WorkerConfig config, Set<String> kinds, BooleanSupplier claiming, BooleanSupplier accepting) {
         this.queue = queue;
         this.runner = runner;
         this.inFlight = inFlight;
@@ -37,6 +38,7 @@ final class ClaimLoop implements BackgroundLoop.Body {
         this.config = config;
         this.kinds = Set.copyOf(kinds);
         this.claiming = claiming;
+        this.accepting = accepting;
     }
 
     /** A job of {@code kind} was enqueued somewhere. */
@@ -79,9 +81,9 @@ final class ClaimLoop implements BackgroundLoop.Body {
             throw e;
         }
         database.reachable();
-        if (!claiming.getAsBoolean()) {
-            // The worker began to stop while this claim waited on the database: the stop sequence no longer
-            // watches for new jobs, so they go straight back, their attempt not counted.
+        if (!accepting.getAsBoolean()) {
+            // The worker's stop gave up waiting for this claim (stuck on the database): its stop sequence is under
+            // way without these jobs, so they go straight back, their attempt not counted.
             inFlight.unreserve(free);
             handBack(jobs);
             return;

@@ -40,6 +40,8 @@ public final class Worker implements AutoCloseable {
     private static final Duration SETTLE_GRACE = Duration.ofSeconds(1);
     /** At most this long, from the start of a stop, for the job listener to close (it may be reconnecting). */
     private static final Duration LISTENER_CLOSE = Duration.ofMillis(500);
+    /** At most this long (and never past the soft deadline) a stop waits for a claim under way to start its jobs. */
+    private static final Duration CLAIM_WAIT = Duration.ofSeconds(1);
 
     private final WorkerConfig config;
     private final Map<String, JobHandler> handlers;
@@ -55,6 +57,8 @@ public final class Worker implements AutoCloseable {
     private final Object lifecycle = new Object();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile WorkerState state = WorkerState.NEW;
+    /** Whether jobs a claim returns are started; false once a stop no longer waits for the claim loop. */
+    private volatile boolean claimsAccepted = true;
     private Instant startedAt;
     private HealthServer health;
     private AutoCloseable listener;
@@ -81,7 +85,7 @@ public final class Worker implements AutoCloseable {
         this.inFlight = new InFlight(config.concurrency(), () -> loop[0].slotFreed());
         this.runner = new JobRunner(queue, handlers, inFlight, metrics, database, config);
         this.claimLoop = new ClaimLoop(queue, runner, inFlight, wake, database, config, handlers.keySet(),
-                () -> state == WorkerState.RUNNING);
+                () -> state == WorkerState.RUNNING, () -> claimsAccepted);
         loop[0] = claimLoop;
     }
 
@@ -242,9 +246,12 @@ public final class Worker implements AutoCloseable {
         log.info("worker {} stopping (readiness 503, no claims): {} job(s) get {} to finish, then {} until "
                 + "released", config.id(), inFlight.size(), soft, hard);
         removeHook();
-        // Nothing waits here: with PostgreSQL away a claim or a rescue may be stuck in a database call for the
-        // pool's connection timeout, and waiting for it would eat the jobs' soft deadline.
-        claiming.stop();
+        // A claim under way (committed, its jobs about to start) is waited for briefly, so its jobs get the soft
+        // deadline like the rest; but with PostgreSQL away a claim may be stuck in a database call for the pool's
+        // connection timeout, and waiting for it would eat that deadline: after the wait, what it still claims is
+        // handed back.
+        claiming.close(CLAIM_WAIT.compareTo(soft) < 0 ? CLAIM_WAIT : soft);
+        claimsAccepted = false;
         rescue.stop();
         long listenerBy = start + Math.min(soft.plus(hard).toNanos(), LISTENER_CLOSE.toNanos());
         try {
