@@ -52,7 +52,7 @@ final class ProxyAdmin {
 
     /** Makes {@code tableJson} live; returns the table as the proxy now holds it. */
     JsonNode putRoutesAndRead(String tableJson) {
-        return call(request("/v1/routes" + termQuery("?"), CALL_TIMEOUT).PUT(HttpRequest.BodyPublishers.ofString(tableJson)).build());
+        return call(request("/v1/routes" + termQuery(), CALL_TIMEOUT).PUT(HttpRequest.BodyPublishers.ofString(tableJson)).build());
     }
 
     /** Thrown when the proxy answers with an error status, or cannot be reached. */
@@ -85,7 +85,7 @@ final class ProxyAdmin {
 
     void drain(String backendId, Duration timeout) {
         String body = "{\"timeoutMs\":" + Math.max(1, timeout.toMillis()) + "}";
-        call(request("/v1/backends/" + enc(backendId) + "/drain" + termQuery("?"), CALL_TIMEOUT)
+        call(request("/v1/backends/" + enc(backendId) + "/drain" + termQuery(), CALL_TIMEOUT)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
@@ -129,10 +129,10 @@ final class ProxyAdmin {
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
     }
 
-    /** {@code term=N} after {@code sep} when steering under a term, else nothing. */
-    private String termQuery(String sep) {
+    /** {@code ?term=N} when steering under a term, else nothing (the calls it is added to have no other query). */
+    private String termQuery() {
         long t = term.getAsLong();
-        return t > 0 ? sep + "term=" + t : "";
+        return t > 0 ? "?term=" + t : "";
     }
 
     private static String enc(String s) {
